@@ -1,0 +1,35 @@
+#pragma once
+/// The subcommands. Each `add_*_command` registers its options with CLI11 and, when the
+/// subcommand is chosen, stores in `*action` the function main runs after parsing.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <ostream>
+#include <string>
+
+#include "scaleplan/report.hpp"
+
+namespace scaleplan::cli {
+
+/// Options shared by every subcommand.
+struct GlobalOptions {
+  std::string format = "table";
+  std::string gpus_file;  ///< empty: the compiled-in table
+  std::string log_level = "warn";
+  bool quiet = false;
+};
+
+/// Runs a subcommand: writes results to `out`; returns the exit code. Throws InputError or
+/// InfeasibleError for main to report.
+using Action = std::function<int(const GlobalOptions&, std::ostream& out)>;
+
+void add_plan_command(CLI::App& app, Action* action);
+void add_predict_command(CLI::App& app, Action* action);
+void add_gpus_command(CLI::App& app, Action* action);
+void add_laws_command(CLI::App& app, Action* action);
+
+/// The --format value as an enum; InputError if the command does not offer it.
+OutputFormat output_format(const GlobalOptions& options, bool csv_allowed);
+
+}  // namespace scaleplan::cli

@@ -1,0 +1,49 @@
+#pragma once
+/// What the user has: money or GPU time, GPUs, a deadline, data, and the model family.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scaleplan/cost.hpp"
+#include "scaleplan/hardware.hpp"
+#include "scaleplan/input_error.hpp"
+#include "scaleplan/recipe.hpp"
+
+namespace scaleplan {
+
+enum class BudgetKind { kUsd, kGpuHours, kFlops };
+std::string budget_field(BudgetKind kind);  ///< "budget.usd" etc.
+
+/// on_demand and spot are prices; cheapest lets the planner choose per plan.
+enum class Pricing { kOnDemand, kSpot, kCheapest };
+std::string to_string(Pricing p);
+
+struct Budget {
+  BudgetKind kind = BudgetKind::kUsd;
+  double amount = 0;  ///< in the unit of `kind`: USD, GPU-hours or FLOPs
+  std::optional<double> deadline_hours;
+
+  std::string gpu;                   ///< name or alias in the GPU table
+  std::optional<int> count;          ///< fixed GPU count, or
+  std::optional<int> max_count;      ///< the planner chooses up to this many
+  Pricing pricing = Pricing::kOnDemand;
+  std::optional<double> price_on_demand_usd_per_gpu_hour;  ///< overrides the table
+  std::optional<double> price_spot_usd_per_gpu_hour;
+  std::optional<double> mfu;  ///< overrides the MFU model
+
+  std::string law = "hoffmann2022";  ///< preset name or path to a law YAML file
+  FlopsConvention flops_per_token = FlopsConvention::kDetailed;
+  std::vector<Precision> precisions = {Precision::kBf16};
+  int seq_len = 4096;
+  ScheduleKind schedule = ScheduleKind::kWsd;
+
+  std::optional<double> unique_tokens;
+
+  /// Where each field was read ("hardware.gpu" -> file:line:col), for later error messages.
+  std::map<std::string, SourcePos> positions;
+  SourcePos position_of(const std::string& field) const;
+};
+
+}  // namespace scaleplan

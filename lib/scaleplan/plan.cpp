@@ -1,0 +1,220 @@
+#include "scaleplan/plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "scaleplan/search.hpp"
+
+namespace scaleplan {
+namespace {
+
+/// One discrete choice the planner enumerates.
+struct RunOption {
+  Precision precision;
+  Pricing pricing;  // on_demand or spot
+  double usd_per_gpu_hour;
+  int gpus;
+};
+
+std::string format_number(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", x);
+  return buf;
+}
+
+std::vector<int> gpu_counts(const Budget& b) {
+  if (b.count) return {*b.count};
+  std::vector<int> counts;
+  for (int n = 1; n < *b.max_count; n *= 2) counts.push_back(n);
+  counts.push_back(*b.max_count);
+  return counts;
+}
+
+std::optional<double> price_for(const Budget& b, const Gpu& gpu, Pricing p) {
+  if (p == Pricing::kSpot)
+    return b.price_spot_usd_per_gpu_hour ? b.price_spot_usd_per_gpu_hour
+                                         : gpu.price_spot_usd_per_gpu_hour;
+  return b.price_on_demand_usd_per_gpu_hour ? b.price_on_demand_usd_per_gpu_hour
+                                            : gpu.price_on_demand_usd_per_gpu_hour;
+}
+
+/// The prices to try. A price is needed only when the budget is in dollars; otherwise a missing
+/// one is reported as unknown (NaN) cost.
+std::vector<std::pair<Pricing, double>> price_options(const Budget& b, const Gpu& gpu) {
+  std::vector<Pricing> kinds;
+  if (b.pricing == Pricing::kCheapest) kinds = {Pricing::kOnDemand, Pricing::kSpot};
+  else kinds = {b.pricing};
+  std::vector<std::pair<Pricing, double>> out;
+  for (Pricing kind : kinds) {
+    const std::optional<double> price = price_for(b, gpu, kind);
+    if (price) out.emplace_back(kind, *price);
+    else if (b.pricing != Pricing::kCheapest && b.kind == BudgetKind::kUsd)
+      throw InputError(b.position_of("hardware.price_usd_per_gpu_hour"),
+                       "hardware.price_usd_per_gpu_hour",
+                       "the GPU table has no " + to_string(kind) + " price for '" + gpu.name +
+                           "'; give one");
+    else if (b.pricing != Pricing::kCheapest) out.emplace_back(kind, NAN);
+  }
+  if (out.empty())
+    throw InputError(b.position_of("hardware.price_usd_per_gpu_hour"),
+                     "hardware.price_usd_per_gpu_hour",
+                     "the GPU table has no price for '" + gpu.name + "'; give one");
+  return out;
+}
+
+std::vector<Precision> usable_precisions(const Budget& b, const Gpu& gpu,
+                                         std::vector<std::string>* warnings) {
+  std::vector<Precision> out;
+  std::string skipped;
+  for (Precision p : b.precisions) {
+    if (gpu.tflops.count(p)) out.push_back(p);
+    else skipped += (skipped.empty() ? "" : ", ") + to_string(p);
+  }
+  if (out.empty())
+    throw InputError(b.position_of("model.precisions"), "model.precisions",
+                     "'" + gpu.name + "' supports none of the listed precisions (" + skipped + ")");
+  if (!skipped.empty()) warnings->push_back(gpu.name + " has no " + skipped + " rate: skipped");
+  return out;
+}
+
+/// Everything the constraints of one option need, by value (the closures outlive make_plan's
+/// locals only inside `search`).
+struct RunModel {
+  FlopsConvention convention;
+  double seq_len;
+  Gpu gpu;
+  std::optional<double> fixed_mfu;
+  RunOption option;
+
+  double mfu(double params) const { return fixed_mfu ? *fixed_mfu : mfu_for(gpu, params); }
+  TrainingCost cost(double params, double tokens) const {
+    return training_cost(training_flops_per_token(convention, params, seq_len), tokens,
+                         achieved_flops_per_s(gpu, option.precision, mfu(params)),
+                         option.usd_per_gpu_hour, option.gpus);
+  }
+};
+
+SearchProblem make_problem(const Budget& b, const Law& law, const RunModel& model) {
+  SearchProblem p;
+  p.law = law.form;
+  p.quality_params_factor = precision_traits(model.option.precision).quality_params_factor;
+  p.memory_params_max = max_trainable_params(model.gpu.memory_gb, model.seq_len, model.option.gpus);
+  const auto add = [&](std::string name, double limit, auto field) {
+    p.constraints.push_back({std::move(name), limit, [model, field](double n, double d) {
+                               return field(model.cost(n, d));
+                             }});
+  };
+  switch (b.kind) {
+    case BudgetKind::kUsd: add("budget.usd", b.amount, [](const TrainingCost& c) { return c.usd; });
+      break;
+    case BudgetKind::kGpuHours:
+      add("budget.gpu_hours", b.amount, [](const TrainingCost& c) { return c.gpu_hours; });
+      break;
+    case BudgetKind::kFlops:
+      add("budget.flops", b.amount, [](const TrainingCost& c) { return c.flops; });
+      break;
+  }
+  if (b.deadline_hours)
+    add("budget.deadline_hours", *b.deadline_hours,
+        [](const TrainingCost& c) { return c.wall_hours; });
+  if (b.unique_tokens)
+    p.constraints.push_back(
+        {"data.unique_tokens", *b.unique_tokens, [](double, double d) { return d; }});
+  return p;
+}
+
+std::string infeasible_message(const Budget& b, const std::vector<std::string>& violated,
+                               const Domain& domain) {
+  std::string names;
+  for (const std::string& v : violated) {
+    if (names.find(v) != std::string::npos) continue;
+    names += (names.empty() ? "" : ", ") + v;
+  }
+  std::string msg = "no run meets the constraints: " + names +
+                    " (even the smallest run considered, " + format_number(domain.params_min) +
+                    " params on " + format_number(domain.tokens_min) + " tokens, breaks them";
+  if (b.count) msg += " on " + std::to_string(*b.count) + " GPUs";
+  else msg += " on up to " + std::to_string(*b.max_count) + " GPUs";
+  return msg + ")";
+}
+
+bool better(const Plan& a, const Plan& b) {
+  constexpr double kTie = 1e-9;
+  if (std::abs(a.loss - b.loss) > kTie * b.loss) return a.loss < b.loss;
+  const double ca = std::isnan(a.cost.usd) ? a.cost.gpu_hours : a.cost.usd;
+  const double cb = std::isnan(b.cost.usd) ? b.cost.gpu_hours : b.cost.usd;
+  if (std::abs(ca - cb) > kTie * cb) return ca < cb;
+  return a.gpus < b.gpus;
+}
+
+}  // namespace
+
+Plan make_plan(const Budget& b, const Gpu& gpu, const Law& law) {
+  std::vector<std::string> warnings;
+  const std::vector<Precision> precisions = usable_precisions(b, gpu, &warnings);
+  const auto prices = price_options(b, gpu);
+
+  std::optional<Plan> best;
+  std::vector<std::string> violated;
+  for (Precision precision : precisions) {
+    for (const auto& [pricing, price] : prices) {
+      for (int gpus : gpu_counts(b)) {
+        const RunModel model{b.flops_per_token, static_cast<double>(b.seq_len), gpu, b.mfu,
+                             {precision, pricing, price, gpus}};
+        const SearchProblem problem = make_problem(b, law, model);
+        const SearchResult r = search(problem);
+        if (!r.feasible) {
+          violated.insert(violated.end(), r.violated.begin(), r.violated.end());
+          continue;
+        }
+        Plan plan;
+        plan.params = r.params;
+        plan.tokens = r.tokens;
+        plan.precision = precision;
+        plan.gpu = gpu.name;
+        plan.gpus = gpus;
+        plan.pricing = pricing;
+        plan.usd_per_gpu_hour = price;
+        plan.mfu = model.mfu(r.params);
+        plan.loss = r.loss;
+        plan.cost = model.cost(r.params, r.tokens);
+        plan.binding = r.binding;
+        if (!best || better(plan, *best)) best = plan;
+      }
+    }
+  }
+  if (!best) throw InfeasibleError(infeasible_message(b, violated, Domain{}));
+
+  Plan& plan = *best;
+  const double quality = precision_traits(plan.precision).quality_params_factor;
+  plan.shape = round_shape(plan.params);
+  plan.loss_at_shape = loss(law, plan.shape.params * quality, plan.tokens);
+  plan.loss_interval = loss_interval(law, plan.params * quality, plan.tokens, kLossIntervalCoverage);
+  plan.recipe = make_recipe(plan.cost.flops, plan.tokens, b.seq_len, b.schedule);
+  plan.memory_gb_per_gpu = training_bytes_per_gpu(plan.params, b.seq_len, plan.gpus) / 1e9;
+  plan.law_name = law.name;
+  plan.law_source = law.source;
+
+  const Extrapolation x = extrapolation(law.range, plan.params, plan.tokens);
+  if (x.params_factor > kExtrapolationWarningFactor)
+    warnings.push_back("N = " + format_number(plan.params) + " is " +
+                       format_number(x.params_factor) + "x outside the range law '" + law.name +
+                       "' was fitted on (" + format_number(law.range.params_min) + " to " +
+                       format_number(law.range.params_max) + " params)");
+  if (x.tokens_factor > kExtrapolationWarningFactor)
+    warnings.push_back("D = " + format_number(plan.tokens) + " is " +
+                       format_number(x.tokens_factor) + "x outside the range law '" + law.name +
+                       "' was fitted on (" + format_number(law.range.tokens_min) + " to " +
+                       format_number(law.range.tokens_max) + " tokens)");
+  const Domain domain;
+  if (plan.params >= domain.params_max * (1 - kBindingTolerance) ||
+      plan.tokens >= domain.tokens_max * (1 - kBindingTolerance))
+    warnings.push_back("the recommendation sits at the edge of the search domain (N <= " +
+                       format_number(domain.params_max) + ", D <= " +
+                       format_number(domain.tokens_max) + "): the budget is beyond what it models");
+  plan.warnings = std::move(warnings);
+  return plan;
+}
+
+}  // namespace scaleplan

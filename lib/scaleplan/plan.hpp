@@ -1,0 +1,50 @@
+#pragma once
+/// The recommendation: the discrete choices enumerated, the continuous search run for each, and
+/// the best run turned into a full recipe.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scaleplan/budget.hpp"
+#include "scaleplan/cost.hpp"
+#include "scaleplan/hardware.hpp"
+#include "scaleplan/law.hpp"
+#include "scaleplan/recipe.hpp"
+
+namespace scaleplan {
+
+/// Coverage of the predicted-loss interval reported when the law has bootstrap samples.
+inline constexpr double kLossIntervalCoverage = 0.80;
+/// Warn when the recommendation lies this many times beyond the law's fitted range.
+inline constexpr double kExtrapolationWarningFactor = 10;
+
+struct Plan {
+  // The recommendation.
+  double params = 0, tokens = 0;
+  Precision precision = Precision::kBf16;
+  std::string gpu;
+  int gpus = 0;
+  Pricing pricing = Pricing::kOnDemand;  ///< on_demand or spot (never cheapest)
+  double usd_per_gpu_hour = 0;
+  double mfu = 0;
+  Shape shape;
+  Recipe recipe;
+
+  // Predictions.
+  double loss = 0;
+  double loss_at_shape = 0;
+  std::optional<LossInterval> loss_interval;
+
+  TrainingCost cost;
+  double memory_gb_per_gpu = 0;
+  std::vector<std::string> binding;
+  std::vector<std::string> warnings;
+  std::string law_name, law_source;
+};
+
+/// Plans the run; throws InfeasibleError (naming the constraints) when no run meets the budget
+/// and InputError for budget fields that the table cannot serve (e.g. a price it lacks).
+Plan make_plan(const Budget& budget, const Gpu& gpu, const Law& law);
+
+}  // namespace scaleplan

@@ -1,0 +1,210 @@
+#include "scaleplan/report.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+
+namespace scaleplan {
+namespace {
+
+std::string fmt(const char* format, double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, x);
+  return buf;
+}
+
+void emit_yaml(YAML::Emitter& e, const nlohmann::json& j) {
+  if (j.is_object()) {
+    e << YAML::BeginMap;
+    for (const auto& [key, value] : j.items()) {
+      e << YAML::Key << key << YAML::Value;
+      emit_yaml(e, value);
+    }
+    e << YAML::EndMap;
+  } else if (j.is_array()) {
+    e << YAML::BeginSeq;
+    for (const auto& value : j) emit_yaml(e, value);
+    e << YAML::EndSeq;
+  } else if (j.is_string()) {
+    e << j.get<std::string>();
+  } else if (j.is_boolean()) {
+    e << j.get<bool>();
+  } else if (j.is_number_integer()) {
+    e << j.get<long long>();
+  } else if (j.is_number()) {
+    e << fmt("%.10g", j.get<double>());
+  } else {
+    e << YAML::Null;
+  }
+}
+
+}  // namespace
+
+std::optional<OutputFormat> parse_format(const std::string& name) {
+  if (name == "table") return OutputFormat::kTable;
+  if (name == "json") return OutputFormat::kJson;
+  if (name == "yaml") return OutputFormat::kYaml;
+  if (name == "csv") return OutputFormat::kCsv;
+  return std::nullopt;
+}
+
+nlohmann::json number_or_null(double x) {
+  return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
+}
+
+void print_tree(const nlohmann::json& tree, OutputFormat format, std::ostream& out) {
+  if (format == OutputFormat::kYaml) {
+    YAML::Emitter e;
+    emit_yaml(e, tree);
+    out << e.c_str() << "\n";
+  } else {
+    out << tree.dump(2) << "\n";
+  }
+}
+
+std::string human_count(double x) {
+  if (!std::isfinite(x)) return "n/a";
+  const double a = std::abs(x);
+  if (a >= 1e12) return fmt("%.3gT", x / 1e12);
+  if (a >= 1e9) return fmt("%.3gB", x / 1e9);
+  if (a >= 1e6) return fmt("%.3gM", x / 1e6);
+  if (a >= 1e3) return fmt("%.3gk", x / 1e3);
+  return fmt("%.3g", x);
+}
+
+std::string human_usd(double x) {
+  if (!std::isfinite(x)) return "n/a (no price)";
+  return (x < 0 ? "-$" : "$") + human_count(std::abs(x));
+}
+
+nlohmann::json plan_to_json(const Plan& p) {
+  using nlohmann::json;
+  json j;
+  j["recommendation"] = {
+      {"params", p.params},
+      {"tokens", p.tokens},
+      {"tokens_per_param", p.tokens / p.params},
+      {"precision", to_string(p.precision)},
+      {"gpu", p.gpu},
+      {"gpus", p.gpus},
+      {"pricing", to_string(p.pricing)},
+      {"usd_per_gpu_hour", number_or_null(p.usd_per_gpu_hour)},
+      {"mfu", p.mfu},
+      {"shape",
+       {{"n_layer", p.shape.n_layer},
+        {"d_model", p.shape.d_model},
+        {"n_head", p.shape.n_head},
+        {"params", p.shape.params}}},
+      {"batch_tokens", p.recipe.batch_tokens},
+      {"learning_rate", p.recipe.learning_rate},
+      {"schedule",
+       {{"kind", to_string(p.recipe.schedule.kind)},
+        {"warmup_steps", p.recipe.schedule.warmup_steps},
+        {"decay_steps", p.recipe.schedule.decay_steps},
+        {"total_steps", p.recipe.schedule.total_steps}}}};
+  j["predicted"] = {{"loss", p.loss}, {"loss_at_shape", p.loss_at_shape}};
+  if (p.loss_interval) {
+    j["predicted"]["loss_low"] = p.loss_interval->low;
+    j["predicted"]["loss_high"] = p.loss_interval->high;
+  }
+  j["compute"] = {{"flops", p.cost.flops}, {"flops_per_token", p.cost.flops_per_token}};
+  j["cost"] = {{"usd", number_or_null(p.cost.usd)}, {"gpu_hours", p.cost.gpu_hours}};
+  j["time"] = {{"wall_hours", p.cost.wall_hours}};
+  j["memory"] = {{"gb_per_gpu", p.memory_gb_per_gpu}};
+  j["binding"] = p.binding;
+  j["law"] = {{"name", p.law_name}, {"source", p.law_source}};
+  j["warnings"] = p.warnings;
+  return j;
+}
+
+void print_plan_table(const Plan& p, std::ostream& out) {
+  const auto row = [&](const std::string& label, const std::string& value) {
+    out << "  " << std::left << std::setw(15) << label << value << "\n";
+  };
+  out << "Recommended training run (law " << p.law_name << ")\n\n";
+  row("model", human_count(p.params) + " params; shape n_layer " +
+                   std::to_string(p.shape.n_layer) + ", d_model " +
+                   std::to_string(p.shape.d_model) + ", n_head " + std::to_string(p.shape.n_head) +
+                   " = " + human_count(p.shape.params));
+  row("data", human_count(p.tokens) + " tokens (" + fmt("%.1f", p.tokens / p.params) +
+                  " tokens/param)");
+  row("hardware", std::to_string(p.gpus) + " x " + p.gpu + ", " + to_string(p.precision) +
+                      ", " + to_string(p.pricing) +
+                      (std::isfinite(p.usd_per_gpu_hour)
+                           ? " at " + fmt("$%.2f", p.usd_per_gpu_hour) + "/GPU-hour"
+                           : "") +
+                      ", MFU " + fmt("%.1f%%", 100 * p.mfu));
+  const Schedule& s = p.recipe.schedule;
+  row("batch", human_count(static_cast<double>(p.recipe.batch_tokens)) + " tokens, peak LR " +
+                   fmt("%.2g", p.recipe.learning_rate));
+  row("schedule", to_string(s.kind) + ": " + std::to_string(s.warmup_steps) + " warmup, " +
+                      std::to_string(s.decay_steps) + " decay, " + std::to_string(s.total_steps) +
+                      " total steps");
+  out << "\n";
+  std::string loss = fmt("%.4f", p.loss);
+  if (p.loss_interval)
+    loss += " (80% interval " + fmt("%.4f", p.loss_interval->low) + " to " +
+            fmt("%.4f", p.loss_interval->high) + ")";
+  row("predicted loss", loss + "; " + fmt("%.4f", p.loss_at_shape) + " at the rounded shape");
+  row("cost", human_usd(p.cost.usd) + " (" + human_count(p.cost.gpu_hours) + " GPU-hours)");
+  row("wall-clock", fmt("%.1f", p.cost.wall_hours) + " hours (" +
+                        fmt("%.1f", p.cost.wall_hours / 24) + " days)");
+  row("compute", fmt("%.3e", p.cost.flops) + " FLOPs (" + fmt("%.3e", p.cost.flops_per_token) +
+                     " per token)");
+  row("memory", fmt("%.1f", p.memory_gb_per_gpu) + " GB per GPU");
+  std::string binding;
+  for (const std::string& b : p.binding) binding += (binding.empty() ? "" : ", ") + b;
+  row("binding", binding.empty() ? "none" : binding);
+  if (!p.warnings.empty()) {
+    out << "\nwarnings:\n";
+    for (const std::string& w : p.warnings) out << "  - " << w << "\n";
+  }
+}
+
+nlohmann::json gpus_to_json(const GpuTable& table) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const Gpu& g : table.gpus) {
+    nlohmann::json tflops = nlohmann::json::object();
+    for (const auto& [precision, value] : g.tflops) tflops[to_string(precision)] = value;
+    const auto price = [](const std::optional<double>& v) {
+      return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+    };
+    list.push_back({{"name", g.name},
+                    {"aliases", g.aliases},
+                    {"vendor", g.vendor},
+                    {"memory_gb", g.memory_gb},
+                    {"mem_bw_tbps", g.mem_bw_tbps},
+                    {"tflops", tflops},
+                    {"interconnect_gbps", g.interconnect_gbps},
+                    {"price_usd_per_gpu_hour",
+                     {{"on_demand", price(g.price_on_demand_usd_per_gpu_hour)},
+                      {"spot", price(g.price_spot_usd_per_gpu_hour)}}},
+                    {"mfu", g.mfu},
+                    {"source", g.source}});
+  }
+  return list;
+}
+
+void print_gpus_table(const GpuTable& table, std::ostream& out) {
+  out << std::left << std::setw(14) << "gpu" << std::right << std::setw(7) << "mem_gb"
+      << std::setw(7) << "TB/s";
+  for (Precision p : all_precisions()) out << std::setw(8) << to_string(p);
+  out << std::setw(10) << "$/h od" << std::setw(9) << "$/h spot" << std::setw(6) << "mfu"
+      << "\n";
+  const auto opt = [](const std::optional<double>& v) { return v ? fmt("%.2f", *v) : "-"; };
+  for (const Gpu& g : table.gpus) {
+    out << std::left << std::setw(14) << g.name << std::right << std::setw(7)
+        << fmt("%g", g.memory_gb) << std::setw(7) << fmt("%g", g.mem_bw_tbps);
+    for (Precision p : all_precisions()) {
+      const auto it = g.tflops.find(p);
+      out << std::setw(8) << (it == g.tflops.end() ? "-" : fmt("%g", it->second));
+    }
+    out << std::setw(10) << opt(g.price_on_demand_usd_per_gpu_hour) << std::setw(9)
+        << opt(g.price_spot_usd_per_gpu_hour) << std::setw(6) << fmt("%.2f", g.mfu) << "\n";
+  }
+  out << "\nDense peak TFLOP/s; prices in USD per GPU-hour. Source: " << table.source << "\n";
+}
+
+}  // namespace scaleplan
