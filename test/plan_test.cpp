@@ -1,0 +1,263 @@
+#include "scaleplan/plan.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "scaleplan/budget_yaml.hpp"
+#include "scaleplan/configs.hpp"
+#include "scaleplan/report.hpp"
+
+using namespace scaleplan;
+
+namespace {
+
+const GpuTable& table() {
+  static const GpuTable t = load_gpu_table("");
+  return t;
+}
+
+Law preset(const std::string& name) { return load_law(name, "", {}, "law"); }
+
+Plan plan_for(const Budget& b, const std::string& law = "hoffmann2022") {
+  return make_plan(b, *find_gpu(table(), b.gpu), preset(law));
+}
+
+Budget budget_yaml(const std::string& text) { return parse_budget(text, "test.yaml"); }
+
+Budget chinchilla_flops_budget() {
+  return budget_yaml(R"(
+budget: {flops: 5.76e23}
+hardware: {gpu: A100-80GB, count: 1024}
+model: {law: hoffmann2022, flops_per_token: 6N, precisions: [bf16]}
+)");
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+/// A random but valid budget: dollars, an optional deadline, precisions, count or max_count.
+Budget random_budget(std::mt19937& rng) {
+  std::uniform_real_distribution<double> u(0, 1);
+  static const char* kGpus[] = {"H100-SXM", "A100-80GB", "H200", "B200"};
+  Budget b;
+  b.kind = BudgetKind::kUsd;
+  b.amount = std::pow(10.0, 4 + 4 * u(rng));
+  if (u(rng) < 0.6) b.deadline_hours = std::pow(10.0, 1 + 2.5 * u(rng));
+  b.gpu = kGpus[static_cast<int>(u(rng) * 4) % 4];
+  if (u(rng) < 0.5) b.count = 1 << static_cast<int>(u(rng) * 11);
+  else b.max_count = 8 + static_cast<int>(u(rng) * 4000);
+  b.precisions = u(rng) < 0.5 ? std::vector<Precision>{Precision::kBf16}
+                              : std::vector<Precision>{Precision::kBf16, Precision::kFp8};
+  if (u(rng) < 0.3) b.unique_tokens = std::pow(10.0, 10 + 3 * u(rng));
+  if (u(rng) < 0.3) b.flops_per_token = FlopsConvention::k6N;
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("plan: Chinchilla's budget under 6N gives the Eq. 4 closed form (hoffmann2022)",
+          "[plan]") {
+  const Plan p = plan_for(chinchilla_flops_budget());
+  CHECK(p.params == Approx(3.219e10).epsilon(0.01));
+  CHECK(p.tokens == Approx(2.982e12).epsilon(0.01));
+  CHECK(p.loss == Approx(1.9307).margin(0.001));
+  CHECK(p.binding == std::vector<std::string>{"budget.flops"});
+  // Tighter than the acceptance: the optimizer lands on the closed form itself.
+  const Allocation exact =
+      chinchilla_compute_optimal(std::get<ChinchillaLaw>(preset("hoffmann2022").form), 5.76e23);
+  CHECK(p.params == Approx(exact.params).epsilon(1e-4));
+  CHECK(p.loss == Approx(exact.loss).epsilon(1e-9));
+}
+
+TEST_CASE("plan: Chinchilla's budget under besiroglu2024 gives 72B on 1.33T tokens", "[plan]") {
+  const Plan p = plan_for(chinchilla_flops_budget(), "besiroglu2024");
+  CHECK(p.params == Approx(7.225e10).epsilon(0.01));
+  CHECK(p.tokens == Approx(1.329e12).epsilon(0.01));
+}
+
+TEST_CASE("plan: optimizer within 0.05% of a dense brute-force search on 24 random budgets",
+          "[plan][brute]") {
+  std::mt19937 rng(20261123);
+  const Law law = preset("hoffmann2022");
+  const Searcher dense = [](const SearchProblem& p) { return brute_force(p, 3000); };
+  int compared = 0;
+  for (int i = 0; i < 24; ++i) {
+    const Budget b = random_budget(rng);
+    const Gpu& gpu = *find_gpu(table(), b.gpu);
+    std::optional<Plan> fast, slow;
+    try {
+      fast = make_plan(b, gpu, law);
+    } catch (const InfeasibleError&) {
+    }
+    try {
+      slow = make_plan(b, gpu, law, dense);
+    } catch (const InfeasibleError&) {
+    }
+    INFO("budget " << i << ": $" << b.amount << " on " << b.gpu);
+    REQUIRE(fast.has_value() == slow.has_value());
+    if (!fast) continue;
+    ++compared;
+    CHECK(fast->loss <= slow->loss * (1 + 5e-4));
+    CHECK(fast->loss >= slow->loss * (1 - 5e-4));
+  }
+  CHECK(compared >= 20);
+}
+
+TEST_CASE("plan: more money never predicts a higher loss", "[plan][property]") {
+  std::mt19937 rng(7);
+  for (int i = 0; i < 30; ++i) {
+    Budget b = random_budget(rng);
+    std::optional<double> previous;
+    for (double factor : {1.0, 1.5, 3.0, 10.0}) {
+      Budget richer = b;
+      richer.amount = b.amount * factor;
+      try {
+        const double l = plan_for(richer).loss;
+        if (previous) CHECK(l <= *previous * (1 + 1e-9));
+        previous = l;
+      } catch (const InfeasibleError&) {
+        CHECK_FALSE(previous.has_value());  // once feasible, more money stays feasible
+      }
+    }
+  }
+}
+
+TEST_CASE("plan: a tighter deadline never predicts a lower loss", "[plan][property]") {
+  std::mt19937 rng(11);
+  for (int i = 0; i < 30; ++i) {
+    Budget b = random_budget(rng);
+    std::optional<double> previous;
+    for (double hours : {5000.0, 1000.0, 200.0, 50.0, 10.0}) {
+      Budget tighter = b;
+      tighter.deadline_hours = hours;
+      try {
+        const double l = plan_for(tighter).loss;
+        if (previous) CHECK(l >= *previous * (1 - 1e-9));
+        previous = l;
+      } catch (const InfeasibleError&) {
+        previous = INFINITY;  // infeasible stays infeasible as the deadline tightens
+      }
+    }
+  }
+}
+
+TEST_CASE("plan: a faster precision at equal quality never predicts a higher loss",
+          "[plan][property]") {
+  // fp8 has twice bf16's peak and the same quality (hardware.cpp): it can only help.
+  std::mt19937 rng(13);
+  for (int i = 0; i < 30; ++i) {
+    Budget b = random_budget(rng);
+    b.gpu = "H100-SXM";
+    Budget bf16 = b, fp8 = b, both = b;
+    bf16.precisions = {Precision::kBf16};
+    fp8.precisions = {Precision::kFp8};
+    both.precisions = {Precision::kBf16, Precision::kFp8};
+    try {
+      const double l_bf16 = plan_for(bf16).loss;
+      CHECK(plan_for(fp8).loss <= l_bf16 * (1 + 1e-9));
+      CHECK(plan_for(both).loss <= l_bf16 * (1 + 1e-9));
+    } catch (const InfeasibleError&) {
+    }
+  }
+}
+
+TEST_CASE("plan: the binding constraint is reported", "[plan]") {
+  SECTION("dollars") {
+    const Plan p = plan_for(budget_yaml("budget: {usd: 1.0e6}\nhardware: {gpu: H100, count: 256}"));
+    CHECK(p.binding == std::vector<std::string>{"budget.usd"});
+    CHECK(p.cost.usd == Approx(1.0e6).epsilon(1e-6));
+  }
+  SECTION("deadline") {
+    const Plan p = plan_for(budget_yaml(
+        "budget: {usd: 1.0e7, deadline_hours: 24}\nhardware: {gpu: H100, count: 64}"));
+    CHECK(p.binding == std::vector<std::string>{"budget.deadline_hours"});
+    CHECK(p.cost.wall_hours == Approx(24).epsilon(1e-6));
+  }
+  SECTION("unique data") {
+    const Plan p = plan_for(budget_yaml(
+        "budget: {usd: 1.0e7}\nhardware: {gpu: H100, count: 1024}\ndata: {unique_tokens: 1e11}"));
+    CHECK(contains(p.binding, "data.unique_tokens"));
+    CHECK(p.tokens == Approx(1e11).epsilon(1e-9));
+  }
+  SECTION("memory") {
+    const Plan p = plan_for(budget_yaml("budget: {flops: 1e26}\nhardware: {gpu: L4, count: 8}"));
+    CHECK(contains(p.binding, "memory"));
+    CHECK(p.params == Approx(max_trainable_params(24, 4096, 8)).epsilon(1e-6));
+    CHECK(p.memory_gb_per_gpu <= 24 * kUsableMemoryFraction * (1 + 1e-9));
+  }
+  SECTION("GPU-hours") {
+    const Plan p =
+        plan_for(budget_yaml("budget: {gpu_hours: 1e5}\nhardware: {gpu: H100, count: 128}"));
+    CHECK(p.binding == std::vector<std::string>{"budget.gpu_hours"});
+    CHECK(p.cost.gpu_hours == Approx(1e5).epsilon(1e-6));
+  }
+}
+
+TEST_CASE("plan: max_count picks the smallest count that reaches the best loss", "[plan]") {
+  const Budget b = budget_yaml(
+      "budget: {usd: 2.0e6, deadline_hours: 720}\nhardware: {gpu: H100-SXM, max_count: 2048}");
+  const Plan p = plan_for(b);
+  CHECK(p.binding == std::vector<std::string>{"budget.usd"});
+  Budget half = b;
+  half.max_count.reset();
+  half.count = p.gpus / 2;
+  CHECK(plan_for(half).loss > p.loss);  // half the GPUs cannot finish in time
+  Budget fixed = b;
+  fixed.max_count.reset();
+  fixed.count = 2048;
+  CHECK(plan_for(fixed).loss == Approx(p.loss).epsilon(1e-9));
+}
+
+TEST_CASE("plan: an impossible deadline is infeasible and names the constraint", "[plan]") {
+  const Budget b =
+      budget_yaml("budget: {usd: 1.0e6, deadline_hours: 0.001}\nhardware: {gpu: L4, count: 1}");
+  CHECK_THROWS_WITH(plan_for(b),
+                    "no run meets the constraints: budget.deadline_hours (even the smallest run "
+                    "considered, 1e+07 params on 1e+08 tokens, breaks them on 1 GPUs)");
+}
+
+TEST_CASE("plan: GPUs without a listed precision are skipped with a warning", "[plan]") {
+  const Plan p = plan_for(budget_yaml(
+      "budget: {usd: 1e5}\nhardware: {gpu: A100-80GB, count: 8}\nmodel: {precisions: [fp8, bf16]}"));
+  CHECK(p.precision == Precision::kBf16);
+  REQUIRE(p.warnings.size() >= 1);
+  CHECK(p.warnings[0] == "A100-80GB has no fp8 rate: skipped");
+}
+
+TEST_CASE("plan: warns when the recommendation extrapolates beyond the law's range", "[plan]") {
+  const Plan p = plan_for(chinchilla_flops_budget());
+  // hoffmann2022 was fitted up to 1.6e10 params and 5e11 tokens; 3.2e10 and 3e12 are < 10x out.
+  CHECK(p.warnings.empty());
+  Budget big = chinchilla_flops_budget();
+  big.amount = 1e27;
+  const Plan q = plan_for(big);
+  REQUIRE_FALSE(q.warnings.empty());
+  CHECK(q.warnings[0].find("outside the range law 'hoffmann2022' was fitted on") !=
+        std::string::npos);
+}
+
+TEST_CASE("plan: the JSON tree has every field of the contract (docs/output.md)", "[plan]") {
+  const Tree j = plan_to_json(plan_for(chinchilla_flops_budget()));
+  for (const char* key : {"params", "tokens", "tokens_per_param", "precision", "gpu", "gpus",
+                          "pricing", "shape", "batch_tokens", "learning_rate", "schedule"})
+    CHECK(j["recommendation"].contains(key));
+  for (const char* key : {"n_layer", "d_model", "n_head", "params"})
+    CHECK(j["recommendation"]["shape"].contains(key));
+  for (const char* key : {"kind", "warmup_steps", "decay_steps", "total_steps"})
+    CHECK(j["recommendation"]["schedule"].contains(key));
+  CHECK(j["predicted"].contains("loss"));
+  CHECK(j["predicted"].contains("loss_at_shape"));
+  CHECK(j["compute"].contains("flops"));
+  CHECK(j["compute"].contains("flops_per_token"));
+  CHECK(j["cost"].contains("usd"));
+  CHECK(j["cost"].contains("gpu_hours"));
+  CHECK(j["time"].contains("wall_hours"));
+  CHECK(j["binding"].is_array());
+  CHECK(j["law"]["name"] == "hoffmann2022");
+  CHECK(j["law"]["source"].get<std::string>().find("Hoffmann") != std::string::npos);
+  CHECK(j["recommendation"]["tokens_per_param"].get<double>() ==
+        Approx(j["recommendation"]["tokens"].get<double>() /
+               j["recommendation"]["params"].get<double>()));
+}

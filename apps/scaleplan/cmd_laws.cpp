@@ -11,10 +11,10 @@ namespace {
 
 int run_laws(const GlobalOptions& g, std::ostream& out) {
   const OutputFormat format = output_format(g, false);
-  nlohmann::json list = nlohmann::json::array();
+  Tree list = Tree::array();
   for (const std::string& name : law_presets()) {
     const Law law = load_law(name, "", {}, "law");
-    nlohmann::json params = nlohmann::json::object();
+    Tree params = Tree::object();
     const auto names = law_param_names(law.form);
     const auto values = law_param_values(law.form);
     for (std::size_t i = 0; i < names.size(); ++i) params[names[i]] = values[i];

@@ -20,7 +20,7 @@ int run_predict(const PredictOptions& o, const GlobalOptions& g, std::ostream& o
   const Law law = load_law(o.law, "", {}, "--law");
   const double l = loss(law, o.params, o.tokens);
   const auto interval = loss_interval(law, o.params, o.tokens, kLossIntervalCoverage);
-  nlohmann::json j = {{"law", {{"name", law.name}, {"source", law.source}}},
+  Tree j = {{"law", {{"name", law.name}, {"source", law.source}}},
                       {"params", o.params},
                       {"tokens", o.tokens},
                       {"loss", l}};

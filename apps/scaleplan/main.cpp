@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   app.footer(kExamples);
   app.set_version_flag("--version", "scaleplan " SCALEPLAN_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // global options may also follow the subcommand: `plan b.yaml --format json`
   cli::GlobalOptions options;
   app.add_option("--format", options.format, "Output: table, json, yaml (csv where offered)")
       ->check(CLI::IsMember({"table", "json", "yaml", "csv"}));

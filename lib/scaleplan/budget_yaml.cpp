@@ -111,6 +111,7 @@ Budget parse_budget(const std::string& text, const std::string& file) {
   b.positions[""] = root.pos();
   for (const char* section : {"budget", "hardware"})
     if (!root.has(section)) throw InputError(root.pos(), section, "missing section");
+  for (const char* section : {"budget", "hardware", "model", "data"}) remember(b, root, section);
   read_budget_section(root.map("budget"), b);
   read_hardware(root.map("hardware"), b);
   if (root.has("model")) read_model(root.map("model"), b);

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "scaleplan/search.hpp"
 
 namespace scaleplan {
 namespace {
@@ -150,7 +149,7 @@ bool better(const Plan& a, const Plan& b) {
 
 }  // namespace
 
-Plan make_plan(const Budget& b, const Gpu& gpu, const Law& law) {
+Plan make_plan(const Budget& b, const Gpu& gpu, const Law& law, const Searcher& searcher) {
   std::vector<std::string> warnings;
   const std::vector<Precision> precisions = usable_precisions(b, gpu, &warnings);
   const auto prices = price_options(b, gpu);
@@ -163,7 +162,7 @@ Plan make_plan(const Budget& b, const Gpu& gpu, const Law& law) {
         const RunModel model{b.flops_per_token, static_cast<double>(b.seq_len), gpu, b.mfu,
                              {precision, pricing, price, gpus}};
         const SearchProblem problem = make_problem(b, law, model);
-        const SearchResult r = search(problem);
+        const SearchResult r = searcher(problem);
         if (!r.feasible) {
           violated.insert(violated.end(), r.violated.begin(), r.violated.end());
           continue;

@@ -2,6 +2,7 @@
 /// The recommendation: the discrete choices enumerated, the continuous search run for each, and
 /// the best run turned into a full recipe.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "scaleplan/hardware.hpp"
 #include "scaleplan/law.hpp"
 #include "scaleplan/recipe.hpp"
+#include "scaleplan/search.hpp"
 
 namespace scaleplan {
 
@@ -43,8 +45,13 @@ struct Plan {
   std::string law_name, law_source;
 };
 
+/// The continuous search run for each discrete option: `search` in the tool, a brute-force
+/// reference in tests.
+using Searcher = std::function<SearchResult(const SearchProblem&)>;
+
 /// Plans the run; throws InfeasibleError (naming the constraints) when no run meets the budget
 /// and InputError for budget fields that the table cannot serve (e.g. a price it lacks).
-Plan make_plan(const Budget& budget, const Gpu& gpu, const Law& law);
+Plan make_plan(const Budget& budget, const Gpu& gpu, const Law& law,
+               const Searcher& searcher = search);
 
 }  // namespace scaleplan

@@ -15,8 +15,11 @@ std::string fmt(const char* format, double x) {
   return buf;
 }
 
-void emit_yaml(YAML::Emitter& e, const nlohmann::json& j) {
-  if (j.is_object()) {
+void emit_yaml(YAML::Emitter& e, const Tree& j) {
+  if ((j.is_array() || j.is_object()) && j.empty()) {
+    e << YAML::Flow << (j.is_array() ? YAML::BeginSeq : YAML::BeginMap)
+      << (j.is_array() ? YAML::EndSeq : YAML::EndMap);
+  } else if (j.is_object()) {
     e << YAML::BeginMap;
     for (const auto& [key, value] : j.items()) {
       e << YAML::Key << key << YAML::Value;
@@ -50,11 +53,9 @@ std::optional<OutputFormat> parse_format(const std::string& name) {
   return std::nullopt;
 }
 
-nlohmann::json number_or_null(double x) {
-  return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
-}
+Tree number_or_null(double x) { return std::isfinite(x) ? Tree(x) : Tree(nullptr); }
 
-void print_tree(const nlohmann::json& tree, OutputFormat format, std::ostream& out) {
+void print_tree(const Tree& tree, OutputFormat format, std::ostream& out) {
   if (format == OutputFormat::kYaml) {
     YAML::Emitter e;
     emit_yaml(e, tree);
@@ -79,9 +80,8 @@ std::string human_usd(double x) {
   return (x < 0 ? "-$" : "$") + human_count(std::abs(x));
 }
 
-nlohmann::json plan_to_json(const Plan& p) {
-  using nlohmann::json;
-  json j;
+Tree plan_to_json(const Plan& p) {
+  Tree j;
   j["recommendation"] = {
       {"params", p.params},
       {"tokens", p.tokens},
@@ -163,13 +163,13 @@ void print_plan_table(const Plan& p, std::ostream& out) {
   }
 }
 
-nlohmann::json gpus_to_json(const GpuTable& table) {
-  nlohmann::json list = nlohmann::json::array();
+Tree gpus_to_json(const GpuTable& table) {
+  Tree list = Tree::array();
   for (const Gpu& g : table.gpus) {
-    nlohmann::json tflops = nlohmann::json::object();
+    Tree tflops = Tree::object();
     for (const auto& [precision, value] : g.tflops) tflops[to_string(precision)] = value;
     const auto price = [](const std::optional<double>& v) {
-      return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+      return v ? Tree(*v) : Tree(nullptr);
     };
     list.push_back({{"name", g.name},
                     {"aliases", g.aliases},

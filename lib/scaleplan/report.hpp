@@ -16,15 +16,21 @@ namespace scaleplan {
 enum class OutputFormat { kTable, kJson, kYaml, kCsv };
 std::optional<OutputFormat> parse_format(const std::string& name);
 
-/// Prints a tree as pretty JSON or as block YAML with the same structure (NaN prints as null).
-void print_tree(const nlohmann::json& tree, OutputFormat format, std::ostream& out);
+/// Result trees keep their keys in the order written (the order docs/output.md lists them).
+using Tree = nlohmann::ordered_json;
+
+/// Prints a tree as pretty JSON or as block YAML with the same structure.
+void print_tree(const Tree& tree, OutputFormat format, std::ostream& out);
+inline void print_tree(const nlohmann::json& tree, OutputFormat format, std::ostream& out) {
+  print_tree(Tree(tree), format, out);
+}
 
 /// The `plan` result tree (docs/output.md).
-nlohmann::json plan_to_json(const Plan& plan);
+Tree plan_to_json(const Plan& plan);
 void print_plan_table(const Plan& plan, std::ostream& out);
 
 /// The `gpus` listing.
-nlohmann::json gpus_to_json(const GpuTable& table);
+Tree gpus_to_json(const GpuTable& table);
 void print_gpus_table(const GpuTable& table, std::ostream& out);
 
 /// Human-readable numbers: 3.2e10 -> "32.2B", 1.23e6 USD -> "$1.23M", 3.5 -> "3.5".
@@ -32,6 +38,6 @@ std::string human_count(double x);
 std::string human_usd(double x);
 
 /// A number or JSON null when not finite (JSON has no NaN).
-nlohmann::json number_or_null(double x);
+Tree number_or_null(double x);
 
 }  // namespace scaleplan

@@ -24,6 +24,15 @@ double max_tokens(const SearchProblem& p, double params) {
   double lo = p.domain.tokens_min, hi = p.domain.tokens_max;
   if (!feasible(p, params, lo)) return 0;
   if (feasible(p, params, hi)) return hi;
+  // Costs are usually proportional to D: try the D at which the tightest one would meet its
+  // limit if it were; bisect only when that guess is off (a cost that is not linear in D).
+  double guess = hi;
+  for (const Constraint& c : p.constraints) {
+    const double value = c.value(params, lo);
+    if (value > 0) guess = std::min(guess, lo * c.limit / value * (1 - 1e-12));
+  }
+  if (guess >= lo && feasible(p, params, guess) && !feasible(p, params, guess * (1 + 1e-9)))
+    return guess;
   for (int i = 0; i < 100 && hi / lo > 1 + 1e-13; ++i) {
     const double mid = std::sqrt(lo * hi);
     (feasible(p, params, mid) ? lo : hi) = mid;

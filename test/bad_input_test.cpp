@@ -1,0 +1,150 @@
+// Table-driven bad-input tests: each bad budget gets exit code 2 (bad input) or 3 (valid but
+// infeasible) and exactly one line on stderr, asserted word for word; stdout stays empty.
+
+#include <catch2/catch.hpp>
+
+#include "cli_runner.hpp"
+
+using scaleplan::test::run_scaleplan;
+
+namespace {
+
+struct BadInput {
+  const char* name;
+  const char* yaml;  // written to bad.yaml
+  int rc;
+  const char* message;  // the whole of stderr, without the trailing newline
+};
+
+// A valid budget to vary: line 1 budget:, line 2 usd, line 3 hardware:, 4 gpu, 5 count.
+#define VALID_HEAD "budget:\n  usd: 1.0e6\nhardware:\n  gpu: H100-SXM\n  count: 64\n"
+
+const BadInput kCases[] = {
+    {"malformed YAML", "budget: [1, 2\nhardware: {}\n", 2,
+     "scaleplan: bad.yaml:2:9: invalid YAML: end of sequence flow not found"},
+    {"empty file", "", 2, "scaleplan: bad.yaml: the file is empty"},
+    {"top level is a list", "- budget\n- hardware\n", 2,
+     "scaleplan: bad.yaml:1:1: expected a YAML mapping at the top"},
+    {"unknown top-level key", VALID_HEAD "hardwre:\n  gpu: H100\n", 2,
+     "scaleplan: bad.yaml:6:1: hardwre: unknown key (did you mean 'hardware'?)"},
+    {"missing budget section", "hardware:\n  gpu: H100-SXM\n  count: 64\n", 2,
+     "scaleplan: bad.yaml:1:1: budget: missing section"},
+    {"missing hardware section", "budget:\n  usd: 1.0e6\n", 2,
+     "scaleplan: bad.yaml:1:1: hardware: missing section"},
+    {"no amount", "budget:\n  deadline_hours: 10\nhardware:\n  gpu: H100\n  count: 8\n", 2,
+     "scaleplan: bad.yaml:2:3: budget: missing amount: give one of usd, gpu_hours or flops"},
+    {"two budget kinds", "budget:\n  usd: 1.0e6\n  flops: 1e22\nhardware:\n  gpu: H100\n  count: 8\n",
+     2,
+     "scaleplan: bad.yaml:3:10: budget.flops: give exactly one of usd, gpu_hours or flops (usd "
+     "is also given)"},
+    {"negative dollars", "budget:\n  usd: -5\nhardware:\n  gpu: H100\n  count: 8\n", 2,
+     "scaleplan: bad.yaml:2:8: budget.usd: must be > 0, got -5"},
+    {"zero GPU-hours", "budget:\n  gpu_hours: 0\nhardware:\n  gpu: H100\n  count: 8\n", 2,
+     "scaleplan: bad.yaml:2:14: budget.gpu_hours: must be > 0, got 0"},
+    {"non-numeric dollars", "budget:\n  usd: lots\nhardware:\n  gpu: H100\n  count: 8\n", 2,
+     "scaleplan: bad.yaml:2:8: budget.usd: expected a number, got 'lots'"},
+    {"infinite FLOPs", "budget:\n  flops: .inf\nhardware:\n  gpu: H100\n  count: 8\n", 2,
+     "scaleplan: bad.yaml:2:10: budget.flops: must be finite, got '.inf'"},
+    {"negative deadline", "budget:\n  usd: 1e6\n  deadline_hours: -3\nhardware:\n  gpu: H100\n  count: 8\n",
+     2, "scaleplan: bad.yaml:3:19: budget.deadline_hours: must be > 0, got -3"},
+    {"duplicate key", "budget:\n  usd: 1e6\n  usd: 2e6\nhardware:\n  gpu: H100\n  count: 8\n", 2,
+     "scaleplan: bad.yaml:3:3: budget.usd: duplicate key"},
+    {"unknown GPU", "budget:\n  usd: 1e6\nhardware:\n  gpu: H1000\n  count: 8\n", 2,
+     "scaleplan: bad.yaml:4:8: hardware.gpu: unknown GPU 'H1000' (did you mean 'H100'?); "
+     "`scaleplan gpus` lists them"},
+    {"missing GPU", "budget:\n  usd: 1e6\nhardware:\n  count: 8\n", 2,
+     "scaleplan: bad.yaml:4:3: hardware.gpu: missing: name a GPU from `scaleplan gpus`"},
+    {"misspelt hardware key", "budget:\n  usd: 1e6\nhardware:\n  gpus: H100\n  count: 8\n", 2,
+     "scaleplan: bad.yaml:4:3: hardware.gpus: unknown key (did you mean 'gpu'?)"},
+    {"count and max_count", VALID_HEAD "  max_count: 128\n", 2,
+     "scaleplan: bad.yaml:6:14: hardware.max_count: give count or max_count, not both"},
+    {"neither count nor max_count", "budget:\n  usd: 1e6\nhardware:\n  gpu: H100\n", 2,
+     "scaleplan: bad.yaml:4:3: hardware.count: missing: give count or max_count"},
+    {"fractional count", "budget:\n  usd: 1e6\nhardware:\n  gpu: H100\n  count: 2.5\n", 2,
+     "scaleplan: bad.yaml:5:10: hardware.count: must be a whole number, got 2.5"},
+    {"unknown pricing", VALID_HEAD "  pricing: reserved\n", 2,
+     "scaleplan: bad.yaml:6:12: hardware.pricing: unknown value 'reserved' (choose on_demand, "
+     "spot or cheapest)"},
+    {"unknown price key", VALID_HEAD "  price_usd_per_gpu_hour: {on_demand: 2, spots: 1}\n", 2,
+     "scaleplan: bad.yaml:6:42: hardware.price_usd_per_gpu_hour.spots: unknown key (did you mean "
+     "'spot'?)"},
+    {"negative price", VALID_HEAD "  price_usd_per_gpu_hour: -2.5\n", 2,
+     "scaleplan: bad.yaml:6:27: hardware.price_usd_per_gpu_hour: must be > 0, got -2.5"},
+    {"MFU above one", VALID_HEAD "  mfu: 1.5\n", 2,
+     "scaleplan: bad.yaml:6:8: hardware.mfu: must be <= 1, got 1.5"},
+    {"hardware not a mapping", "budget:\n  usd: 1e6\nhardware: H100\n", 2,
+     "scaleplan: bad.yaml:3:11: hardware: expected a mapping of keys"},
+    {"unknown law", VALID_HEAD "model:\n  law: hofmann2022\n", 2,
+     "scaleplan: bad.yaml:7:8: model.law: unknown law 'hofmann2022' (did you mean "
+     "'hoffmann2022'?) (choose besiroglu2024, hoffmann2022 or kaplan2020, or a law YAML file)"},
+    {"missing law file", VALID_HEAD "model:\n  law: mylaw.yaml\n", 2,
+     "scaleplan: bad.yaml:7:8: model.law: law file 'mylaw.yaml' not found"},
+    {"unknown FLOPs convention", VALID_HEAD "model:\n  flops_per_token: 8N\n", 2,
+     "scaleplan: bad.yaml:7:20: model.flops_per_token: unknown value '8N' (choose 6N or "
+     "detailed)"},
+    {"unknown precision", VALID_HEAD "model:\n  precisions: [bf16, fp9]\n", 2,
+     "scaleplan: bad.yaml:7:22: model.precisions: unknown precision 'fp9' (choose fp32, tf32, "
+     "bf16, fp8 or fp4)"},
+    {"precision twice", VALID_HEAD "model:\n  precisions: [bf16, bf16]\n", 2,
+     "scaleplan: bad.yaml:7:22: model.precisions: precision 'bf16' is listed twice"},
+    {"precisions not a list", VALID_HEAD "model:\n  precisions: bf16\n", 2,
+     "scaleplan: bad.yaml:7:15: model.precisions: expected a non-empty list such as [bf16, fp8]"},
+    {"negative sequence length", VALID_HEAD "model:\n  seq_len: -1\n", 2,
+     "scaleplan: bad.yaml:7:12: model.seq_len: must be > 0, got -1"},
+    {"unknown schedule", VALID_HEAD "model:\n  schedule: linear\n", 2,
+     "scaleplan: bad.yaml:7:13: model.schedule: unknown value 'linear' (choose wsd or cosine)"},
+    {"zero unique tokens", VALID_HEAD "data:\n  unique_tokens: 0\n", 2,
+     "scaleplan: bad.yaml:7:18: data.unique_tokens: must be > 0, got 0"},
+    {"GPU without a price, budget in dollars",
+     "budget:\n  usd: 1e6\nhardware:\n  gpu: H100-PCIe\n  count: 8\n", 2,
+     "scaleplan: bad.yaml:4:3: hardware.price_usd_per_gpu_hour: the GPU table has no on_demand "
+     "price for 'H100-PCIe'; give one"},
+    {"precision the GPU lacks",
+     "budget:\n  usd: 1e6\nhardware:\n  gpu: A100-80GB\n  count: 8\nmodel:\n  precisions: [fp8]\n",
+     2, "scaleplan: bad.yaml:7:15: model.precisions: 'A100-80GB' supports none of the listed "
+        "precisions (fp8)"},
+    {"deadline too short for any model",
+     "budget:\n  usd: 1e6\n  deadline_hours: 0.001\nhardware:\n  gpu: L4\n  count: 1\n", 3,
+     "scaleplan: infeasible: no run meets the constraints: budget.deadline_hours (even the "
+     "smallest run considered, 1e+07 params on 1e+08 tokens, breaks them on 1 GPUs)"},
+    {"a cent", "budget:\n  usd: 0.01\nhardware:\n  gpu: H100\n  max_count: 16\n", 3,
+     "scaleplan: infeasible: no run meets the constraints: budget.usd (even the smallest run "
+     "considered, 1e+07 params on 1e+08 tokens, breaks them on up to 16 GPUs)"},
+    {"memory too small for the sequence length",
+     "budget:\n  usd: 1e6\nhardware:\n  gpu: TPU-v5e\n  count: 1\nmodel:\n  seq_len: 262144\n", 3,
+     "scaleplan: infeasible: no run meets the constraints: memory (even the smallest run "
+     "considered, 1e+07 params on 1e+08 tokens, breaks them on 1 GPUs)"},
+};
+
+}  // namespace
+
+TEST_CASE("bad input: each bad budget gets its exit code and exact one-line message",
+          "[cli][bad-input]") {
+  for (const BadInput& c : kCases) {
+    INFO(c.name);
+    const auto r = run_scaleplan("plan bad.yaml", {{"bad.yaml", c.yaml}});
+    CHECK(r.rc == c.rc);
+    CHECK(r.err == std::string(c.message) + "\n");
+    CHECK(r.out.empty());
+  }
+}
+
+TEST_CASE("bad input: a missing budget file is named with the system's reason", "[cli]") {
+  const auto r = run_scaleplan("plan nope.yaml");
+  CHECK(r.rc == 2);
+  CHECK(r.err == "scaleplan: nope.yaml: cannot read: No such file or directory\n");
+}
+
+TEST_CASE("bad input: unknown flags and formats exit 2", "[cli]") {
+  CHECK(run_scaleplan("plan x.yaml --frobnicate").rc == 2);
+  CHECK(run_scaleplan("--format xml gpus").rc == 2);
+  CHECK(run_scaleplan("predict --params -1 --tokens 1e9").rc == 2);
+  CHECK(run_scaleplan("--version").rc == 0);
+}
+
+TEST_CASE("bad input: a budget on stdin is named <stdin>", "[cli]") {
+  const auto r = run_scaleplan("plan -", {{"in.yaml", "budget:\n  usd: -1\nhardware: {gpu: H100, count: 8}\n"}},
+                               "in.yaml");
+  CHECK(r.rc == 2);
+  CHECK(r.err == "scaleplan: <stdin>:2:8: budget.usd: must be > 0, got -1\n");
+}
