@@ -24,8 +24,9 @@ TEST_CASE("recipe: rounded shape is hardware-friendly and close to N", "[recipe]
     const Shape s = round_shape(n);
     CHECK(s.d_model % kHeadDim == 0);
     CHECK(s.n_head * kHeadDim == s.d_model);
+    if (s.n_head >= kHeadMultipleFrom) CHECK(s.n_head % kHeadMultiple == 0);
     CHECK(s.params == 12.0 * s.n_layer * s.d_model * static_cast<double>(s.d_model));
-    CHECK(std::abs(std::log(s.params / n)) < 0.05);
+    CHECK(std::abs(std::log(s.params / n)) < (n < 1e9 ? 0.08 : 0.03));  // coarse when small
     const double aspect = static_cast<double>(s.d_model) / s.n_layer;
     CHECK(aspect > kAspectRatio / 1.5);
     CHECK(aspect < kAspectRatio * 1.5);

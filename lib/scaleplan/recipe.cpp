@@ -13,16 +13,21 @@ ContinuousShape continuous_shape(double params) {
 
 Shape round_shape(double params) {
   const double ideal_layers = continuous_shape(params).n_layer;
+  const bool large = ideal_layers * kAspectRatio / kHeadDim >= kHeadMultipleFrom;
+  const double head_step = large ? kHeadMultiple : 1;
   Shape best;
   double best_error = INFINITY;
-  const int lo = std::max(1, static_cast<int>(std::floor(ideal_layers)) - 1);
-  const int hi = std::max(lo, static_cast<int>(std::ceil(ideal_layers)) + 1);
+  const int lo = std::max(1, static_cast<int>(std::floor(ideal_layers * 0.8)));
+  const int hi = std::max(lo, static_cast<int>(std::ceil(ideal_layers * 1.25)));
   for (int n_layer = lo; n_layer <= hi; ++n_layer) {
-    const double ideal_width = std::sqrt(params / (12.0 * n_layer));
-    const double heads = std::max(1.0, std::round(ideal_width / kHeadDim));
+    const double ideal_heads = std::sqrt(params / (12.0 * n_layer)) / kHeadDim;
+    const double heads = std::max(head_step, std::round(ideal_heads / head_step) * head_step);
     const int d_model = static_cast<int>(heads) * kHeadDim;
     const double count = 12.0 * n_layer * static_cast<double>(d_model) * d_model;
-    const double error = std::abs(std::log(count / params));
+    // Nearest in parameters first; a quarter weight keeps small models near the aspect ratio.
+    const double aspect = static_cast<double>(d_model) / n_layer;
+    const double error =
+        std::abs(std::log(count / params)) + 0.25 * std::abs(std::log(aspect / kAspectRatio));
     if (error < best_error) {
       best_error = error;
       best = {n_layer, d_model, d_model / kHeadDim, count};

@@ -11,6 +11,10 @@ namespace scaleplan {
 inline constexpr double kAspectRatio = 128;
 /// Head dimension of 128 (GPT-3 175B, Llama 2/3); d_model is rounded to a multiple of it.
 inline constexpr int kHeadDim = 128;
+/// Models with at least this many heads get a head count divisible by 8, so 8-way tensor
+/// parallelism (one NVLink node) splits the heads evenly (Megatron-LM, Shoeybi et al. 2019).
+inline constexpr int kHeadMultipleFrom = 16;
+inline constexpr int kHeadMultiple = 8;
 
 /// Transformer shape. `params` = 12 n_layer d_model^2, the non-embedding count of Kaplan et al.
 /// 2020, Sec. 2.1 (N ~ 2 d_model n_layer (2 d_attn + d_ff) with d_attn = d_model, d_ff = 4 d_model).
@@ -27,8 +31,9 @@ struct ContinuousShape {
 };
 ContinuousShape continuous_shape(double params);
 
-/// The hardware-friendly shape (d_model a multiple of kHeadDim, n_head = d_model / kHeadDim)
-/// whose parameter count is nearest to `params` among n_layer near the ideal aspect ratio.
+/// The hardware-friendly shape (n_head = d_model / kHeadDim, a multiple of kHeadMultiple for
+/// large models) nearest to `params`, n_layer within 25% of the ideal aspect ratio's; ties in
+/// parameter count go to the shape nearer kAspectRatio.
 Shape round_shape(double params);
 
 enum class ScheduleKind { kWsd, kCosine };
