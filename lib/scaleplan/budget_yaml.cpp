@@ -71,7 +71,9 @@ void read_precisions(const YamlMap& m, Budget& b) {
     m.fail("precisions", "expected a non-empty list such as [bf16, fp8]");
   b.precisions.clear();
   for (const YAML::Node& item : list) {
-    const std::string name = item.IsScalar() ? item.Scalar() : "";
+    if (!item.IsScalar())
+      throw InputError(position(m.file, item), m.field("precisions"), "expected a precision name");
+    const std::string name = item.Scalar();
     const auto p = parse_precision(name);
     if (!p)
       throw InputError(position(m.file, item), m.field("precisions"),

@@ -15,7 +15,10 @@ Gpu read_gpu(const YamlMap& m) {
   if (m.has("aliases")) {
     const YAML::Node aliases = m.get("aliases");
     if (!aliases.IsSequence()) m.fail("aliases", "expected a list of names");
-    for (const YAML::Node& a : aliases) gpu.aliases.push_back(a.as<std::string>());
+    for (const YAML::Node& a : aliases) {
+      if (!a.IsScalar()) m.fail("aliases", "expected a list of names");
+      gpu.aliases.push_back(a.Scalar());
+    }
   }
   gpu.vendor = m.string("vendor").value_or("");
   const auto required = [&](const std::string& key) {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -76,8 +77,9 @@ void YamlMap::fail(const std::string& key, const std::string& message) const {
 void YamlMap::check_keys(const std::vector<std::string>& allowed) const {
   std::set<std::string> seen;
   for (const auto& item : node) {
-    const std::string key = item.first.as<std::string>();
     const SourcePos at = position(file, item.first);
+    if (!item.first.IsScalar()) throw InputError(at, path, "keys must be plain names");
+    const std::string key = item.first.Scalar();
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
       throw InputError(at, field(key), "unknown key" + did_you_mean(key, allowed));
     if (!seen.insert(key).second) throw InputError(at, field(key), "duplicate key");
@@ -95,8 +97,14 @@ double number_at(const YAML::Node& node, const std::string& file, const std::str
   if (!node.IsScalar()) throw InputError(at, field, "expected a number");
   const std::string text = node.Scalar();
   double value = 0;
-  if (!YAML::convert<double>::decode(node, value) || text.empty())
+  if (!YAML::convert<double>::decode(node, value) || text.empty()) {
+    errno = 0;
+    char* end = nullptr;
+    std::strtod(text.c_str(), &end);
+    if (errno == ERANGE && end && *end == '\0')
+      throw InputError(at, field, "out of range, got '" + text + "'");
     throw InputError(at, field, "expected a number, got '" + text + "'");
+  }
   if (!std::isfinite(value)) throw InputError(at, field, "must be finite, got '" + text + "'");
   return value;
 }
