@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
   libcli11-dev libeigen3-dev libnlopt-cxx-dev libyaml-cpp-dev libspdlog-dev catch2
-  nlohmann-json3-dev
+  nlohmann-json3-dev libssl-dev
   python3 python3-numpy python3-scipy  # golden-file number comparison; SciPy fit reference
 )
 missing=()

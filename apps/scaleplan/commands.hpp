@@ -28,6 +28,7 @@ void add_plan_command(CLI::App& app, Action* action);
 void add_predict_command(CLI::App& app, Action* action);
 void add_gpus_command(CLI::App& app, Action* action);
 void add_laws_command(CLI::App& app, Action* action);
+void add_fit_command(CLI::App& app, Action* action);
 
 /// The --format value as an enum; InputError if the command does not offer it.
 OutputFormat output_format(const GlobalOptions& options, bool csv_allowed);

@@ -22,6 +22,8 @@ Examples:
   scaleplan predict --law hoffmann2022 --params 7e10 --tokens 1.4e12
   scaleplan gpus --format json
   scaleplan laws
+  scaleplan fit runs.csv -o mylaw.yaml --exclude 'loss>=3.44' --holdout 'params>=1e10'
+  scaleplan plan budget.yaml --law mylaw.yaml
 
 Exit codes: 0 ok, 1 check failed, 2 bad input, 3 no run meets the constraints.
 Docs: README.md, docs/budget.md, docs/output.md, docs/models.md.)";
@@ -56,6 +58,7 @@ int main(int argc, char** argv) {
   cli::add_predict_command(app, &action);
   cli::add_gpus_command(app, &action);
   cli::add_laws_command(app, &action);
+  cli::add_fit_command(app, &action);
 
   try {
     app.parse(argc, argv);

@@ -52,6 +52,22 @@ Allocation chinchilla_compute_optimal(const ChinchillaLaw& law, double flops) {
   return {params, tokens, loss(law, params, tokens)};
 }
 
+Allocation compute_optimal(const LawForm& form, double flops) {
+  if (const auto* c = std::get_if<ChinchillaLaw>(&form)) return chinchilla_compute_optimal(*c, flops);
+  const auto at = [&](double log_n) {
+    const double n = std::exp(log_n);
+    return loss(form, n, flops / (6 * n));
+  };
+  double lo = std::log(1e3), hi = std::log(std::max(1e4, std::sqrt(flops / 6) * 1e3));
+  const double phi = (std::sqrt(5.0) - 1) / 2;
+  for (int i = 0; i < 200 && hi - lo > 1e-10; ++i) {
+    const double x1 = hi - phi * (hi - lo), x2 = lo + phi * (hi - lo);
+    (at(x1) < at(x2) ? hi : lo) = at(x1) < at(x2) ? x2 : x1;
+  }
+  const double n = std::exp((lo + hi) / 2);
+  return {n, flops / (6 * n), loss(form, n, flops / (6 * n))};
+}
+
 std::optional<LossInterval> loss_interval(const Law& law, double params, double tokens,
                                           double coverage) {
   if (law.samples.empty()) return std::nullopt;

@@ -56,6 +56,9 @@ struct Allocation {
   double params = 0, tokens = 0, loss = 0;
 };
 Allocation chinchilla_compute_optimal(const ChinchillaLaw& law, double flops);
+/// Any form: the closed form for Chinchilla, else a golden-section search over log N with
+/// D = C / (6 N).
+Allocation compute_optimal(const LawForm& form, double flops);
 
 /// Quantiles (q in [0,1]) of the loss predicted by the bootstrap samples; nullopt without samples.
 struct LossInterval {
