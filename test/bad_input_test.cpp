@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_runner.hpp"
 
 using scaleplan::test::run_scaleplan;
@@ -153,4 +155,97 @@ TEST_CASE("bad input: a budget on stdin is named <stdin>", "[cli]") {
                                "in.yaml");
   CHECK(r.rc == 2);
   CHECK(r.err == "scaleplan: <stdin>:2:8: budget.usd: must be > 0, got -1\n");
+}
+
+namespace {
+
+#define RUNS_HEAD "params,tokens,loss\n"
+// Twelve runs drawn from hoffmann2022 with +-0.4% noise: enough to fit.
+#define SOME_RUNS                                                                          \
+  RUNS_HEAD                                                                               \
+  "1e+08,2e+09,3.4950\n1e+08,1e+10,3.1276\n1e+08,5e+10,2.8888\n3e+08,2e+09,3.2480\n"        \
+  "3e+08,1e+10,2.8690\n3e+08,5e+10,2.6281\n1e+09,2e+09,3.0538\n1e+09,1e+10,2.6893\n"        \
+  "1e+09,5e+10,2.4604\n3e+09,2e+09,2.9643\n3e+09,1e+10,2.5949\n3e+09,5e+10,2.3553\n"
+
+const BadInput kBadRuns[] = {
+    {"missing loss column", "params,tokens\n1e8,1e9\n", 2,
+     "scaleplan: runs.csv:1: loss: missing column (params, tokens and loss are required)"},
+    {"misspelt column", "params,tokens,losss\n1e8,1e9,3\n", 2,
+     "scaleplan: runs.csv:1: losss: unknown column (did you mean 'loss'?) (columns: params, "
+     "tokens, loss, flops, run, step, seed or weight)"},
+    {"duplicate column", "params,tokens,loss,loss\n1e8,1e9,3,3\n", 2,
+     "scaleplan: runs.csv:1: loss: duplicate column"},
+    {"non-numeric tokens", RUNS_HEAD "1e8,1e9,3.1\n1e8,abc,2.9\n", 2,
+     "scaleplan: runs.csv:3: tokens: expected a number, got 'abc'"},
+    {"negative loss", RUNS_HEAD "1e8,1e9,-1\n", 2,
+     "scaleplan: runs.csv:2: loss: must be > 0, got -1"},
+    {"zero params", RUNS_HEAD "0,1e9,3\n", 2, "scaleplan: runs.csv:2: params: must be > 0, got 0"},
+    {"infinite tokens", RUNS_HEAD "1e8,inf,3\n", 2,
+     "scaleplan: runs.csv:2: tokens: must be finite, got 'inf'"},
+    {"NaN loss", RUNS_HEAD "1e8,1e9,nan\n", 2, "scaleplan: runs.csv:2: loss: must be finite, got 'nan'"},
+    {"short line", RUNS_HEAD "1e8,1e9,3\n1e8,1e9\n", 2,
+     "scaleplan: runs.csv:3: expected 3 fields, got 2"},
+    {"empty file", "", 2, "scaleplan: runs.csv: the file is empty"},
+    {"header only", RUNS_HEAD, 2, "scaleplan: runs.csv:1: no data rows after the header"},
+    {"fewer runs than parameters", RUNS_HEAD "1e8,1e9,3.1\n1e9,1e10,2.5\n3e9,3e10,2.3\n", 2,
+     "scaleplan: runs.csv: runs: 3 runs to fit, need at least 5 (one per parameter of the law)"},
+    {"a single model size",
+     RUNS_HEAD "1e8,1e9,3.1\n1e8,2e9,3.0\n1e8,4e9,2.9\n1e8,8e9,2.85\n1e8,1.6e10,2.8\n", 2,
+     "scaleplan: runs.csv: params: every run has the same model size; need at least two values "
+     "of N"},
+};
+
+}  // namespace
+
+TEST_CASE("bad input: each bad runs CSV gets exit 2 and its exact one-line message",
+          "[cli][bad-input][fit]") {
+  for (const BadInput& c : kBadRuns) {
+    INFO(c.name);
+    const auto r = run_scaleplan("fit runs.csv --bootstrap 0 -o law.yaml",
+                                 {{"runs.csv", c.yaml}});
+    CHECK(r.rc == c.rc);
+    CHECK(r.err == std::string(c.message) + "\n");
+    CHECK(r.out.empty());
+  }
+}
+
+TEST_CASE("bad input: fit filters and options are checked", "[cli][fit]") {
+  const std::map<std::string, std::string> files = {{"runs.csv", SOME_RUNS}};
+  auto r = run_scaleplan("fit runs.csv --exclude 'loss=>3'", files);
+  CHECK(r.rc == 2);
+  CHECK(r.err ==
+        "scaleplan: --exclude: 'loss=>3': unknown column 'loss=' (did you mean 'loss'?)\n");
+  r = run_scaleplan("fit runs.csv --holdout 'params'", files);
+  CHECK(r.rc == 2);
+  CHECK(r.err ==
+        "scaleplan: --holdout: 'params': expected COLUMN OP NUMBER, e.g. 'loss>=3.4'\n");
+  CHECK(run_scaleplan("fit runs.csv --form hoffmann", files).rc == 2);
+  CHECK(run_scaleplan("fit runs.csv --bootstrap -1", files).rc == 2);
+}
+
+TEST_CASE("fit: writes a law that plan reads, with an interval bracketing the loss", "[cli][fit]") {
+  const std::string budget =
+      "budget: {flops: 1e21}\nhardware: {gpu: H100, count: 64}\nmodel: {law: law.yaml}\n";
+  const auto r = run_scaleplan(
+      "fit runs.csv -o law.yaml --bootstrap 50 -q && '" SCALEPLAN_BINARY
+      "' plan b.yaml --format json && cat law.yaml >&2",
+      {{"runs.csv", SOME_RUNS}, {"b.yaml", budget}});
+  REQUIRE(r.rc == 0);
+  const auto json_start = r.out.find("{\n  \"recommendation\"");
+  REQUIRE(json_start != std::string::npos);
+  const auto plan = nlohmann::json::parse(r.out.substr(json_start));
+  const double low = plan["predicted"]["loss_low"], mid = plan["predicted"]["loss"],
+               high = plan["predicted"]["loss_high"];
+  CHECK(low <= mid);
+  CHECK(mid <= high);
+  CHECK(low < high);
+  CHECK(plan["law"]["name"] == "law");
+  CHECK(r.err.find("samples:") != std::string::npos);
+  CHECK(r.err.find("sha256:") != std::string::npos);
+}
+
+TEST_CASE("fit: an interrupted or failed fit leaves no law file", "[cli][fit]") {
+  const auto r = run_scaleplan("fit runs.csv -o law.yaml; ls", {{"runs.csv", RUNS_HEAD "1e8,1e9,3\n"}});
+  CHECK(r.out.find("law.yaml") == std::string::npos);
+  CHECK(r.out.find(".tmp") == std::string::npos);
 }

@@ -37,8 +37,8 @@ inline CliResult run_scaleplan(const std::string& args,
                                    std::to_string(counter++));
   fs::create_directories(dir);
   for (const auto& [name, text] : files) std::ofstream(dir / name) << text;
-  const std::string cmd = "cd '" + dir.string() + "' && '" SCALEPLAN_BINARY "' " + args +
-                          " >out.txt 2>err.txt <'" + stdin_file + "'";
+  const std::string cmd = "cd '" + dir.string() + "' && { '" SCALEPLAN_BINARY "' " + args +
+                          "; } >out.txt 2>err.txt <'" + stdin_file + "'";
   const int status = std::system(cmd.c_str());
   CliResult r;
   r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -3,8 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <map>
 #include <random>
 
+#include "scaleplan/fit_report.hpp"
 #include "scaleplan/runs_csv.hpp"
 #include "scaleplan/yaml_input.hpp"
 #include "test_support.hpp"
@@ -51,4 +53,126 @@ TEST_CASE("fit: reproduces Epoch's Huber fit of the Chinchilla points (240 runs)
   CHECK(fit.starts == 4500);
   CHECK(fit.starts_at_best > 1);
   CHECK(fit.at_bound.empty());
+}
+
+namespace {
+
+/// Runs on a grid of N and D drawn from `law` with multiplicative noise of `sigma` (log-normal).
+std::vector<FitPoint> synthetic(const LawForm& law, double sigma, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> noise(0, sigma);
+  std::vector<FitPoint> points;
+  int run = 0;
+  for (double n = 1e7; n <= 1.1e10; n *= 2.7)
+    for (double d = 1e9; d <= 4e11; d *= 3.3)
+      points.push_back({std::log(n), std::log(d), std::log(loss(law, n, d)) + noise(rng), 1, run++});
+  return points;
+}
+
+}  // namespace
+
+TEST_CASE("fit: recovers a known Chinchilla law from noisy runs over several seeds", "[fit]") {
+  const ChinchillaLaw truth{1.8, 400, 1500, 0.33, 0.36};
+  for (unsigned seed : {1u, 2u, 3u, 4u}) {
+    INFO("seed " << seed);
+    const FitResult fit = fit_law(synthetic(truth, 0.003, seed), {}, initial_grid(FitForm::kChinchilla));
+    const auto& got = std::get<ChinchillaLaw>(fit.law);
+    CHECK(got.e == Approx(truth.e).margin(0.05));
+    CHECK(got.alpha == Approx(truth.alpha).margin(0.03));
+    CHECK(got.beta == Approx(truth.beta).margin(0.03));
+    // The compute-optimal exponent a = beta/(alpha+beta) is what planning depends on.
+    CHECK(got.beta / (got.alpha + got.beta) ==
+          Approx(truth.beta / (truth.alpha + truth.beta)).margin(0.02));
+    CHECK(fit.at_bound.empty());
+  }
+}
+
+TEST_CASE("fit: recovers a Kaplan-form law (--form kaplan)", "[fit]") {
+  const KaplanLaw truth{6.4e13, 1.8e13, 0.076, 0.103};
+  FitOptions options;
+  options.form = FitForm::kKaplan;
+  for (unsigned seed : {1u, 2u}) {
+    INFO("seed " << seed);
+    const FitResult fit = fit_law(synthetic(truth, 0.002, seed), options, initial_grid(FitForm::kKaplan));
+    const auto& got = std::get<KaplanLaw>(fit.law);
+    CHECK(got.alpha_n == Approx(truth.alpha_n).epsilon(0.1));
+    CHECK(got.alpha_d == Approx(truth.alpha_d).epsilon(0.1));
+    CHECK(loss(fit.law, 1e9, 2e10) == Approx(loss(truth, 1e9, 2e10)).epsilon(0.005));
+  }
+}
+
+TEST_CASE("fit: a sweep too small to fix the exponents lands on a bound and says so", "[fit]") {
+  // Five runs of one size apart from one: alpha is unidentified and runs to a bound.
+  std::vector<FitPoint> points;
+  const ChinchillaLaw truth{1.8, 400, 1500, 0.33, 0.36};
+  int run = 0;
+  for (double d : {1e9, 3e9, 1e10, 3e10, 1e11})
+    points.push_back({std::log(1e8), std::log(d), std::log(loss(truth, 1e8, d)), 1, run++});
+  points.push_back({std::log(1.05e8), std::log(1e10), std::log(loss(truth, 1.05e8, 1e10) * 1.05), 1, run++});
+  const FitResult fit = fit_law(points, {}, initial_grid(FitForm::kChinchilla));
+  CHECK_FALSE(fit.at_bound.empty());
+}
+
+TEST_CASE("fit: the objective is Hoffmann's Huber loss of log residuals", "[fit]") {
+  CHECK(huber(5e-4, 1e-3) == Approx(1.25e-7));
+  CHECK(huber(-3e-3, 1e-3) == Approx(1e-3 * (3e-3 - 5e-4)));
+  const ChinchillaLaw law{1.69, 406.4, 410.7, 0.34, 0.28};
+  std::vector<FitPoint> exact = {{std::log(1e9), std::log(2e10), std::log(loss(law, 1e9, 2e10)), 1, 0}};
+  CHECK(fit_objective(exact, {}, law) == Approx(0).margin(1e-20));
+  exact[0].log_loss += 0.01;
+  CHECK(fit_objective(exact, {}, law) == Approx(1e-3 * (0.01 - 5e-4)).epsilon(1e-6));
+}
+
+TEST_CASE("fit: bootstrap intervals overlap the replication's published 95% intervals",
+          "[fit][slow]") {
+  const std::vector<RunRow> rows = chinchilla_rows(true);
+  SKIP_WITHOUT_SHARED(rows.empty() ? std::string() : std::string("ok"));
+  FitRequest request;
+  request.train = rows;
+  request.bootstrap = 100;
+  request.seed = 7;
+  const FitReport r = make_fit_report(request, "chinchilla_points.csv", {});
+  // Besiroglu et al. 2024 (chinchilla_points.SOURCE.md): E (1.769, 1.871), A (285.2, 743.6),
+  // B (1042.4, 5810.3), alpha (0.317, 0.373), beta (0.331, 0.415).
+  const std::map<std::string, Interval> published = {{"E", {1.769, 1.871}},
+                                                     {"A", {285.2, 743.6}},
+                                                     {"B", {1042.4, 5810.3}},
+                                                     {"alpha", {0.317, 0.373}},
+                                                     {"beta", {0.331, 0.415}}};
+  int checked = 0;
+  for (const auto& [name, iv] : r.intervals) {
+    if (!published.count(name)) continue;
+    INFO(name << ": ours " << iv.low << " to " << iv.high);
+    CHECK(iv.low < published.at(name).high);
+    CHECK(iv.high > published.at(name).low);
+    CHECK(iv.low < iv.high);
+    ++checked;
+  }
+  CHECK(checked == 5);
+  CHECK(r.samples.size() == 100);
+}
+
+TEST_CASE("fit: trained on the smaller Chinchilla runs, predicts the largest within 5%",
+          "[fit][slow]") {
+  const std::vector<RunRow> rows = chinchilla_rows(true);
+  SKIP_WITHOUT_SHARED(rows.empty() ? std::string() : std::string("ok"));
+  FitRequest request;
+  request.bootstrap = 0;
+  for (const RunRow& row : rows) (row.params >= 1e10 ? request.holdout : request.train).push_back(row);
+  const FitReport r = make_fit_report(request, "chinchilla_points.csv", {});
+  REQUIRE(r.holdout.size() == 6);
+  WARN("held-out Chinchilla runs (N >= 1e10, " << r.holdout.size()
+                                                << " runs): MAPE " << r.holdout_mape_percent << "%");
+  CHECK(r.holdout_mape_percent < 5);
+  for (const HoldoutPoint& h : r.holdout) CHECK(std::abs(h.relative_error) < 0.05);
+}
+
+TEST_CASE("fit: the 5 outliers move the fit as the replication reports", "[fit][slow]") {
+  const std::vector<RunRow> rows = chinchilla_rows(false);
+  SKIP_WITHOUT_SHARED(rows.empty() ? std::string() : std::string("ok"));
+  REQUIRE(rows.size() == 245);
+  const FitResult fit = fit_law(fit_points(rows), {}, initial_grid(FitForm::kChinchilla));
+  const auto& law = std::get<ChinchillaLaw>(fit.law);
+  CHECK(law.e == Approx(1.89).margin(0.01));     // SOURCE.md: E about 1.89
+  CHECK(law.beta == Approx(0.456).margin(0.01));  // beta about 0.456
 }

@@ -148,6 +148,7 @@ StartResult run_lbfgs(const Data& data, const FitOptions& options, std::vector<d
   opt.set_ftol_rel(1e-9);
   opt.set_xtol_rel(1e-8);
   opt.set_maxeval(2000);
+  opt.set_vector_storage(5);  // 5 pairs suffice for 5 parameters; NLopt's default 10 costs more
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::clamp(x[i], b.lower[i], b.upper[i]);
   double value = HUGE_VAL;
   try {
