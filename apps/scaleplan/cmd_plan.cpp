@@ -13,10 +13,12 @@
 
 namespace scaleplan::cli {
 
-OutputFormat output_format(const GlobalOptions& options, bool csv_allowed) {
+OutputFormat output_format(const GlobalOptions& options, bool csv_allowed, bool github_allowed) {
   const OutputFormat format = *parse_format(options.format);
-  if (format == OutputFormat::kCsv && !csv_allowed)
-    throw InputError({}, "--format", "csv is not offered by this command (use table, json or yaml)");
+  if ((format == OutputFormat::kCsv && !csv_allowed) ||
+      (format == OutputFormat::kGithub && !github_allowed))
+    throw InputError({}, "--format",
+                     options.format + " is not offered by this command (use table, json or yaml)");
   return format;
 }
 

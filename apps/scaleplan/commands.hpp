@@ -29,8 +29,12 @@ void add_predict_command(CLI::App& app, Action* action);
 void add_gpus_command(CLI::App& app, Action* action);
 void add_laws_command(CLI::App& app, Action* action);
 void add_fit_command(CLI::App& app, Action* action);
+void add_check_command(CLI::App& app, Action* action);
+void add_frontier_command(CLI::App& app, Action* action);
+void add_isoflop_command(CLI::App& app, Action* action);
 
 /// The --format value as an enum; InputError if the command does not offer it.
-OutputFormat output_format(const GlobalOptions& options, bool csv_allowed);
+OutputFormat output_format(const GlobalOptions& options, bool csv_allowed,
+                           bool github_allowed = false);
 
 }  // namespace scaleplan::cli

@@ -46,8 +46,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the subcommand: `plan b.yaml --format json`
   cli::GlobalOptions options;
-  app.add_option("--format", options.format, "Output: table, json, yaml (csv where offered)")
-      ->check(CLI::IsMember({"table", "json", "yaml", "csv"}));
+  app.add_option("--format", options.format, "Output: table, json, yaml (csv, github where offered)")
+      ->check(CLI::IsMember({"table", "json", "yaml", "csv", "github"}));
   app.add_option("--gpus", options.gpus_file, "GPU table YAML replacing the built-in one");
   app.add_option("--log-level", options.log_level, "Log level on stderr")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
@@ -59,6 +59,9 @@ int main(int argc, char** argv) {
   cli::add_gpus_command(app, &action);
   cli::add_laws_command(app, &action);
   cli::add_fit_command(app, &action);
+  cli::add_check_command(app, &action);
+  cli::add_frontier_command(app, &action);
+  cli::add_isoflop_command(app, &action);
 
   try {
     app.parse(argc, argv);

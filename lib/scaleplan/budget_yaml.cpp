@@ -1,12 +1,17 @@
 #include "scaleplan/budget_yaml.hpp"
 
-#include "scaleplan/yaml_input.hpp"
+#include <algorithm>
 
 namespace scaleplan {
+
+void remember_position(Budget& b, const YamlMap& m, const std::string& key) {
+  if (m.has(key)) b.positions[m.field(key)] = m.pos(key);
+}
+
 namespace {
 
 void remember(Budget& b, const YamlMap& m, const std::string& key) {
-  if (m.has(key)) b.positions[m.field(key)] = m.pos(key);
+  remember_position(b, m, key);
 }
 
 void read_budget_section(const YamlMap& m, Budget& b) {
@@ -43,27 +48,6 @@ void read_price(const YamlMap& m, Budget& b) {
   b.price_spot_usd_per_gpu_hour = prices.positive("spot");
 }
 
-void read_hardware(const YamlMap& m, Budget& b) {
-  m.check_keys({"gpu", "count", "max_count", "pricing", "price_usd_per_gpu_hour", "mfu"});
-  const auto gpu = m.string("gpu");
-  if (!gpu) throw InputError(m.pos(), m.field("gpu"), "missing: name a GPU from `scaleplan gpus`");
-  b.gpu = *gpu;
-  b.count = m.positive_int("count");
-  b.max_count = m.positive_int("max_count");
-  if (b.count && b.max_count) m.fail("max_count", "give count or max_count, not both");
-  if (!b.count && !b.max_count)
-    throw InputError(m.pos(), m.field("count"), "missing: give count or max_count");
-  if (const auto p = m.choice("pricing", {"on_demand", "spot", "cheapest"})) {
-    b.pricing = *p == "spot" ? Pricing::kSpot
-                : *p == "cheapest" ? Pricing::kCheapest
-                                   : Pricing::kOnDemand;
-  }
-  read_price(m, b);
-  b.mfu = m.positive("mfu");
-  if (b.mfu && *b.mfu > 1) m.fail("mfu", "must be <= 1, got " + m.get("mfu").Scalar());
-  for (const char* key : {"gpu", "count", "max_count", "pricing", "mfu"}) remember(b, m, key);
-}
-
 void read_precisions(const YamlMap& m, Budget& b) {
   if (!m.has("precisions")) return;
   const YAML::Node list = m.get("precisions");
@@ -85,7 +69,16 @@ void read_precisions(const YamlMap& m, Budget& b) {
   }
 }
 
-void read_model(const YamlMap& m, Budget& b) {
+}  // namespace
+
+void read_price_and_mfu(const YamlMap& m, Budget& b) {
+  read_price(m, b);
+  b.mfu = m.positive("mfu");
+  if (b.mfu && *b.mfu > 1) m.fail("mfu", "must be <= 1, got " + m.get("mfu").Scalar());
+  remember(b, m, "mfu");
+}
+
+void read_model_section(const YamlMap& m, Budget& b) {
   m.check_keys({"law", "flops_per_token", "precisions", "seq_len", "schedule"});
   if (const auto law = m.string("law")) b.law = *law;
   if (const auto f = m.choice("flops_per_token", {"6N", "detailed"}))
@@ -98,10 +91,31 @@ void read_model(const YamlMap& m, Budget& b) {
     remember(b, m, key);
 }
 
-void read_data(const YamlMap& m, Budget& b) {
+void read_data_section(const YamlMap& m, Budget& b) {
   m.check_keys({"unique_tokens"});
   b.unique_tokens = m.positive("unique_tokens");
   remember(b, m, "unique_tokens");
+}
+
+namespace {
+
+void read_hardware(const YamlMap& m, Budget& b) {
+  m.check_keys({"gpu", "count", "max_count", "pricing", "price_usd_per_gpu_hour", "mfu"});
+  const auto gpu = m.string("gpu");
+  if (!gpu) throw InputError(m.pos(), m.field("gpu"), "missing: name a GPU from `scaleplan gpus`");
+  b.gpu = *gpu;
+  b.count = m.positive_int("count");
+  b.max_count = m.positive_int("max_count");
+  if (b.count && b.max_count) m.fail("max_count", "give count or max_count, not both");
+  if (!b.count && !b.max_count)
+    throw InputError(m.pos(), m.field("count"), "missing: give count or max_count");
+  if (const auto p = m.choice("pricing", {"on_demand", "spot", "cheapest"})) {
+    b.pricing = *p == "spot" ? Pricing::kSpot
+                : *p == "cheapest" ? Pricing::kCheapest
+                                   : Pricing::kOnDemand;
+  }
+  read_price_and_mfu(m, b);
+  for (const char* key : {"gpu", "count", "max_count", "pricing"}) remember(b, m, key);
 }
 
 }  // namespace
@@ -116,8 +130,8 @@ Budget parse_budget(const std::string& text, const std::string& file) {
   for (const char* section : {"budget", "hardware", "model", "data"}) remember(b, root, section);
   read_budget_section(root.map("budget"), b);
   read_hardware(root.map("hardware"), b);
-  if (root.has("model")) read_model(root.map("model"), b);
-  if (root.has("data")) read_data(root.map("data"), b);
+  if (root.has("model")) read_model_section(root.map("model"), b);
+  if (root.has("data")) read_data_section(root.map("data"), b);
   return b;
 }
 

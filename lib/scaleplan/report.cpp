@@ -50,6 +50,7 @@ std::optional<OutputFormat> parse_format(const std::string& name) {
   if (name == "json") return OutputFormat::kJson;
   if (name == "yaml") return OutputFormat::kYaml;
   if (name == "csv") return OutputFormat::kCsv;
+  if (name == "github") return OutputFormat::kGithub;
   return std::nullopt;
 }
 

@@ -13,7 +13,7 @@
 
 namespace scaleplan {
 
-enum class OutputFormat { kTable, kJson, kYaml, kCsv };
+enum class OutputFormat { kTable, kJson, kYaml, kCsv, kGithub };
 std::optional<OutputFormat> parse_format(const std::string& name);
 
 /// Result trees keep their keys in the order written (the order docs/output.md lists them).
