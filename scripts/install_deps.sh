@@ -7,6 +7,7 @@ packages=(
   libcli11-dev libeigen3-dev libnlopt-cxx-dev libyaml-cpp-dev libspdlog-dev catch2
   nlohmann-json3-dev libssl-dev
   python3 python3-numpy python3-scipy  # golden-file number comparison; SciPy fit reference
+  gnuplot-nox  # --plot (optional at run time; the tests draw plots)
 )
 missing=()
 for p in "${packages[@]}"; do

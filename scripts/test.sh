@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Builds scaleplan with warnings as errors and runs the whole test suite (what CI runs).
+# Builds scaleplan with warnings as errors and runs the whole test suite, then builds it again
+# under AddressSanitizer + UndefinedBehaviorSanitizer and runs the suite there too (what CI runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install_deps.sh
-cmake -S . -B build-test -G Ninja -DSCALEPLAN_WERROR=ON -DSCALEPLAN_SHARED_DIR="$PWD/../shared"
+shared=(-DSCALEPLAN_SHARED_DIR="$PWD/../shared")
+cmake -S . -B build-test -G Ninja -DSCALEPLAN_WERROR=ON "${shared[@]}"
 cmake --build build-test -j2
 ctest --test-dir build-test --output-on-failure -j2
+echo "== the same suite under ASan + UBSan" >&2
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCALEPLAN_SANITIZE=ON "${shared[@]}"
+cmake --build build-asan -j2
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j2

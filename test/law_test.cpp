@@ -14,7 +14,8 @@ Law preset(const std::string& name) { return load_law(name, "", {}, "law"); }
 
 TEST_CASE("law: Hoffmann Approach 3 closed form at 5.76e23 FLOPs (Eq. 4)", "[law]") {
   // shared/REFERENCES.md: N = 3.219e10, D = 2.982e12, L = 1.9307 (computed from App. D.2).
-  const auto& law = std::get<ChinchillaLaw>(preset("hoffmann2022").form);
+  const Law preset_law = preset("hoffmann2022");
+  const auto& law = std::get<ChinchillaLaw>(preset_law.form);
   const Allocation a = chinchilla_compute_optimal(law, 5.76e23);
   CHECK(a.params == Approx(3.219e10).epsilon(0.001));
   CHECK(a.tokens == Approx(2.982e12).epsilon(0.001));
@@ -24,7 +25,8 @@ TEST_CASE("law: Hoffmann Approach 3 closed form at 5.76e23 FLOPs (Eq. 4)", "[law
 
 TEST_CASE("law: Epoch replication gives 72B on 1.33T tokens at 5.76e23 FLOPs", "[law]") {
   // Besiroglu et al. 2024 via shared/REFERENCES.md: N = 7.225e10, D = 1.329e12 (~20 tokens/param).
-  const auto& law = std::get<ChinchillaLaw>(preset("besiroglu2024").form);
+  const Law preset_law = preset("besiroglu2024");
+  const auto& law = std::get<ChinchillaLaw>(preset_law.form);
   const Allocation a = chinchilla_compute_optimal(law, 5.76e23);
   CHECK(a.params == Approx(7.225e10).epsilon(0.002));
   CHECK(a.tokens == Approx(1.329e12).epsilon(0.002));
@@ -33,7 +35,8 @@ TEST_CASE("law: Epoch replication gives 72B on 1.33T tokens at 5.76e23 FLOPs", "
 
 TEST_CASE("law: Chinchilla exponents a = beta/(alpha+beta) = 0.4516 (Approach 3)", "[law]") {
   // REFERENCES.md caution: the rounded constants give a = 0.4516, not Table 2's 0.46.
-  const auto& law = std::get<ChinchillaLaw>(preset("hoffmann2022").form);
+  const Law preset_law = preset("hoffmann2022");
+  const auto& law = std::get<ChinchillaLaw>(preset_law.form);
   const Allocation lo = chinchilla_compute_optimal(law, 1e21);
   const Allocation hi = chinchilla_compute_optimal(law, 1e23);
   CHECK(std::log(hi.params / lo.params) / std::log(100.0) == Approx(0.4516).margin(1e-4));

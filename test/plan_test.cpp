@@ -65,8 +65,8 @@ TEST_CASE("plan: Chinchilla's budget under 6N gives the Eq. 4 closed form (hoffm
   CHECK(p.loss == Approx(1.9307).margin(0.001));
   CHECK(p.binding == std::vector<std::string>{"budget.flops"});
   // Tighter than the acceptance: the optimizer lands on the closed form itself.
-  const Allocation exact =
-      chinchilla_compute_optimal(std::get<ChinchillaLaw>(preset("hoffmann2022").form), 5.76e23);
+  const Law law = preset("hoffmann2022");
+  const Allocation exact = chinchilla_compute_optimal(std::get<ChinchillaLaw>(law.form), 5.76e23);
   CHECK(p.params == Approx(exact.params).epsilon(1e-4));
   CHECK(p.loss == Approx(exact.loss).epsilon(1e-9));
 }
