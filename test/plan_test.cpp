@@ -261,3 +261,54 @@ TEST_CASE("plan: the JSON tree has every field of the contract (docs/output.md)"
         Approx(j["recommendation"]["tokens"].get<double>() /
                j["recommendation"]["params"].get<double>()));
 }
+
+TEST_CASE("plan: spot with no interruptions costs spot price x on-demand GPU-hours", "[plan][spot]") {
+  Budget b = budget_yaml("budget: {gpu_hours: 1e5}\nhardware: {gpu: H100, count: 256}");
+  const Plan on_demand = plan_for(b);
+  b.pricing = Pricing::kSpot;
+  b.spot.interruptions_per_instance_hour = 0;
+  const Plan spot = plan_for(b);
+  CHECK(spot.params == Approx(on_demand.params).epsilon(1e-9));
+  CHECK(spot.cost.gpu_hours == Approx(on_demand.cost.gpu_hours).epsilon(1e-9));
+  CHECK(spot.cost.usd == Approx(2.25 * on_demand.cost.gpu_hours).epsilon(1e-9));
+}
+
+TEST_CASE("plan: spot cost of a fixed run rises with the interruption rate", "[plan][spot]") {
+  Budget b = budget_yaml(
+      "budget: {flops: 1e23}\nhardware: {gpu: H100, count: 512, pricing: spot}");
+  double previous = 0;
+  for (double rate : {0.0, 0.001, 0.01, 0.05, 0.2}) {
+    b.spot.interruptions_per_instance_hour = rate;
+    const Plan p = plan_for(b);  // a FLOP budget fixes the run; only its price moves
+    CHECK(p.cost.usd > previous);
+    previous = p.cost.usd;
+  }
+}
+
+TEST_CASE("plan: cheapest switches to on-demand at the reported break-even rate", "[plan][spot]") {
+  Budget b = budget_yaml(
+      "budget: {usd: 1.0e6}\nhardware: {gpu: H100-SXM, count: 256, pricing: cheapest}");
+  const Plan p = plan_for(b);
+  REQUIRE(p.spot.has_value());
+  const double break_even = p.spot->break_even_interruptions_per_hour;
+  REQUIRE(break_even > 0);
+  b.spot.interruptions_per_instance_hour = break_even * 0.98;
+  const Plan below = plan_for(b);
+  CHECK(below.pricing == Pricing::kSpot);
+  b.spot.interruptions_per_instance_hour = break_even * 1.02;
+  const Plan above = plan_for(b);
+  CHECK(above.pricing == Pricing::kOnDemand);
+  CHECK(above.pricing_reason.rfind("on_demand: ", 0) == 0);
+  CHECK(below.pricing_reason.rfind("spot: ", 0) == 0);
+}
+
+TEST_CASE("plan: a spot run's deadline is held to its p90 wall-clock", "[plan][spot]") {
+  Budget b = budget_yaml(
+      "budget: {usd: 1.0e8, deadline_hours: 200}\n"
+      "hardware: {gpu: H100, count: 1024, pricing: spot, spot_interruptions_per_hour: 0.02}");
+  const Plan p = plan_for(b);
+  REQUIRE(p.spot.has_value());
+  CHECK(p.spot->wall_hours_p90 <= 200 * (1 + 1e-6));
+  CHECK(p.spot->wall_hours_p90 == Approx(200).epsilon(1e-3));
+  CHECK(p.cost.wall_hours < p.spot->wall_hours_p90);
+}

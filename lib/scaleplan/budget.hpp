@@ -10,6 +10,7 @@
 #include "scaleplan/hardware.hpp"
 #include "scaleplan/input_error.hpp"
 #include "scaleplan/recipe.hpp"
+#include "scaleplan/spot.hpp"
 
 namespace scaleplan {
 
@@ -32,6 +33,7 @@ struct Budget {
   std::optional<double> price_on_demand_usd_per_gpu_hour;  ///< overrides the table
   std::optional<double> price_spot_usd_per_gpu_hour;
   std::optional<double> mfu;  ///< overrides the MFU model
+  SpotInputs spot;            ///< interruption rate, instance size, checkpoint bandwidth
 
   std::string law = "hoffmann2022";  ///< preset name or path to a law YAML file
   FlopsConvention flops_per_token = FlopsConvention::kDetailed;

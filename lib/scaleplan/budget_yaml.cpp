@@ -100,7 +100,8 @@ void read_data_section(const YamlMap& m, Budget& b) {
 namespace {
 
 void read_hardware(const YamlMap& m, Budget& b) {
-  m.check_keys({"gpu", "count", "max_count", "pricing", "price_usd_per_gpu_hour", "mfu"});
+  m.check_keys({"gpu", "count", "max_count", "pricing", "price_usd_per_gpu_hour", "mfu",
+                "spot_interruptions_per_hour", "gpus_per_instance", "checkpoint_write_gbps"});
   const auto gpu = m.string("gpu");
   if (!gpu) throw InputError(m.pos(), m.field("gpu"), "missing: name a GPU from `scaleplan gpus`");
   b.gpu = *gpu;
@@ -115,7 +116,13 @@ void read_hardware(const YamlMap& m, Budget& b) {
                                    : Pricing::kOnDemand;
   }
   read_price_and_mfu(m, b);
-  for (const char* key : {"gpu", "count", "max_count", "pricing"}) remember(b, m, key);
+  if (const auto r = m.non_negative("spot_interruptions_per_hour"))
+    b.spot.interruptions_per_instance_hour = *r;
+  if (const auto g = m.positive_int("gpus_per_instance")) b.spot.gpus_per_instance = *g;
+  if (const auto w = m.positive("checkpoint_write_gbps")) b.spot.checkpoint_write_gbps = *w;
+  for (const char* key : {"gpu", "count", "max_count", "pricing", "spot_interruptions_per_hour",
+                          "gpus_per_instance", "checkpoint_write_gbps"})
+    remember(b, m, key);
 }
 
 }  // namespace

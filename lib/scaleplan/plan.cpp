@@ -86,11 +86,32 @@ struct RunModel {
   std::optional<double> fixed_mfu;
   RunOption option;
 
+  SpotInputs spot;
+
   double mfu(double params) const { return fixed_mfu ? *fixed_mfu : mfu_for(gpu, params); }
-  TrainingCost cost(double params, double tokens) const {
+  bool on_spot() const { return option.pricing == Pricing::kSpot; }
+  /// Uninterrupted figures.
+  TrainingCost base_cost(double params, double tokens) const {
     return training_cost(training_flops_per_token(convention, params, seq_len), tokens,
                          achieved_flops_per_s(gpu, option.precision, mfu(params)),
                          option.usd_per_gpu_hour, option.gpus);
+  }
+  /// Expected figures: on spot, interruptions stretch GPU-hours, dollars and wall-clock.
+  TrainingCost cost(double params, double tokens) const {
+    TrainingCost c = base_cost(params, tokens);
+    if (!on_spot()) return c;
+    const double m = spot_effect(spot, params, option.gpus).time_multiplier;
+    c.gpu_hours *= m;
+    c.usd *= m;
+    c.wall_hours *= m;
+    return c;
+  }
+  /// The wall-clock the deadline is held to: p90 on spot, the plain figure on demand.
+  double deadline_hours(double params, double tokens) const {
+    const TrainingCost c = base_cost(params, tokens);
+    if (!on_spot()) return c.wall_hours;
+    return spot_wall_hours_p90(spot_effect(spot, params, option.gpus), c.wall_hours,
+                               spot.restart_hours);
   }
 };
 
@@ -115,8 +136,8 @@ SearchProblem make_problem(const Budget& b, const Law& law, const RunModel& mode
       break;
   }
   if (b.deadline_hours)
-    add("budget.deadline_hours", *b.deadline_hours,
-        [](const TrainingCost& c) { return c.wall_hours; });
+    p.constraints.push_back({"budget.deadline_hours", *b.deadline_hours,
+                             [model](double n, double d) { return model.deadline_hours(n, d); }});
   if (b.unique_tokens)
     p.constraints.push_back(
         {"data.unique_tokens", *b.unique_tokens, [](double, double d) { return d; }});
@@ -136,6 +157,45 @@ std::string infeasible_message(const Budget& b, const std::vector<std::string>& 
   if (b.count) msg += " on " + std::to_string(*b.count) + " GPUs";
   else msg += " on up to " + std::to_string(*b.max_count) + " GPUs";
   return msg + ")";
+}
+
+/// Spot figures of the chosen run, and why `cheapest` chose its price kind.
+void describe_spot(const Budget& b, const Gpu& gpu, Plan* plan) {
+  const SpotEffect e = spot_effect(b.spot, plan->params, plan->gpus);
+  const double base_wall = plan->pricing == Pricing::kSpot
+                               ? plan->cost.wall_hours / e.time_multiplier
+                               : plan->cost.wall_hours;
+  const std::optional<double> spot = price_for(b, gpu, Pricing::kSpot);
+  const std::optional<double> on_demand = price_for(b, gpu, Pricing::kOnDemand);
+  SpotReport r;
+  r.interruptions_expected = e.interruptions_per_hour * base_wall * e.time_multiplier;
+  r.checkpoint_interval_minutes = 60 * e.checkpoint_interval_hours;
+  r.lost_work_fraction = e.lost_work_fraction;
+  r.wall_hours_p90 = spot_wall_hours_p90(e, base_wall, b.spot.restart_hours);
+  r.break_even_interruptions_per_hour =
+      spot && on_demand ? break_even_interruptions_per_hour(b.spot, plan->params, plan->gpus,
+                                                            *spot, *on_demand)
+                        : NAN;
+  plan->spot = r;
+  if (b.pricing == Pricing::kCheapest && spot && on_demand) {
+    const double effective = *spot * e.time_multiplier;
+    const std::string per_hour = "spot costs " + format_number(effective) +
+                                 " USD per useful GPU-hour with interruptions (" +
+                                 format_number(*spot) + " x " + format_number(e.time_multiplier) +
+                                 ") against " + format_number(*on_demand) + " on demand";
+    const std::string rates = "break-even " + format_number(r.break_even_interruptions_per_hour) +
+                              " interruptions per instance-hour, assumed " +
+                              format_number(b.spot.interruptions_per_instance_hour);
+    std::string binding;
+    for (const std::string& name : plan->binding) binding += (binding.empty() ? "" : ", ") + name;
+    if (plan->pricing == Pricing::kSpot)
+      plan->pricing_reason = "spot: " + per_hour + "; " + rates;
+    else if (effective < *on_demand)
+      plan->pricing_reason = "on_demand: " + per_hour + ", but interruptions stretch the p90 " +
+                             "wall-clock, so spot reaches a worse run within " + binding;
+    else
+      plan->pricing_reason = "on_demand: " + per_hour + "; " + rates;
+  }
 }
 
 bool better(const Plan& a, const Plan& b) {
@@ -160,7 +220,7 @@ Plan make_plan(const Budget& b, const Gpu& gpu, const Law& law, const Searcher& 
     for (const auto& [pricing, price] : prices) {
       for (int gpus : gpu_counts(b)) {
         const RunModel model{b.flops_per_token, static_cast<double>(b.seq_len), gpu, b.mfu,
-                             {precision, pricing, price, gpus}};
+                             {precision, pricing, price, gpus}, b.spot};
         const SearchProblem problem = make_problem(b, law, model);
         const SearchResult r = searcher(problem);
         if (!r.feasible) {
@@ -186,6 +246,7 @@ Plan make_plan(const Budget& b, const Gpu& gpu, const Law& law, const Searcher& 
   if (!best) throw InfeasibleError(infeasible_message(b, violated, Domain{}));
 
   Plan& plan = *best;
+  if (b.pricing != Pricing::kOnDemand) describe_spot(b, gpu, &plan);
   const double quality = precision_traits(plan.precision).quality_params_factor;
   plan.shape = round_shape(plan.params);
   plan.loss_at_shape = loss(law, plan.shape.params * quality, plan.tokens);

@@ -21,6 +21,15 @@ inline constexpr double kLossIntervalCoverage = 0.80;
 /// Warn when the recommendation lies this many times beyond the law's fitted range.
 inline constexpr double kExtrapolationWarningFactor = 10;
 
+/// What spot capacity does to the chosen run (present when spot was considered).
+struct SpotReport {
+  double interruptions_expected = 0;
+  double checkpoint_interval_minutes = 0;  ///< infinite without interruptions
+  double lost_work_fraction = 0;
+  double wall_hours_p90 = 0;
+  double break_even_interruptions_per_hour = 0;  ///< NaN when one of the prices is unknown
+};
+
 struct Plan {
   // The recommendation.
   double params = 0, tokens = 0;
@@ -38,7 +47,9 @@ struct Plan {
   double loss_at_shape = 0;
   std::optional<LossInterval> loss_interval;
 
-  TrainingCost cost;
+  TrainingCost cost;  ///< expected figures (spot: with interruptions)
+  std::optional<SpotReport> spot;
+  std::string pricing_reason;  ///< why `cheapest` chose this price kind
   double memory_gb_per_gpu = 0;
   std::vector<std::string> binding;
   std::vector<std::string> warnings;

@@ -113,6 +113,14 @@ Tree plan_to_json(const Plan& p) {
   j["compute"] = {{"flops", p.cost.flops}, {"flops_per_token", p.cost.flops_per_token}};
   j["cost"] = {{"usd", number_or_null(p.cost.usd)}, {"gpu_hours", p.cost.gpu_hours}};
   j["time"] = {{"wall_hours", p.cost.wall_hours}};
+  if (p.spot)
+    j["spot"] = {{"interruptions_expected", p.spot->interruptions_expected},
+                 {"checkpoint_interval_minutes", number_or_null(p.spot->checkpoint_interval_minutes)},
+                 {"lost_work_fraction", p.spot->lost_work_fraction},
+                 {"wall_hours_p90", p.spot->wall_hours_p90},
+                 {"break_even_interruptions_per_hour",
+                  number_or_null(p.spot->break_even_interruptions_per_hour)},
+                 {"reason", p.pricing_reason}};
   j["memory"] = {{"gb_per_gpu", p.memory_gb_per_gpu}};
   j["binding"] = p.binding;
   j["law"] = {{"name", p.law_name}, {"source", p.law_source}};
@@ -155,6 +163,14 @@ void print_plan_table(const Plan& p, std::ostream& out) {
   row("compute", fmt("%.3e", p.cost.flops) + " FLOPs (" + fmt("%.3e", p.cost.flops_per_token) +
                      " per token)");
   row("memory", fmt("%.1f", p.memory_gb_per_gpu) + " GB per GPU");
+  if (p.spot) {
+    row("spot", fmt("%.1f", p.spot->interruptions_expected) + " interruptions expected, " +
+                    fmt("%.1f%%", 100 * p.spot->lost_work_fraction) +
+                    " of the time lost, checkpoint every " +
+                    fmt("%.0f", p.spot->checkpoint_interval_minutes) + " min, p90 wall-clock " +
+                    fmt("%.1f", p.spot->wall_hours_p90) + " h");
+    if (!p.pricing_reason.empty()) row("pricing", p.pricing_reason);
+  }
   std::string binding;
   for (const std::string& b : p.binding) binding += (binding.empty() ? "" : ", ") + b;
   row("binding", binding.empty() ? "none" : binding);
