@@ -1,0 +1,64 @@
+#include "scaleplan/inference.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "scaleplan/configs.hpp"
+
+using namespace scaleplan;
+
+namespace {
+
+ServingInputs h100(double cap_ms) {
+  static const GpuTable table = load_gpu_table("");
+  ServingInputs in;
+  in.gpu = *find_gpu(table, "H100-SXM");
+  in.latency_ms_per_token = cap_ms;
+  in.usd_per_gpu_hour = 2.95;
+  return in;
+}
+
+}  // namespace
+
+TEST_CASE("inference: at batch 1 the weights must stream within the cap (bandwidth bound)",
+          "[inference]") {
+  // H100 SXM: 3.35 TB/s x 20 ms = 67 GB of bf16 weights, 33.5B parameters at most.
+  const double n = max_servable_params(h100(20));
+  CHECK(n * 2 <= 3.35e12 * 0.020);
+  CHECK(n * 2 == Approx(3.35e12 * 0.020).epsilon(0.05));  // the KV cache takes the rest
+  const Serving s = serve(h100(20), n * 0.999);
+  REQUIRE(s.feasible);
+  CHECK(s.batch == 1);
+}
+
+TEST_CASE("inference: a tighter cap never allows a larger model", "[inference]") {
+  double previous = INFINITY;
+  for (double cap : {200.0, 100.0, 50.0, 20.0, 10.0, 5.0}) {
+    const double n = max_servable_params(h100(cap));
+    CHECK(n <= previous);
+    previous = n;
+  }
+}
+
+TEST_CASE("inference: throughput and price follow from the largest batch under the cap",
+          "[inference]") {
+  const Serving s = serve(h100(50), 7e9);
+  REQUIRE(s.feasible);
+  CHECK(s.batch > 1);
+  CHECK(s.latency_ms_per_token <= 50);
+  CHECK(s.tokens_per_s_per_gpu == Approx(s.batch / (s.latency_ms_per_token / 1e3)));
+  CHECK(s.usd_per_million_tokens == Approx(2.95 / 3600 / s.tokens_per_s_per_gpu * 1e6));
+  // Against the measured matmul ceiling: decode can never beat 2N FLOPs per token at 790 TFLOP/s.
+  CHECK(s.tokens_per_s_per_gpu <= 790e12 / (2 * 7e9));
+}
+
+TEST_CASE("inference: quantised weights serve larger models under the same cap", "[inference]") {
+  ServingInputs bf16 = h100(20), int4 = h100(20);
+  int4.precision = ServingPrecision::kInt4;
+  CHECK(max_servable_params(int4) > 3 * max_servable_params(bf16));
+}
+
+TEST_CASE("inference: a model too large for the serving GPU is infeasible", "[inference]") {
+  const Serving s = serve(h100(1000), 1e11);  // 200 GB of bf16 weights on an 80 GB GPU
+  CHECK_FALSE(s.feasible);
+  CHECK(s.infeasible_reason.find("memory") != std::string::npos);
+}
