@@ -53,6 +53,7 @@ int run_check(const CheckOptions& o, const GlobalOptions& g, std::ostream& out) 
   if (!o.budget_path.empty())
     budget = parse_budget(read_input(o.budget_path), display_name(o.budget_path));
   const GpuTable table = load_gpu_table(g.gpus_file);
+  if (budget) resolve_serving_gpu(table, &*budget);
   const Gpu& gpu = resolve_gpu(table, run.gpu, run.position_of("run.gpu"), "run.gpu");
   const std::string base_dir =
       o.run_path == "-" ? "" : std::filesystem::path(o.run_path).parent_path().string();

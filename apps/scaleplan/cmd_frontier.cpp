@@ -55,8 +55,9 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
                                                                     : o.flops,
                                     option);
   const std::string file = display_name(o.budget_path);
-  const Budget budget = parse_budget(read_input(o.budget_path), file);
+  Budget budget = parse_budget(read_input(o.budget_path), file);
   const GpuTable table = load_gpu_table(g.gpus_file);
+  resolve_serving_gpu(table, &budget);
   const Gpu& gpu =
       resolve_gpu(table, budget.gpu, budget.position_of("hardware.gpu"), "hardware.gpu");
   const std::string base_dir =

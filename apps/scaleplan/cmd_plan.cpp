@@ -32,8 +32,9 @@ struct PlanOptions {
 int run_plan(const PlanOptions& o, const GlobalOptions& g, std::ostream& out) {
   const OutputFormat format = output_format(g, false);
   const std::string file = display_name(o.budget_path);
-  const Budget budget = parse_budget(read_input(o.budget_path), file);
+  Budget budget = parse_budget(read_input(o.budget_path), file);
   const GpuTable table = load_gpu_table(g.gpus_file);
+  resolve_serving_gpu(table, &budget);
   const Gpu& gpu =
       resolve_gpu(table, budget.gpu, budget.position_of("hardware.gpu"), "hardware.gpu");
   const std::string base_dir =

@@ -20,6 +20,15 @@ std::string to_string(Pricing p) {
   return "?";
 }
 
+std::string to_string(Objective o) {
+  switch (o) {
+    case Objective::kMinimizeLoss: return "minimize_loss";
+    case Objective::kMinimizeCost: return "minimize_cost";
+    case Objective::kMaximizeProfit: return "maximize_profit";
+  }
+  return "?";
+}
+
 SourcePos Budget::position_of(const std::string& field) const {
   for (std::string key = field;;) {  // fall back to the enclosing section's position
     if (auto it = positions.find(key); it != positions.end()) return it->second;

@@ -8,6 +8,8 @@
 
 #include "scaleplan/cost.hpp"
 #include "scaleplan/hardware.hpp"
+#include "scaleplan/inference.hpp"
+#include "scaleplan/roi.hpp"
 #include "scaleplan/input_error.hpp"
 #include "scaleplan/recipe.hpp"
 #include "scaleplan/spot.hpp"
@@ -20,6 +22,20 @@ std::string budget_field(BudgetKind kind);  ///< "budget.usd" etc.
 /// on_demand and spot are prices; cheapest lets the planner choose per plan.
 enum class Pricing { kOnDemand, kSpot, kCheapest };
 std::string to_string(Pricing p);
+
+/// What the planner optimises (docs/economics.md).
+enum class Objective { kMinimizeLoss, kMinimizeCost, kMaximizeProfit };
+std::string to_string(Objective o);
+
+/// The `inference:` section: how the trained model will be served.
+struct InferenceBudget {
+  std::string gpu;                ///< name in the GPU table
+  std::optional<Gpu> resolved;    ///< filled from the table by the caller before planning
+  ServingPrecision precision = ServingPrecision::kBf16;
+  double latency_ms_per_token = 0;
+  std::optional<double> ttft_ms;
+  double prompt_tokens = 500, tokens_per_query = 300, lifetime_queries = 0;
+};
 
 struct Budget {
   BudgetKind kind = BudgetKind::kUsd;
@@ -42,6 +58,11 @@ struct Budget {
   ScheduleKind schedule = ScheduleKind::kWsd;
 
   std::optional<double> unique_tokens;
+
+  Objective objective = Objective::kMinimizeLoss;
+  std::optional<double> target_loss;  ///< for minimize_cost
+  std::optional<InferenceBudget> inference;
+  std::optional<Roi> roi;
 
   /// Where each field was read ("hardware.gpu" -> file:line:col), for later error messages.
   std::map<std::string, SourcePos> positions;

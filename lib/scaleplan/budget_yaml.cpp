@@ -125,11 +125,78 @@ void read_hardware(const YamlMap& m, Budget& b) {
     remember(b, m, key);
 }
 
+void read_inference(const YamlMap& m, Budget& b) {
+  m.check_keys({"gpu", "precision", "latency_ms_per_token", "ttft_ms", "prompt_tokens",
+                "tokens_per_query", "lifetime_queries"});
+  InferenceBudget in;
+  const auto gpu = m.string("gpu");
+  if (!gpu) throw InputError(m.pos(), m.field("gpu"), "missing: the serving GPU");
+  in.gpu = *gpu;
+  if (const auto p = m.choice("precision", {"bf16", "fp8", "int8", "int4"}))
+    in.precision = *parse_serving_precision(*p);
+  const auto cap = m.positive("latency_ms_per_token");
+  if (!cap) throw InputError(m.pos(), m.field("latency_ms_per_token"), "missing: the decode latency cap");
+  in.latency_ms_per_token = *cap;
+  in.ttft_ms = m.positive("ttft_ms");
+  if (const auto v = m.non_negative("prompt_tokens")) in.prompt_tokens = *v;
+  if (const auto v = m.positive("tokens_per_query")) in.tokens_per_query = *v;
+  if (const auto v = m.non_negative("lifetime_queries")) in.lifetime_queries = *v;
+  for (const char* key : {"gpu", "precision", "latency_ms_per_token", "ttft_ms", "prompt_tokens",
+                          "tokens_per_query", "lifetime_queries"})
+    remember(b, m, key);
+  b.inference = in;
+}
+
+void read_roi(const YamlMap& m, Budget& b) {
+  m.check_keys({"value_per_correct_answer_usd", "value_table", "error_law"});
+  Roi roi;
+  roi.value_per_correct_answer_usd = m.positive("value_per_correct_answer_usd");
+  if (m.has("value_table")) {
+    if (roi.value_per_correct_answer_usd)
+      m.fail("value_table", "give value_per_correct_answer_usd or value_table, not both");
+    const YAML::Node table = m.get("value_table");
+    if (!table.IsSequence() || table.size() < 2)
+      m.fail("value_table", "expected a list of at least two [loss, usd_per_query] pairs");
+    for (const YAML::Node& row : table) {
+      if (!row.IsSequence() || row.size() != 2)
+        throw InputError(position(m.file, row), m.field("value_table"),
+                         "each row must be [loss, usd_per_query]");
+      const double l = number_at(row[0], m.file, m.field("value_table"));
+      const double v = number_at(row[1], m.file, m.field("value_table"));
+      if (l <= 0 || v < 0)
+        throw InputError(position(m.file, row), m.field("value_table"),
+                         "loss must be > 0 and usd_per_query >= 0");
+      roi.value_table.emplace_back(l, v);
+    }
+    auto sorted = roi.value_table;
+    std::sort(sorted.begin(), sorted.end());
+    for (std::size_t i = 1; i < sorted.size(); ++i) {
+      if (sorted[i].first == sorted[i - 1].first)
+        m.fail("value_table", "a loss appears twice");
+      if (sorted[i].second > sorted[i - 1].second)
+        m.fail("value_table", "value must not rise with the loss");
+    }
+  }
+  if (!roi.value_per_correct_answer_usd && roi.value_table.empty())
+    throw InputError(m.pos(), m.field("value_per_correct_answer_usd"),
+                     "missing: give value_per_correct_answer_usd or value_table");
+  if (m.has("error_law")) {
+    const YamlMap e = m.map("error_law");
+    e.check_keys({"epsilon", "k", "gamma"});
+    if (const auto v = e.positive("epsilon")) roi.error_law.epsilon = *v;
+    if (const auto v = e.positive("k")) roi.error_law.k = *v;
+    if (const auto v = e.positive("gamma")) roi.error_law.gamma = *v;
+  }
+  for (const char* key : {"value_per_correct_answer_usd", "value_table"}) remember(b, m, key);
+  b.roi = roi;
+}
+
 }  // namespace
 
 Budget parse_budget(const std::string& text, const std::string& file) {
   const YamlMap root = root_map(parse_yaml(text, file), file);
-  root.check_keys({"budget", "hardware", "model", "data"});
+  root.check_keys({"budget", "hardware", "model", "data", "objective", "target_loss", "inference",
+                   "roi"});
   Budget b;
   b.positions[""] = root.pos();
   for (const char* section : {"budget", "hardware"})
@@ -139,6 +206,24 @@ Budget parse_budget(const std::string& text, const std::string& file) {
   read_hardware(root.map("hardware"), b);
   if (root.has("model")) read_model_section(root.map("model"), b);
   if (root.has("data")) read_data_section(root.map("data"), b);
+  if (root.has("inference")) read_inference(root.map("inference"), b);
+  if (root.has("roi")) read_roi(root.map("roi"), b);
+  if (const auto o = root.choice("objective", {"minimize_loss", "minimize_cost", "maximize_profit"}))
+    b.objective = *o == "minimize_cost"     ? Objective::kMinimizeCost
+                  : *o == "maximize_profit" ? Objective::kMaximizeProfit
+                                            : Objective::kMinimizeLoss;
+  b.target_loss = root.positive("target_loss");
+  for (const char* key : {"objective", "target_loss", "inference", "roi"}) remember(b, root, key);
+  if (b.objective == Objective::kMinimizeCost && !b.target_loss)
+    throw InputError(root.pos("objective"), "target_loss",
+                     "missing: objective minimize_cost needs a target_loss");
+  if (b.objective != Objective::kMinimizeCost && b.target_loss)
+    root.fail("target_loss", "only used with objective: minimize_cost");
+  if (b.objective == Objective::kMaximizeProfit && (!b.roi || !b.inference))
+    throw InputError(root.pos("objective"), "objective",
+                     "maximize_profit needs an inference: section and a roi: section");
+  if (b.roi && b.objective != Objective::kMaximizeProfit)
+    root.fail("roi", "only used with objective: maximize_profit");
   return b;
 }
 

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "scaleplan/budget.hpp"
 #include "scaleplan/embedded_configs.hpp"
 #include "scaleplan/gpus_yaml.hpp"
 #include "scaleplan/law_yaml.hpp"
@@ -46,6 +47,12 @@ Law load_law(const std::string& name_or_path, const std::string& base_dir, const
   throw InputError(at, field,
                    "unknown law '" + name_or_path + "'" + did_you_mean(name_or_path, law_presets()) +
                        " (choose " + join_choices(law_presets()) + ", or a law YAML file)");
+}
+
+void resolve_serving_gpu(const GpuTable& table, Budget* budget) {
+  if (!budget->inference) return;
+  budget->inference->resolved = resolve_gpu(table, budget->inference->gpu,
+                                            budget->position_of("inference.gpu"), "inference.gpu");
 }
 
 const Gpu& resolve_gpu(const GpuTable& table, const std::string& name, const SourcePos& at,

@@ -31,4 +31,8 @@ Law load_law(const std::string& name_or_path, const std::string& base_dir, const
 const Gpu& resolve_gpu(const GpuTable& table, const std::string& name, const SourcePos& at,
                        const std::string& field);
 
+/// Fills budget.inference->resolved from the table (errors point at inference.gpu).
+struct Budget;
+void resolve_serving_gpu(const GpuTable& table, Budget* budget);
+
 }  // namespace scaleplan

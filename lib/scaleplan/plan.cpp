@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "scaleplan/inference_aware.hpp"
+
 
 namespace scaleplan {
 namespace {
@@ -159,6 +161,33 @@ std::string infeasible_message(const Budget& b, const std::vector<std::string>& 
   return msg + ")";
 }
 
+ServingInputs serving_inputs(const Budget& b) {
+  const InferenceBudget& in = *b.inference;
+  if (!in.resolved) throw InputError(b.position_of("inference.gpu"), "inference.gpu", "not resolved");
+  ServingInputs s;
+  s.gpu = *in.resolved;
+  s.precision = in.precision;
+  s.latency_ms_per_token = in.latency_ms_per_token;
+  s.ttft_ms = in.ttft_ms;
+  s.prompt_tokens = in.prompt_tokens;
+  s.tokens_per_query = in.tokens_per_query;
+  s.lifetime_queries = in.lifetime_queries;
+  if (!s.gpu.price_on_demand_usd_per_gpu_hour)
+    throw InputError(b.position_of("inference.gpu"), "inference.gpu",
+                     "the GPU table has no on-demand price for '" + s.gpu.name + "'");
+  s.usd_per_gpu_hour = *s.gpu.price_on_demand_usd_per_gpu_hour;
+  return s;
+}
+
+/// Lifetime profit of a run: queries x (value - serving cost) - training cost.
+double profit_usd(const Budget& b, const ServingInputs& serving, const RunModel& model,
+                  const LawForm& law, double params, double tokens) {
+  const double quality = precision_traits(model.option.precision).quality_params_factor;
+  const Serving s = serve(serving, params);
+  const double value = value_per_query(*b.roi, loss(law, params * quality, tokens));
+  return serving.lifetime_queries * (value - s.usd_per_query) - model.cost(params, tokens).usd;
+}
+
 /// Spot figures of the chosen run, and why `cheapest` chose its price kind.
 void describe_spot(const Budget& b, const Gpu& gpu, Plan* plan) {
   const SpotEffect e = spot_effect(b.spot, plan->params, plan->gpus);
@@ -198,8 +227,16 @@ void describe_spot(const Budget& b, const Gpu& gpu, Plan* plan) {
   }
 }
 
-bool better(const Plan& a, const Plan& b) {
+bool better(const Plan& a, const Plan& b, Objective objective) {
   constexpr double kTie = 1e-9;
+  if (objective == Objective::kMaximizeProfit &&
+      std::abs(a.roi->profit_usd - b.roi->profit_usd) > kTie * std::max(1.0, std::abs(b.roi->profit_usd)))
+    return a.roi->profit_usd > b.roi->profit_usd;
+  if (objective == Objective::kMinimizeCost) {
+    const double ca = a.roi->training_usd + a.roi->inference_usd;
+    const double cb = b.roi->training_usd + b.roi->inference_usd;
+    if (std::abs(ca - cb) > kTie * cb) return ca < cb;
+  }
   if (std::abs(a.loss - b.loss) > kTie * b.loss) return a.loss < b.loss;
   const double ca = std::isnan(a.cost.usd) ? a.cost.gpu_hours : a.cost.usd;
   const double cb = std::isnan(b.cost.usd) ? b.cost.gpu_hours : b.cost.usd;
@@ -214,6 +251,30 @@ Plan make_plan(const Budget& b, const Gpu& gpu, const Law& law, const Searcher& 
   const std::vector<Precision> precisions = usable_precisions(b, gpu, &warnings);
   const auto prices = price_options(b, gpu);
 
+  std::optional<ServingInputs> serving;
+  double serving_cap = INFINITY;
+  std::string serving_cap_name;
+  if (b.inference) {
+    serving = serving_inputs(b);
+    serving_cap = max_servable_params(*serving);
+    // What stops a larger model: the serving GPU's memory, the TTFT cap or the latency cap.
+    const std::string why = serve(*serving, serving_cap * 1.001).infeasible_reason;
+    serving_cap_name = why.find("memory") != std::string::npos ? "inference.gpu"
+                       : why.find("first token") != std::string::npos
+                           ? "inference.ttft_ms"
+                           : "inference.latency_ms_per_token";
+  }
+  if (b.objective == Objective::kMinimizeCost && !std::holds_alternative<ChinchillaLaw>(law.form))
+    throw InputError(b.position_of("objective"), "objective",
+                     "minimize_cost needs a chinchilla-form law (law '" + law.name + "' is not)");
+  if (b.objective != Objective::kMinimizeLoss && b.kind != BudgetKind::kUsd)
+    for (const auto& [kind, price] : prices)
+      if (std::isnan(price))
+        throw InputError(b.position_of("hardware.price_usd_per_gpu_hour"),
+                         "hardware.price_usd_per_gpu_hour",
+                         "objective " + to_string(b.objective) + " needs a price for '" +
+                             gpu.name + "'");
+
   std::optional<Plan> best;
   std::vector<std::string> violated;
   for (Precision precision : precisions) {
@@ -221,8 +282,31 @@ Plan make_plan(const Budget& b, const Gpu& gpu, const Law& law, const Searcher& 
       for (int gpus : gpu_counts(b)) {
         const RunModel model{b.flops_per_token, static_cast<double>(b.seq_len), gpu, b.mfu,
                              {precision, pricing, price, gpus}, b.spot};
-        const SearchProblem problem = make_problem(b, law, model);
-        const SearchResult r = searcher(problem);
+        SearchProblem problem = make_problem(b, law, model);
+        if (serving && serving_cap < problem.memory_params_max) {
+          problem.memory_params_max = serving_cap;
+          problem.params_cap_name = serving_cap_name;
+        }
+        const double quality = precision_traits(precision).quality_params_factor;
+        SearchResult r;
+        if (b.objective == Objective::kMinimizeLoss) {
+          r = searcher(problem);
+        } else if (b.objective == Objective::kMaximizeProfit) {
+          r = best_along_curve(
+              problem, [&](double n) { return max_feasible_tokens(problem, n); },
+              [&](double n, double d) { return profit_usd(b, *serving, model, law.form, n, d); });
+        } else {
+          const auto& chinchilla = std::get<ChinchillaLaw>(law.form);
+          r = best_along_curve(
+              problem,
+              [&](double n) {
+                return tokens_for_loss(chinchilla, n * quality, *b.target_loss).value_or(0);
+              },
+              [&](double n, double d) {
+                const double inference = serving ? serve(*serving, n).lifetime_usd : 0;
+                return -(model.cost(n, d).usd + inference);
+              });
+        }
         if (!r.feasible) {
           violated.insert(violated.end(), r.violated.begin(), r.violated.end());
           continue;
@@ -239,11 +323,49 @@ Plan make_plan(const Budget& b, const Gpu& gpu, const Law& law, const Searcher& 
         plan.loss = r.loss;
         plan.cost = model.cost(r.params, r.tokens);
         plan.binding = r.binding;
-        if (!best || better(plan, *best)) best = plan;
+        if (serving) {
+          plan.inference = serve(*serving, r.params);
+          if (b.objective != Objective::kMinimizeLoss) {
+            RoiReport roi;
+            roi.objective = to_string(b.objective);
+            roi.training_usd = plan.cost.usd;
+            roi.inference_usd = plan.inference->lifetime_usd;
+            if (b.roi) {
+              roi.value_usd = value_per_query(*b.roi, r.loss);
+              roi.profit_usd = profit_usd(b, *serving, model, law.form, r.params, r.tokens);
+            }
+            plan.roi = roi;
+          }
+        }
+        if (!best || better(plan, *best, b.objective)) best = plan;
       }
     }
   }
+  if (!best && b.objective == Objective::kMinimizeCost)
+    throw InfeasibleError("no run reaches target_loss = " + format_number(*b.target_loss) +
+                          " within the constraints (" + format_number(*b.target_loss) +
+                          " may be below what the budget, deadline, data or serving cap allow)");
   if (!best) throw InfeasibleError(infeasible_message(b, violated, Domain{}));
+  if (b.objective == Objective::kMaximizeProfit) {
+    const double margin = best->roi->value_usd - best->inference->usd_per_query;
+    if (b.inference->lifetime_queries > 0 && margin <= 0)
+      throw InfeasibleError(
+          "no profitable run: at the best run (" + format_number(best->params) +
+          " params, loss " + format_number(best->loss) + ") a query is worth " +
+          format_number(best->roi->value_usd) + " USD but costs " +
+          format_number(best->inference->usd_per_query) + " USD to serve (roi, inference)");
+    Budget loss_first = b;
+    loss_first.objective = Objective::kMinimizeLoss;
+    loss_first.roi.reset();
+    const Plan l = make_plan(loss_first, gpu, law, searcher);
+    RoiReport& roi = *best->roi;
+    roi.loss_min_params = l.params;
+    roi.loss_min_tokens = l.tokens;
+    roi.loss_min_loss = l.loss;
+    const RunModel model{b.flops_per_token, static_cast<double>(b.seq_len), gpu, b.mfu,
+                         {l.precision, l.pricing, l.usd_per_gpu_hour, l.gpus}, b.spot};
+    roi.loss_min_profit_usd = profit_usd(b, *serving, model, law.form, l.params, l.tokens);
+  }
 
   Plan& plan = *best;
   if (b.pricing != Pricing::kOnDemand) describe_spot(b, gpu, &plan);

@@ -30,6 +30,16 @@ struct SpotReport {
   double break_even_interruptions_per_hour = 0;  ///< NaN when one of the prices is unknown
 };
 
+/// The economics of the chosen run, for objectives beyond the loss.
+struct RoiReport {
+  std::string objective;
+  double value_usd = 0;      ///< value of one query at the predicted loss
+  double profit_usd = 0;     ///< lifetime queries x (value - serving cost) - training cost
+  double training_usd = 0, inference_usd = 0;
+  /// maximize_profit: the loss-minimizing run under the same budget, for comparison.
+  std::optional<double> loss_min_params, loss_min_tokens, loss_min_loss, loss_min_profit_usd;
+};
+
 struct Plan {
   // The recommendation.
   double params = 0, tokens = 0;
@@ -50,6 +60,8 @@ struct Plan {
   TrainingCost cost;  ///< expected figures (spot: with interruptions)
   std::optional<SpotReport> spot;
   std::string pricing_reason;  ///< why `cheapest` chose this price kind
+  std::optional<Serving> inference;  ///< with an inference: section
+  std::optional<RoiReport> roi;      ///< with objective minimize_cost or maximize_profit
   double memory_gb_per_gpu = 0;
   std::vector<std::string> binding;
   std::vector<std::string> warnings;

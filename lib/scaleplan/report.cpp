@@ -69,10 +69,11 @@ void print_tree(const Tree& tree, OutputFormat format, std::ostream& out) {
 std::string human_count(double x) {
   if (!std::isfinite(x)) return "n/a";
   const double a = std::abs(x);
-  if (a >= 1e12) return fmt("%.3gT", x / 1e12);
-  if (a >= 1e9) return fmt("%.3gB", x / 1e9);
-  if (a >= 1e6) return fmt("%.3gM", x / 1e6);
-  if (a >= 1e3) return fmt("%.3gk", x / 1e3);
+  // Thresholds at 999.5 of the unit below, so 3-digit rounding never prints "1e+03k".
+  if (a >= 999.5e9) return fmt("%.3gT", x / 1e12);
+  if (a >= 999.5e6) return fmt("%.3gB", x / 1e9);
+  if (a >= 999.5e3) return fmt("%.3gM", x / 1e6);
+  if (a >= 999.5) return fmt("%.3gk", x / 1e3);
   return fmt("%.3g", x);
 }
 
@@ -122,6 +123,27 @@ Tree plan_to_json(const Plan& p) {
                   number_or_null(p.spot->break_even_interruptions_per_hour)},
                  {"reason", p.pricing_reason}};
   j["memory"] = {{"gb_per_gpu", p.memory_gb_per_gpu}};
+  if (p.inference)
+    j["inference"] = {{"latency_ms_per_token", p.inference->latency_ms_per_token},
+                      {"ttft_ms", p.inference->ttft_ms},
+                      {"batch", p.inference->batch},
+                      {"tokens_per_s_per_gpu", p.inference->tokens_per_s_per_gpu},
+                      {"usd_per_million_tokens", p.inference->usd_per_million_tokens},
+                      {"usd_per_query", p.inference->usd_per_query},
+                      {"lifetime_usd", p.inference->lifetime_usd}};
+  if (p.roi) {
+    Tree roi = {{"objective", p.roi->objective},
+                {"value_usd", p.roi->value_usd},
+                {"profit_usd", p.roi->profit_usd},
+                {"training_usd", p.roi->training_usd},
+                {"inference_usd", p.roi->inference_usd}};
+    if (p.roi->loss_min_params)
+      roi["loss_minimizing"] = {{"params", *p.roi->loss_min_params},
+                                {"tokens", *p.roi->loss_min_tokens},
+                                {"loss", *p.roi->loss_min_loss},
+                                {"profit_usd", *p.roi->loss_min_profit_usd}};
+    j["roi"] = roi;
+  }
   j["binding"] = p.binding;
   j["law"] = {{"name", p.law_name}, {"source", p.law_source}};
   j["warnings"] = p.warnings;
@@ -170,6 +192,26 @@ void print_plan_table(const Plan& p, std::ostream& out) {
                     fmt("%.0f", p.spot->checkpoint_interval_minutes) + " min, p90 wall-clock " +
                     fmt("%.1f", p.spot->wall_hours_p90) + " h");
     if (!p.pricing_reason.empty()) row("pricing", p.pricing_reason);
+  }
+  if (p.inference)
+    row("serving", fmt("%.1f", p.inference->latency_ms_per_token) + " ms/token at batch " +
+                       std::to_string(p.inference->batch) + ", TTFT " +
+                       fmt("%.0f", p.inference->ttft_ms) + " ms, " +
+                       fmt("%.0f", p.inference->tokens_per_s_per_gpu) + " tokens/s/GPU, " +
+                       fmt("$%.3f", p.inference->usd_per_million_tokens) + " per M tokens, " +
+                       human_usd(p.inference->lifetime_usd) + " over the lifetime");
+  if (p.roi) {
+    row("objective", p.roi->objective + ": training " + human_usd(p.roi->training_usd) +
+                         " + serving " + human_usd(p.roi->inference_usd));
+    if (p.roi->loss_min_params) {
+      row("profit", human_usd(p.roi->profit_usd) + " (a query is worth " +
+                        fmt("$%.5f", p.roi->value_usd) + ")");
+      row("trade-off", "the loss-minimizing run (" + human_count(*p.roi->loss_min_params) +
+                           " params on " + human_count(*p.roi->loss_min_tokens) + " tokens, loss " +
+                           fmt("%.4f", *p.roi->loss_min_loss) + ") would make " +
+                           human_usd(*p.roi->loss_min_profit_usd) +
+                           ": a smaller model trained longer is cheaper to serve");
+    }
   }
   std::string binding;
   for (const std::string& b : p.binding) binding += (binding.empty() ? "" : ", ") + b;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <functional>
 
 namespace scaleplan {
 namespace {
@@ -46,7 +47,7 @@ std::vector<std::string> binding_at(const SearchProblem& p, double params, doubl
     if (c.value(params, tokens) >= c.limit * (1 - kBindingTolerance)) names.push_back(c.name);
   if (p.memory_params_max <= p.domain.params_max &&
       params >= p.memory_params_max * (1 - kBindingTolerance))
-    names.push_back("memory");
+    names.push_back(p.params_cap_name);
   return names;
 }
 
@@ -58,7 +59,7 @@ SearchResult result_at(const SearchProblem& p, double params, double tokens) {
 SearchResult infeasible(const SearchProblem& p) {
   SearchResult r;
   const double n = p.domain.params_min, d = p.domain.tokens_min;
-  if (p.memory_params_max < n) r.violated.push_back("memory");
+  if (p.memory_params_max < n) r.violated.push_back(p.params_cap_name);
   for (const Constraint& c : p.constraints)
     if (c.value(n, d) > c.limit) r.violated.push_back(c.name);
   return r;
@@ -96,6 +97,54 @@ double nlopt_constraint(const std::vector<double>& x, std::vector<double>& grad,
 }
 
 }  // namespace
+
+double max_feasible_tokens(const SearchProblem& problem, double params) {
+  return max_tokens(problem, params);
+}
+
+SearchResult best_along_curve(const SearchProblem& p,
+                              const std::function<double(double)>& tokens_at,
+                              const std::function<double(double, double)>& score) {
+  const double lo = std::log(p.domain.params_min), hi = std::log(params_upper(p));
+  if (hi < lo) return infeasible(p);
+  const auto evaluate = [&](double log_n, double* loss_out) {
+    const double n = std::exp(log_n), d = tokens_at(n);
+    if (!(d >= p.domain.tokens_min) || !(d <= p.domain.tokens_max) || !feasible(p, n, d, 1e-12))
+      return -HUGE_VAL;
+    if (loss_out) *loss_out = objective_loss(p, n, d);
+    return score(n, d);
+  };
+  constexpr int kPoints = 400;
+  int best = -1;
+  double best_score = -HUGE_VAL, best_loss = HUGE_VAL;
+  for (int i = 0; i < kPoints; ++i) {
+    double l = HUGE_VAL;
+    const double s = evaluate(lo + (hi - lo) * i / (kPoints - 1), &l);
+    if (s == -HUGE_VAL) continue;
+    const bool tie = std::abs(s - best_score) <= 1e-9 * std::max(1.0, std::abs(best_score));
+    if (best < 0 || (!tie && s > best_score) || (tie && l < best_loss)) {
+      best = i, best_score = s, best_loss = l;
+    }
+  }
+  if (best < 0) return infeasible(p);
+  // Golden-section refinement between the best point's neighbours.
+  const double step = (hi - lo) / (kPoints - 1);
+  double a = lo + step * std::max(0, best - 1), b = lo + step * std::min(kPoints - 1, best + 1);
+  double x = lo + step * best;
+  const double phi = (std::sqrt(5.0) - 1) / 2;
+  for (int i = 0; i < 60 && b - a > 1e-10; ++i) {
+    const double x1 = b - phi * (b - a), x2 = a + phi * (b - a);
+    if (evaluate(x1, nullptr) >= evaluate(x2, nullptr)) b = x2;
+    else a = x1;
+  }
+  const double refined = (a + b) / 2;
+  double l = HUGE_VAL;
+  if (evaluate(refined, &l) > best_score + 1e-9 * std::max(1.0, std::abs(best_score))) x = refined;
+  const double n = std::exp(x), d = tokens_at(n);
+  SearchResult r = result_at(p, n, d);
+  r.score = score(n, d);
+  return r;
+}
 
 double objective_loss(const SearchProblem& problem, double params, double tokens) {
   return loss(problem.law, params * problem.quality_params_factor, tokens);

@@ -27,7 +27,8 @@ struct SearchProblem {
   LawForm law;
   double quality_params_factor = 1;  ///< predicted loss uses N_eff = factor x N
   Domain domain;
-  double memory_params_max = 0;  ///< largest N that fits in memory ("memory" binds at it)
+  double memory_params_max = 0;  ///< largest N allowed (memory, or serving latency)
+  std::string params_cap_name = "memory";  ///< what binds when N sits at memory_params_max
   std::vector<Constraint> constraints;
 };
 
@@ -36,6 +37,7 @@ struct SearchResult {
   double params = 0, tokens = 0, loss = 0;
   std::vector<std::string> binding;   ///< constraints active at the optimum
   std::vector<std::string> violated;  ///< when infeasible: what even the smallest run breaks
+  double score = 0;  ///< the objective of best_along_curve (profit, -cost), else unused
 };
 
 /// Predicted loss of the problem's law at (N, D).
@@ -48,6 +50,16 @@ SearchResult search(const SearchProblem& problem);
 /// Reference for tests: `points` values of log N on a uniform grid, each with the largest
 /// feasible D found by bisection.
 SearchResult brute_force(const SearchProblem& problem, int points);
+
+/// The largest D meeting every constraint at N (0 if none): the budget frontier.
+double max_feasible_tokens(const SearchProblem& problem, double params);
+
+/// For objectives other than the loss: the N in the problem's range maximising
+/// score(N, tokens_at(N)) (tokens_at <= 0 or outside the constraints: not a run), by a 400-point
+/// scan over log N refined by golden-section search; ties in score go to the lower loss.
+SearchResult best_along_curve(const SearchProblem& problem,
+                              const std::function<double(double)>& tokens_at,
+                              const std::function<double(double, double)>& score);
 
 /// Relative tolerance within which a constraint counts as binding.
 inline constexpr double kBindingTolerance = 1e-4;

@@ -185,6 +185,11 @@ std::optional<std::string> closest(const std::string& word,
       best_distance = d;
     }
   }
+  if (best && best_distance <= 1) return best;
+  // A truncated name ("latency_ms" for "latency_ms_per_token") is the next likeliest slip.
+  if (word.size() >= 4)
+    for (const std::string& c : candidates)
+      if (c.size() > word.size() && lower(c).rfind(lower(word), 0) == 0) return c;
   // Suggest only when at most a third of the word differs (ninja's edit-distance rule of thumb).
   if (best && best_distance <= std::max<std::size_t>(2, word.size() / 3)) return best;
   return std::nullopt;
