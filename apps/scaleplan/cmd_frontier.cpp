@@ -54,16 +54,10 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
                                     : kind == BudgetKind::kGpuHours ? o.gpu_hours
                                                                     : o.flops,
                                     option);
-  const std::string file = display_name(o.budget_path);
-  Budget budget = parse_budget(read_input(o.budget_path), file);
-  const GpuTable table = load_gpu_table(g.gpus_file);
-  resolve_serving_gpu(table, &budget);
-  const Gpu& gpu =
-      resolve_gpu(table, budget.gpu, budget.position_of("hardware.gpu"), "hardware.gpu");
-  const std::string base_dir =
-      o.budget_path == "-" ? "" : std::filesystem::path(o.budget_path).parent_path().string();
-  const Law law = load_law(budget.law, base_dir, budget.position_of("model.law"), "model.law");
-  const std::vector<FrontierRow> rows = frontier(budget, kind, lo, hi, o.points, gpu, law);
+  const PlanInputs in = load_plan_inputs(o.budget_path, "", g);
+  const Gpu& gpu = *in.gpu;
+  const Law& law = in.law;
+  const std::vector<FrontierRow> rows = frontier(in.budget, kind, lo, hi, o.points, gpu, law);
   const std::string unit = budget_field(kind).substr(7);  // "usd", "gpu_hours", "flops"
 
   if (!o.plot.empty()) {
@@ -110,13 +104,9 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
         continue;
       }
       const Plan& p = *r.plan;
-      char loss[16];
-      std::snprintf(loss, sizeof loss, "%.4f", p.loss);
-      char wall[16];
-      std::snprintf(wall, sizeof wall, "%.1f", p.cost.wall_hours);
       out << std::setw(10) << human_count(p.params) << std::setw(10) << human_count(p.tokens)
-          << std::setw(9) << loss << std::setw(11) << to_string(p.precision) << std::setw(7)
-          << p.gpus << wall << "\n";
+          << std::setw(9) << fmt("%.4f", p.loss) << std::setw(11) << to_string(p.precision)
+          << std::setw(7) << p.gpus << fmt("%.1f", p.cost.wall_hours) << "\n";
     }
   } else {
     Tree list = Tree::array();

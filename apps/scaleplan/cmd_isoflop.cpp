@@ -49,9 +49,7 @@ int run_isoflop(const IsoflopOptions& o, const GlobalOptions& g, std::ostream& o
   for (double c : budgets) {
     const Allocation opt = compute_optimal(law.form, c);
     const std::vector<IsoflopPoint> curve = isoflop(law.form, c, o.points, o.range);
-    char title[32];
-    std::snprintf(title, sizeof title, "C = %.0e FLOPs", c);
-    Series s{title, {}, {}, {}, false};
+    Series s{fmt("C = %.0e FLOPs", c), {}, {}, {}, false};
     Tree points = Tree::array();
     for (const IsoflopPoint& p : curve) {
       s.x.push_back(p.params);

@@ -22,6 +22,23 @@ OutputFormat output_format(const GlobalOptions& options, bool csv_allowed, bool 
   return format;
 }
 
+PlanInputs load_plan_inputs(const std::string& budget_path, const std::string& law_override,
+                            const GlobalOptions& options) {
+  PlanInputs in;
+  in.budget = parse_budget(read_input(budget_path), display_name(budget_path));
+  in.table = load_gpu_table(options.gpus_file);
+  resolve_serving_gpu(in.table, &in.budget);
+  in.gpu = &resolve_gpu(in.table, in.budget.gpu, in.budget.position_of("hardware.gpu"),
+                        "hardware.gpu");
+  // A relative law path in a budget file is read from the budget file's folder.
+  const std::string base_dir =
+      budget_path == "-" ? "" : std::filesystem::path(budget_path).parent_path().string();
+  in.law = law_override.empty() ? load_law(in.budget.law, base_dir,
+                                           in.budget.position_of("model.law"), "model.law")
+                                : load_law(law_override, "", {}, "--law");
+  return in;
+}
+
 namespace {
 
 struct PlanOptions {
@@ -31,18 +48,8 @@ struct PlanOptions {
 
 int run_plan(const PlanOptions& o, const GlobalOptions& g, std::ostream& out) {
   const OutputFormat format = output_format(g, false);
-  const std::string file = display_name(o.budget_path);
-  Budget budget = parse_budget(read_input(o.budget_path), file);
-  const GpuTable table = load_gpu_table(g.gpus_file);
-  resolve_serving_gpu(table, &budget);
-  const Gpu& gpu =
-      resolve_gpu(table, budget.gpu, budget.position_of("hardware.gpu"), "hardware.gpu");
-  const std::string base_dir =
-      o.budget_path == "-" ? "" : std::filesystem::path(o.budget_path).parent_path().string();
-  const Law law = o.law.empty()
-                      ? load_law(budget.law, base_dir, budget.position_of("model.law"), "model.law")
-                      : load_law(o.law, "", {}, "--law");
-  const Plan plan = make_plan(budget, gpu, law);
+  const PlanInputs in = load_plan_inputs(o.budget_path, o.law, g);
+  const Plan plan = make_plan(in.budget, *in.gpu, in.law);
   for (const std::string& w : plan.warnings) spdlog::warn("{}", w);
   if (format == OutputFormat::kTable) print_plan_table(plan, out);
   else print_tree(plan_to_json(plan), format, out);

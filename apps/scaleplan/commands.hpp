@@ -8,6 +8,8 @@
 #include <ostream>
 #include <string>
 
+#include "scaleplan/budget.hpp"
+#include "scaleplan/law.hpp"
 #include "scaleplan/report.hpp"
 
 namespace scaleplan::cli {
@@ -32,6 +34,17 @@ void add_fit_command(CLI::App& app, Action* action);
 void add_check_command(CLI::App& app, Action* action);
 void add_frontier_command(CLI::App& app, Action* action);
 void add_isoflop_command(CLI::App& app, Action* action);
+
+/// A budget file with what it names resolved: the GPU, the serving GPU, the law.
+struct PlanInputs {
+  Budget budget;
+  GpuTable table;
+  const Gpu* gpu = nullptr;  ///< in `table`
+  Law law;
+};
+/// Reads BUDGET (or stdin for "-"); `law_override` (--law) replaces model.law when not empty.
+PlanInputs load_plan_inputs(const std::string& budget_path, const std::string& law_override,
+                            const GlobalOptions& options);
 
 /// The --format value as an enum; InputError if the command does not offer it.
 OutputFormat output_format(const GlobalOptions& options, bool csv_allowed,

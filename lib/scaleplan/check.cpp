@@ -11,12 +11,6 @@
 namespace scaleplan {
 namespace {
 
-std::string fmt(const char* format, double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, x);
-  return buf;
-}
-
 /// The budget `make_plan` needs to find the best run at `usd` on the run's own hardware.
 Budget same_hardware_budget(const ProposedRun& run, double usd) {
   Budget b = run.context;

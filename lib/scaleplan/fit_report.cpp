@@ -13,12 +13,6 @@
 namespace scaleplan {
 namespace {
 
-std::string fmt(const char* format, double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, x);
-  return buf;
-}
-
 /// Named values of a fit: the form's parameters, plus the compute-optimal exponents
 /// a = beta/(alpha+beta), b = alpha/(alpha+beta) for the Chinchilla form (Hoffmann et al. Eq. 4).
 std::vector<std::pair<std::string, double>> named_values(const LawForm& law) {

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "scaleplan/inference_aware.hpp"
+#include "scaleplan/report.hpp"
 
 
 namespace scaleplan {
@@ -18,11 +19,7 @@ struct RunOption {
   int gpus;
 };
 
-std::string format_number(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", x);
-  return buf;
-}
+std::string format_number(double x) { return fmt("%.4g", x); }
 
 std::vector<int> gpu_counts(const Budget& b) {
   if (b.count) return {*b.count};

@@ -9,12 +9,6 @@
 namespace scaleplan {
 namespace {
 
-std::string fmt(const char* format, double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, x);
-  return buf;
-}
-
 void emit_yaml(YAML::Emitter& e, const Tree& j) {
   if ((j.is_array() || j.is_object()) && j.empty()) {
     e << YAML::Flow << (j.is_array() ? YAML::BeginSeq : YAML::BeginMap)
@@ -44,6 +38,12 @@ void emit_yaml(YAML::Emitter& e, const Tree& j) {
 }
 
 }  // namespace
+
+std::string fmt(const char* format, double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, x);
+  return buf;
+}
 
 std::optional<OutputFormat> parse_format(const std::string& name) {
   if (name == "table") return OutputFormat::kTable;

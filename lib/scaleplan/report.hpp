@@ -37,6 +37,9 @@ void print_gpus_table(const GpuTable& table, std::ostream& out);
 std::string human_count(double x);
 std::string human_usd(double x);
 
+/// printf-style formatting of one number: fmt("%.4f", x).
+std::string fmt(const char* format, double x);
+
 /// A number or JSON null when not finite (JSON has no NaN).
 Tree number_or_null(double x);
 
