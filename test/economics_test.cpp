@@ -102,6 +102,11 @@ TEST_CASE("economics: minimize_cost reaches the target for the least lifetime do
                                     [](double n, double d) { return (6 * n + 0.0) * d; });
   CHECK(none.params == Approx(opt->params).epsilon(0.005));
   CHECK(none.tokens == Approx(opt->tokens).epsilon(0.005));
+  // Without an inference: section the lifetime cost is the training cost alone.
+  const Plan train_only = plan_yaml(base);
+  CHECK(train_only.params == Approx(none.params).epsilon(1e-6));
+  REQUIRE(train_only.roi);
+  CHECK(train_only.roi->inference_usd == 0);
   CHECK_THROWS_AS(plan_yaml("objective: minimize_cost\ntarget_loss: 1.70\n"
                             "budget: {usd: 1.0e4}\nhardware: {gpu: H100-SXM, count: 8}\n"),
                   InfeasibleError);

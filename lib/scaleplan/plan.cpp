@@ -320,19 +320,17 @@ Plan make_plan(const Budget& b, const Gpu& gpu, const Law& law, const Searcher& 
         plan.loss = r.loss;
         plan.cost = model.cost(r.params, r.tokens);
         plan.binding = r.binding;
-        if (serving) {
-          plan.inference = serve(*serving, r.params);
-          if (b.objective != Objective::kMinimizeLoss) {
-            RoiReport roi;
-            roi.objective = to_string(b.objective);
-            roi.training_usd = plan.cost.usd;
-            roi.inference_usd = plan.inference->lifetime_usd;
-            if (b.roi) {
-              roi.value_usd = value_per_query(*b.roi, r.loss);
-              roi.profit_usd = profit_usd(b, *serving, model, law.form, r.params, r.tokens);
-            }
-            plan.roi = roi;
+        if (serving) plan.inference = serve(*serving, r.params);
+        if (b.objective != Objective::kMinimizeLoss) {
+          RoiReport roi;
+          roi.objective = to_string(b.objective);
+          roi.training_usd = plan.cost.usd;
+          roi.inference_usd = plan.inference ? plan.inference->lifetime_usd : 0;
+          if (b.roi) {  // maximize_profit, which requires an inference: section
+            roi.value_usd = value_per_query(*b.roi, r.loss);
+            roi.profit_usd = profit_usd(b, *serving, model, law.form, r.params, r.tokens);
           }
+          plan.roi = roi;
         }
         if (!best || better(plan, *best, b.objective)) best = plan;
       }
