@@ -62,3 +62,38 @@ TEST_CASE("inference: a model too large for the serving GPU is infeasible", "[in
   CHECK_FALSE(s.feasible);
   CHECK(s.infeasible_reason.find("memory") != std::string::npos);
 }
+
+TEST_CASE("inference: the decode bound sits below measured H100 figures, within 2x", "[inference]") {
+  // Measured, FP8 weights on H100 SXM:
+  // (1) NVIDIA NIM LLM benchmarking docs 1.0.0, Llama-3.3-70B-Instruct (NIM 1.8.0), 2 x H100 80G,
+  //     fp8, TP2, concurrency 1: inter-token latency 18.58 ms at 5000 input / 500 output tokens,
+  //     18.91 ms at 500 / 2000. TP2 is modelled as one GPU with twice the bandwidth, memory and
+  //     FLOPs. (2) TensorRT-LLM 0.5.0 docs/source/performance.md, H100 FP8, LLaMA 7B, batch 64,
+  //     TP1, 128 / 128 tokens: 9,193 output tokens/s.
+  // The model is a lower bound (Pope et al. 2022): real serving reaches 55-70% of it here.
+  ServingInputs tp2 = h100(1000);
+  tp2.gpu.mem_bw_tbps *= 2;
+  tp2.gpu.memory_gb *= 2;
+  for (auto& [precision, tflops] : tp2.gpu.tflops) tflops *= 2;
+  tp2.precision = ServingPrecision::kFp8;
+  const struct {
+    double prompt, answer, measured_ms;
+  } nim[] = {{5000, 500, 18.58}, {500, 2000, 18.91}};
+  for (const auto& m : nim) {
+    tp2.prompt_tokens = m.prompt;
+    tp2.tokens_per_query = m.answer;
+    const double model_ms = 1e3 * decode_step_seconds(tp2, 70.6e9, 1);
+    INFO("Llama-3.3-70B " << m.prompt << "/" << m.answer << ": model " << model_ms
+                          << " ms, measured " << m.measured_ms << " ms");
+    CHECK(model_ms <= m.measured_ms);
+    CHECK(m.measured_ms / model_ms < 2);
+  }
+  ServingInputs one = h100(1000);
+  one.precision = ServingPrecision::kFp8;
+  one.prompt_tokens = 128;
+  one.tokens_per_query = 128;
+  const double model_tokens_per_s = 64 / decode_step_seconds(one, 6.74e9, 64);
+  INFO("LLaMA 7B batch 64: model " << model_tokens_per_s << " tokens/s, measured 9193");
+  CHECK(model_tokens_per_s >= 9193);
+  CHECK(model_tokens_per_s / 9193 < 2);
+}

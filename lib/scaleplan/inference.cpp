@@ -54,20 +54,32 @@ double serving_flops_per_s(const ServingInputs& in) {
 
 }  // namespace
 
+namespace {
+
+/// KV-cache bytes of one sequence at its average context during decode (prompt + half the
+/// answer): K and V, bf16, per layer, for the continuous shape of N.
+double kv_bytes_per_sequence(const ServingInputs& in, double params) {
+  const ContinuousShape shape = continuous_shape(params);
+  return 2 * shape.n_layer * shape.d_model * 2 * (in.prompt_tokens + in.tokens_per_query / 2);
+}
+
+}  // namespace
+
 // Pope et al. 2022 Sec. 2 (memory and compute lower bounds of a decode step).
+double decode_step_seconds(const ServingInputs& in, double params, double batch) {
+  const double bandwidth = in.gpu.mem_bw_tbps * 1e12;  // bytes/s
+  const double weights = params * weight_bytes_per_param(in.precision);
+  return std::max((weights + batch * kv_bytes_per_sequence(in, params)) / bandwidth,
+                  2 * params * batch / serving_flops_per_s(in));
+}
+
 Serving serve(const ServingInputs& in, double params) {
   Serving s;
-  const double bandwidth = in.gpu.mem_bw_tbps * 1e12;                 // bytes/s
   const double flops = serving_flops_per_s(in);
   const double weights = params * weight_bytes_per_param(in.precision);
-  const ContinuousShape shape = continuous_shape(params);
-  const double kv_bytes_per_token = 2 * shape.n_layer * shape.d_model * 2;  // K and V, bf16
-  const double context = in.prompt_tokens + in.tokens_per_query / 2;  // average during decode
-  const double kv_per_sequence = kv_bytes_per_token * context;
+  const double kv_per_sequence = kv_bytes_per_sequence(in, params);
   const double memory = kUsableMemoryFraction * in.gpu.memory_gb * 1e9;
-  const auto step_s = [&](double b) {
-    return std::max((weights + b * kv_per_sequence) / bandwidth, 2 * params * b / flops);
-  };
+  const auto step_s = [&](double b) { return decode_step_seconds(in, params, b); };
   const double cap_s = in.latency_ms_per_token / 1e3;
   if (weights + kv_per_sequence > memory) {
     s.infeasible_reason = "weights and one sequence's KV cache exceed the serving GPU's memory";

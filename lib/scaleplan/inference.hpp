@@ -44,6 +44,9 @@ struct Serving {
 /// Prefill: 2 N FLOPs per prompt token at the measured matmul efficiency.
 Serving serve(const ServingInputs& in, double params);
 
+/// That lower bound on one decode step, in seconds, at batch `batch`.
+double decode_step_seconds(const ServingInputs& in, double params, double batch);
+
 /// The largest N that can be served within the caps (bisection; serve() is monotone in N).
 double max_servable_params(const ServingInputs& in);
 
