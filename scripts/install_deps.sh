@@ -6,6 +6,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   libcli11-dev libeigen3-dev libnlopt-cxx-dev libyaml-cpp-dev libspdlog-dev catch2
   nlohmann-json3-dev libssl-dev
+  libsleef-dev  # vectorised exp2/log in the fit's objective
   python3 python3-numpy python3-scipy  # golden-file number comparison; SciPy fit reference
   gnuplot-nox  # --plot (optional at run time; the tests draw plots)
 )

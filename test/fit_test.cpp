@@ -176,3 +176,33 @@ TEST_CASE("fit: the 5 outliers move the fit as the replication reports", "[fit][
   CHECK(law.e == Approx(1.89).margin(0.01));     // SOURCE.md: E about 1.89
   CHECK(law.beta == Approx(0.456).margin(0.01));  // beta about 0.456
 }
+
+TEST_CASE("fit: the vectorised objective equals the scalar sum of Huber terms for any row count",
+          "[fit]") {
+  // The kernel works in chunks of 32 and 8 points (padded with zero-weight points) with SLEEF's
+  // exp2/log; each count below exercises a different split between them.
+  const ChinchillaLaw chinchilla{1.82, 478, 2143, 0.347, 0.367};
+  const KaplanLaw kaplan{8.8e12, 3.1e13, 0.095, 0.114};
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> log_n(std::log(7e7), std::log(1.6e10)),
+      log_d(std::log(5e9), std::log(5e11)), noise(-0.05, 0.05), weight(0.5, 2);
+  for (const int count : {1, 7, 8, 9, 31, 32, 33, 40, 100, 241}) {
+    std::vector<FitPoint> points;
+    for (int i = 0; i < count; ++i) {
+      const double n = std::exp(log_n(rng)), d = std::exp(log_d(rng));
+      points.push_back({std::log(n), std::log(d), std::log(loss(chinchilla, n, d)) + noise(rng),
+                        weight(rng), i});
+    }
+    for (const LawForm& law : {LawForm{chinchilla}, LawForm{kaplan}}) {
+      FitOptions options;
+      options.form = std::holds_alternative<KaplanLaw>(law) ? FitForm::kKaplan : FitForm::kChinchilla;
+      double expected = 0;
+      for (const FitPoint& p : points)
+        expected += p.weight * huber(std::log(loss(law, std::exp(p.log_params),
+                                                   std::exp(p.log_tokens))) - p.log_loss,
+                                     options.huber_delta);
+      INFO(count << " rows, form " << static_cast<int>(options.form));
+      CHECK(fit_objective(points, options, law) == Approx(expected).epsilon(1e-12));
+    }
+  }
+}

@@ -1,33 +1,47 @@
 #include "scaleplan/fit.hpp"
 
 #include <Eigen/Core>
-#include <nlopt.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <nlopt.hpp>
 #include <random>
 #include <thread>
+
+#include "scaleplan/vector_math.hpp"
 
 namespace scaleplan {
 namespace {
 
 using Eigen::ArrayXd;
 
-/// The points as arrays, for vectorised evaluation.
+/// Points are processed in fixed-size chunks: each chunk's exponentials, logs, Huber terms and
+/// gradient sums are computed in one pass over a few cache lines, instead of one pass over all
+/// points per Eigen expression (measured 1.2-2x faster per evaluation; the objective runs ~340k
+/// times per fit). Chunks of kChunk points, then of kTail (one AVX-512 packet) for the rest.
+constexpr Eigen::Index kChunk = 32;
+constexpr Eigen::Index kTail = 8;
+
+/// The points as arrays, padded to a whole number of kTail-chunks with zero-weight points
+/// (which add nothing to the objective or its gradient).
 struct Data {
   ArrayXd log_n, log_d, log_l, w;
-  explicit Data(const std::vector<FitPoint>& points)
-      : log_n(static_cast<Eigen::Index>(points.size())), log_d(log_n.size()),
-        log_l(log_n.size()), w(log_n.size()) {
-    for (Eigen::Index i = 0; i < log_n.size(); ++i) {
+  ArrayXd log2_n, log2_d;  ///< log_n and log_d in base 2, for exp2 (cheaper than exp)
+  explicit Data(const std::vector<FitPoint>& points) {
+    const auto n = static_cast<Eigen::Index>(points.size());
+    const Eigen::Index padded = (n + kTail - 1) / kTail * kTail;
+    log_n = log_d = log_l = w = ArrayXd::Zero(padded);
+    for (Eigen::Index i = 0; i < n; ++i) {
       const FitPoint& p = points[static_cast<std::size_t>(i)];
       log_n[i] = p.log_params;
       log_d[i] = p.log_tokens;
       log_l[i] = p.log_loss;
       w[i] = p.weight;
     }
+    log2_n = log_n / std::log(2.0);
+    log2_d = log_d / std::log(2.0);
   }
+  Eigen::Index size() const { return log_n.size(); }
 };
 
 // Parameter vectors: Chinchilla x = (a, b, e, alpha, beta) with A = e^a, B = e^b, E = e^e;
@@ -45,76 +59,147 @@ LawForm from_vector(FitForm form, const std::vector<double>& x) {
   return KaplanLaw{std::exp(x[0]), std::exp(x[1]), x[2], x[3]};
 }
 
-/// Scratch arrays reused across evaluations (no allocation in the L-BFGS loop).
-struct Workspace {
-  ArrayXd e1, e2, sum, r, dr;
+/// The Chinchilla objective's running sums: the weighted Huber losses and the gradient.
+struct ChinchillaSums {
+  double value = 0, a = 0, b = 0, e = 0, alpha = 0, beta = 0;
 };
 
-/// Huber'(r) (clamped residual) and the weighted Huber loss of the residuals in ws.r.
-double huber_terms(const Data& d, double delta, Workspace& ws) {
-  const double value =
-      (d.w * (ws.r.abs() <= delta).select(0.5 * ws.r.square(), delta * (ws.r.abs() - 0.5 * delta)))
-          .sum();
-  ws.dr = d.w * ws.r.max(-delta).min(delta);
-  return value;
+/// The parameters as the kernel uses them (see chinchilla_objective).
+struct ChinchillaTerms {
+  double m, a2, b2, e3, alpha, beta, delta;
+};
+
+/// Adds the terms of points [begin, end) to `sums`, kSize points at a time (end - begin must be
+/// a multiple of kSize).
+template <Eigen::Index kSize>
+void add_chinchilla_terms(const Data& d, const ChinchillaTerms& t, Eigen::Index begin,
+                          Eigen::Index end, ChinchillaSums& sums) {
+  using Block = Eigen::Array<double, kSize, 1>;
+  const double delta = t.delta;
+  Block value = Block::Zero(), g_a = value, g_b = value, g_e = value, g_alpha = value,
+        g_beta = value;
+  for (Eigen::Index i = begin; i < end; i += kSize) {
+    const Block w = d.w.template segment<kSize>(i);
+    const Block e1 =
+        (t.a2 - t.alpha * d.log2_n.template segment<kSize>(i)).unaryExpr(vector_math::Exp2{});
+    const Block e2 =
+        (t.b2 - t.beta * d.log2_d.template segment<kSize>(i)).unaryExpr(vector_math::Exp2{});
+    const Block sum = e1 + e2 + t.e3;
+    const Block r = t.m + sum.unaryExpr(vector_math::Log{}) - d.log_l.template segment<kSize>(i);
+    // With c = clamp(r, -delta, delta) = Huber'(r), Huber(r) = c (r - c/2) in both branches.
+    const Block c = r.max(-delta).min(delta);
+    value += w * c * (r - 0.5 * c);
+    // d r / d(a, b, e) are the softmax weights e_k / sum.
+    const Block dr = w * c / sum, d1 = dr * e1, d2 = dr * e2;
+    g_a += d1;
+    g_b += d2;
+    g_e += dr;
+    g_alpha -= d1 * d.log_n.template segment<kSize>(i);
+    g_beta -= d2 * d.log_d.template segment<kSize>(i);
+  }
+  sums.value += value.sum();
+  sums.a += g_a.sum();
+  sums.b += g_b.sum();
+  sums.e += t.e3 * g_e.sum();
+  sums.alpha += g_alpha.sum();
+  sums.beta += g_beta.sum();
 }
 
 /// Sum of weighted Huber losses of the log-space residuals, and its gradient.
-double objective(const Data& d, const FitOptions& o, const std::vector<double>& x,
-                 std::vector<double>* grad, Workspace& ws) {
-  if (o.form == FitForm::kChinchilla) {
-    // Hoffmann et al. 2022, App. D.2: log L = LSE(a - alpha log N, b - beta log D, e).
-    // Shift by m = max(a, b, e) (the log terms are >= 0), so no exponential overflows.
-    const double m = std::max({x[0], x[1], x[2]});
-    ws.e1 = (x[0] - m - x[3] * d.log_n).exp();
-    ws.e2 = (x[1] - m - x[4] * d.log_d).exp();
-    const double e3 = std::exp(x[2] - m);
-    ws.sum = ws.e1 + ws.e2 + e3;
-    ws.r = m + ws.sum.log() - d.log_l;
-    const double value = huber_terms(d, o.huber_delta, ws);
-    if (grad) {
-      ws.dr /= ws.sum;  // Huber'(r) x softmax denominators
-      auto& g = *grad;
-      g[0] = (ws.dr * ws.e1).sum();
-      g[1] = (ws.dr * ws.e2).sum();
-      g[2] = e3 * ws.dr.sum();
-      g[3] = -(ws.dr * ws.e1 * d.log_n).sum();
-      g[4] = -(ws.dr * ws.e2 * d.log_d).sum();
-    }
-    return value;
+double chinchilla_objective(const Data& d, double delta, const double* x, double* grad) {
+  // Hoffmann et al. 2022, App. D.2: log L = LSE(a - alpha log N, b - beta log D, e).
+  // Shift by m = max(a, b, e) (the log terms are >= 0), so no exponential overflows.
+  // e^t = 2^(t / ln 2): the exponentials are taken in base 2, which SLEEF computes faster.
+  const double m = std::max({x[0], x[1], x[2]});
+  const ChinchillaTerms terms{.m = m,
+                              .a2 = (x[0] - m) / std::log(2.0),
+                              .b2 = (x[1] - m) / std::log(2.0),
+                              .e3 = std::exp(x[2] - m),
+                              .alpha = x[3],
+                              .beta = x[4],
+                              .delta = delta};
+  ChinchillaSums sums;
+  const Eigen::Index whole = d.size() / kChunk * kChunk;
+  add_chinchilla_terms<kChunk>(d, terms, 0, whole, sums);
+  add_chinchilla_terms<kTail>(d, terms, whole, d.size(), sums);
+  if (grad) {
+    grad[0] = sums.a;
+    grad[1] = sums.b;
+    grad[2] = sums.e;
+    grad[3] = sums.alpha;
+    grad[4] = sums.beta;
   }
+  return sums.value;
+}
+
+/// The Kaplan objective's running sums: the weighted Huber losses and the gradient.
+struct KaplanSums {
+  double value = 0, log_nc = 0, log_dc = 0, alpha_n = 0, alpha_d = 0;
+};
+
+/// As add_chinchilla_terms, for the Kaplan form (x as in kaplan_objective).
+template <Eigen::Index kSize>
+void add_kaplan_terms(const Data& d, const double* x, double delta, Eigen::Index begin,
+                      Eigen::Index end, KaplanSums& sums) {
+  using Block = Eigen::Array<double, kSize, 1>;
+  const double ratio = x[2] / x[3];
+  Block value = Block::Zero(), g_nc = value, g_dc = value, g_alpha_n = value, g_alpha_d = value;
+  for (Eigen::Index i = begin; i < end; i += kSize) {
+    const Block w = d.w.template segment<kSize>(i);
+    const Block log_nc_over_n = x[0] - d.log_n.template segment<kSize>(i);
+    const Block u1 = ratio * log_nc_over_n, u2 = x[1] - d.log_d.template segment<kSize>(i);
+    const Block m = u1.max(u2);
+    const Block e1 = ((u1 - m) / std::log(2.0)).unaryExpr(vector_math::Exp2{});
+    const Block e2 = ((u2 - m) / std::log(2.0)).unaryExpr(vector_math::Exp2{});
+    const Block sum = e1 + e2;
+    const Block lse = m + sum.unaryExpr(vector_math::Log{});
+    const Block r = x[3] * lse - d.log_l.template segment<kSize>(i);
+    const Block c = r.max(-delta).min(delta);  // Huber'(r); Huber(r) = c (r - c/2)
+    value += w * c * (r - 0.5 * c);
+    const Block dr = w * c, s1 = e1 / sum, s2 = e2 / sum;
+    g_nc += dr * s1;
+    g_dc += dr * s2;
+    g_alpha_n += dr * s1 * log_nc_over_n;
+    g_alpha_d += dr * (lse - s1 * u1);
+  }
+  sums.value += value.sum();
+  sums.log_nc += x[2] * g_nc.sum();
+  sums.log_dc += x[3] * g_dc.sum();
+  sums.alpha_n += g_alpha_n.sum();
+  sums.alpha_d += g_alpha_d.sum();
+}
+
+double kaplan_objective(const Data& d, double delta, const double* x, double* grad) {
   // Kaplan et al. 2020, Eq. 1.5 in logs: log L = alpha_D LSE(u1, u2),
   // u1 = (alpha_N/alpha_D)(log N_c - log N), u2 = log D_c - log D.
-  const double ratio = x[2] / x[3];
-  const ArrayXd u1 = ratio * (x[0] - d.log_n), u2 = x[1] - d.log_d;
-  const ArrayXd m = u1.max(u2);
-  ws.e1 = (u1 - m).exp();
-  ws.e2 = (u2 - m).exp();
-  ws.sum = ws.e1 + ws.e2;
-  const ArrayXd lse = m + ws.sum.log();
-  ws.r = x[3] * lse - d.log_l;
-  const double value = huber_terms(d, o.huber_delta, ws);
+  KaplanSums sums;
+  const Eigen::Index whole = d.size() / kChunk * kChunk;
+  add_kaplan_terms<kChunk>(d, x, delta, 0, whole, sums);
+  add_kaplan_terms<kTail>(d, x, delta, whole, d.size(), sums);
   if (grad) {
-    const ArrayXd s1 = ws.e1 / ws.sum, s2 = ws.e2 / ws.sum;
-    auto& g = *grad;
-    g[0] = x[2] * (ws.dr * s1).sum();
-    g[1] = x[3] * (ws.dr * s2).sum();
-    g[2] = (ws.dr * s1 * (x[0] - d.log_n)).sum();
-    g[3] = (ws.dr * (lse - s1 * u1)).sum();
+    grad[0] = sums.log_nc;
+    grad[1] = sums.log_dc;
+    grad[2] = sums.alpha_n;
+    grad[3] = sums.alpha_d;
   }
-  return value;
+  return sums.value;
+}
+
+/// The objective at x (the parameter vector above); its gradient into grad when not null.
+double objective(const Data& d, const FitOptions& o, const double* x, double* grad) {
+  return o.form == FitForm::kChinchilla ? chinchilla_objective(d, o.huber_delta, x, grad)
+                                        : kaplan_objective(d, o.huber_delta, x, grad);
 }
 
 struct Problem {
   const Data* data;
   const FitOptions* options;
-  Workspace workspace;
 };
 
-double nlopt_objective(const std::vector<double>& x, std::vector<double>& grad, void* p) {
-  auto* problem = static_cast<Problem*>(p);
-  return objective(*problem->data, *problem->options, x, grad.empty() ? nullptr : &grad,
-                   problem->workspace);
+// NLopt's C-style callback (no copies of x and the gradient per evaluation); grad may be null.
+double nlopt_objective(unsigned /*n*/, const double* x, double* grad, void* p) {
+  const auto* problem = static_cast<const Problem*>(p);
+  return objective(*problem->data, *problem->options, x, grad);
 }
 
 struct Bounds {
@@ -143,18 +228,18 @@ StartResult run_lbfgs(const Data& data, const FitOptions& options, std::vector<d
   nlopt::opt opt(nlopt::LD_LBFGS, static_cast<unsigned>(x.size()));
   opt.set_lower_bounds(b.lower);
   opt.set_upper_bounds(b.upper);
-  Problem problem{&data, &options, {}};
+  Problem problem{&data, &options};
   opt.set_min_objective(nlopt_objective, &problem);
   opt.set_ftol_rel(1e-9);
   opt.set_xtol_rel(1e-8);
   opt.set_maxeval(2000);
-  opt.set_vector_storage(5);  // 5 pairs suffice for 5 parameters; NLopt's default 10 costs more
+  opt.set_vector_storage(6);  // L-BFGS pairs: 5-10 measured equally fast, 4 slower
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::clamp(x[i], b.lower[i], b.upper[i]);
   double value = HUGE_VAL;
   try {
     opt.optimize(x, value);
   } catch (const std::exception&) {
-    value = objective(data, options, x, nullptr, problem.workspace);  // keep where it stopped
+    value = objective(data, options, x.data(), nullptr);  // keep where it stopped
   }
   if (!std::isfinite(value)) return {};
   return {x, value};
@@ -181,8 +266,7 @@ double huber(double r, double delta) {
 
 double fit_objective(const std::vector<FitPoint>& points, const FitOptions& options,
                      const LawForm& law) {
-  Workspace ws;
-  return objective(Data(points), options, to_vector(law), nullptr, ws);
+  return objective(Data(points), options, to_vector(law).data(), nullptr);
 }
 
 std::vector<LawForm> initial_grid(FitForm form) {
@@ -212,8 +296,9 @@ FitResult fit_law(const std::vector<FitPoint>& points, const FitOptions& options
     const auto k = static_cast<std::size_t>(i);
     results[k] = run_lbfgs(data, options, to_vector(starts[k]));
   });
-  const auto best = std::min_element(results.begin(), results.end(),
-                                     [](const auto& a, const auto& b) { return a.value < b.value; });
+  const auto best =
+      std::min_element(results.begin(), results.end(),
+                       [](const auto& a, const auto& b) { return a.value < b.value; });
   FitResult fit;
   fit.starts = static_cast<int>(starts.size());
   fit.objective = best->value;
