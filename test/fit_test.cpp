@@ -121,6 +121,11 @@ TEST_CASE("fit: the objective is Hoffmann's Huber loss of log residuals", "[fit]
   CHECK(fit_objective(exact, {}, law) == Approx(0).margin(1e-20));
   exact[0].log_loss += 0.01;
   CHECK(fit_objective(exact, {}, law) == Approx(1e-3 * (0.01 - 5e-4)).epsilon(1e-6));
+  // A row repeated k times weighs as one row of weight k (the bootstrap merges repeated runs).
+  std::vector<FitPoint> repeated = {exact[0], exact[0], exact[0]};
+  std::vector<FitPoint> weighted = {exact[0]};
+  weighted[0].weight = 3;
+  CHECK(fit_objective(repeated, {}, law) == Approx(fit_objective(weighted, {}, law)).epsilon(1e-14));
 }
 
 TEST_CASE("fit: bootstrap intervals overlap the replication's published 95% intervals",

@@ -17,7 +17,7 @@ using Eigen::ArrayXd;
 
 /// Points are processed in fixed-size chunks: each chunk's exponentials, logs, Huber terms and
 /// gradient sums are computed in one pass over a few cache lines, instead of one pass over all
-/// points per Eigen expression (measured 1.2-2x faster per evaluation; the objective runs ~340k
+/// points per Eigen expression (measured 1.2x faster per evaluation with AVX-512; it runs ~340k
 /// times per fit). Chunks of kChunk points, then of kTail (one AVX-512 packet) for the rest.
 constexpr Eigen::Index kChunk = 32;
 constexpr Eigen::Index kTail = 8;
@@ -325,10 +325,17 @@ std::vector<LawForm> bootstrap_fits(const std::vector<FitPoint>& points, const F
   parallel_for(samples, options.threads, [&](int i) {
     std::mt19937_64 rng(seed + static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ULL);
     std::uniform_int_distribution<int> pick(0, runs - 1);
+    // A run drawn k times enters once with k times its weight: the same objective (a weighted
+    // sum) over ~37% fewer points than repeating its rows.
+    std::vector<int> draws(static_cast<std::size_t>(runs), 0);
+    for (int r = 0; r < runs; ++r) ++draws[static_cast<std::size_t>(pick(rng))];
     std::vector<FitPoint> resampled;
-    for (int r = 0; r < runs; ++r) {
-      const auto& rows = by_run[static_cast<std::size_t>(pick(rng))];
-      resampled.insert(resampled.end(), rows.begin(), rows.end());
+    for (std::size_t r = 0; r < draws.size(); ++r) {
+      if (draws[r] == 0) continue;
+      for (FitPoint p : by_run[r]) {
+        p.weight *= draws[r];
+        resampled.push_back(p);
+      }
     }
     FitOptions one = options;
     one.threads = 1;
