@@ -7,7 +7,7 @@ log L), delta = 1e-3 -- minimised by L-BFGS-B with the analytic gradient, numpy-
 over the runs, from every point of the 4,500-point grid (alpha, beta in {0, .5, .., 2}; e in
 {-1, -.5, .., 1}; a, b in {0, 5, .., 25}), alpha and beta bounded to [0, 2], the work spread over
 the same number of processes as the C++ fit's threads; then a bootstrap over runs started from
-the best fit. Prints one JSON line with the fit and the timings.
+the best fit (a run drawn k times enters once with weight k, as in the C++ fit). Prints one JSON line with the fit and the timings.
 
 Usage: /usr/bin/python3 scripts/fit_reference.py RUNS.csv [--exclude-loss-above 3.44]
        [--bootstrap 200] [--workers 2]
@@ -35,7 +35,7 @@ def load(path, loss_max):
     return n, d, l
 
 
-def objective(x, n, d, l):
+def objective(x, n, d, l, w=1.0):
     a, b, e, alpha, beta = x
     t1, t2 = a - alpha * n, b - beta * d
     m = np.maximum(np.maximum(t1, t2), e)
@@ -43,8 +43,8 @@ def objective(x, n, d, l):
     s = e1 + e2 + e3
     r = m + np.log(s) - l
     ar = np.abs(r)
-    value = np.where(ar <= DELTA, 0.5 * r * r, DELTA * (ar - 0.5 * DELTA)).sum()
-    dr = np.clip(r, -DELTA, DELTA) / s
+    value = (w * np.where(ar <= DELTA, 0.5 * r * r, DELTA * (ar - 0.5 * DELTA))).sum()
+    dr = w * np.clip(r, -DELTA, DELTA) / s
     grad = np.array([(dr * e1).sum(), (dr * e2).sum(), (dr * e3).sum(),
                      -(dr * e1 * n).sum(), -(dr * e2 * d).sum()])
     return value, grad
@@ -84,8 +84,11 @@ def main():
         t0 = time.perf_counter()
         jobs = []
         for _ in range(args.bootstrap):
-            idx = rng.integers(0, len(n), len(n))
-            jobs.append(pool.apply_async(fit_boot, (best_x, n[idx], d[idx], l[idx])))
+            # As the C++ fit: a run drawn k times enters once with weight k.
+            counts = np.bincount(rng.integers(0, len(n), len(n)), minlength=len(n))
+            keep = counts > 0
+            jobs.append(pool.apply_async(
+                fit_boot, (best_x, n[keep], d[keep], l[keep], counts[keep].astype(float))))
         boots = [j.get() for j in jobs]
         t_boot = time.perf_counter() - t0
     a, b, e, alpha, beta = best_x
@@ -95,8 +98,8 @@ def main():
                       "bootstrap_seconds": t_boot}))
 
 
-def fit_boot(x0, n, d, l):
-    res = minimize(objective, x0, args=(n, d, l), jac=True, method="L-BFGS-B", bounds=BOUNDS)
+def fit_boot(x0, n, d, l, w):
+    res = minimize(objective, x0, args=(n, d, l, w), jac=True, method="L-BFGS-B", bounds=BOUNDS)
     return float(res.fun)
 
 
