@@ -11,7 +11,8 @@ std::vector<FrontierRow> frontier(const Budget& base, BudgetKind kind, double lo
     const double t = points == 1 ? 0 : static_cast<double>(i) / (points - 1);
     Budget b = base;
     b.kind = kind;
-    b.amount = std::exp(std::log(lo) + t * (std::log(hi) - std::log(lo)));
+    // Log-spaced; the ends are exactly lo and hi (exp/log would print 10000.00000000001).
+    b.amount = i == points - 1 && points > 1 ? hi : lo * std::pow(hi / lo, t);
     FrontierRow row{b.amount, std::nullopt};
     try {
       row.plan = make_plan(b, gpu, law);
