@@ -25,8 +25,9 @@ TEST_CASE("frontier: loss never rises as the budget rises, and rows equal plan",
   const Law law = load_law("hoffmann2022", "", {}, "law");
   const auto rows = frontier(base, BudgetKind::kUsd, 1e4, 1e8, 25, gpu, law);
   REQUIRE(rows.size() == 25);
-  CHECK(rows.front().amount == Approx(1e4));
-  CHECK(rows.back().amount == Approx(1e8));
+  CHECK(rows.front().amount == 1e4);  // exactly: the ends print as the user wrote them
+  CHECK(rows.back().amount == 1e8);
+  CHECK(rows[6].amount == Approx(1e5).epsilon(1e-14));  // log-spaced: 4 decades in 24 steps
   for (std::size_t i = 1; i < rows.size(); ++i) {
     REQUIRE(rows[i].plan);
     CHECK(rows[i].plan->loss <= rows[i - 1].plan->loss * (1 + 1e-12));
