@@ -7,7 +7,8 @@ log L), delta = 1e-3 -- minimised by L-BFGS-B with the analytic gradient, numpy-
 over the runs, from every point of the 4,500-point grid (alpha, beta in {0, .5, .., 2}; e in
 {-1, -.5, .., 1}; a, b in {0, 5, .., 25}), alpha and beta bounded to [0, 2], the work spread over
 the same number of processes as the C++ fit's threads; then a bootstrap over runs started from
-the best fit (a run drawn k times enters once with weight k, as in the C++ fit). Prints one JSON line with the fit and the timings.
+the best fit (a run drawn k times enters once with weight k, as in the C++ fit). Prints one JSON
+line with the fit and the timings.
 
 Usage: /usr/bin/python3 scripts/fit_reference.py RUNS.csv [--exclude-loss-above 3.44]
        [--bootstrap 200] [--workers 2]

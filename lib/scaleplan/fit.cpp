@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cmath>
 #include <nlopt.hpp>
+#include <numbers>
 #include <random>
 #include <thread>
 
@@ -38,8 +39,8 @@ struct Data {
       log_l[i] = p.log_loss;
       w[i] = p.weight;
     }
-    log2_n = log_n / std::log(2.0);
-    log2_d = log_d / std::log(2.0);
+    log2_n = log_n * std::numbers::log2e;
+    log2_d = log_d * std::numbers::log2e;
   }
   Eigen::Index size() const { return log_n.size(); }
 };
@@ -109,11 +110,11 @@ void add_chinchilla_terms(const Data& d, const ChinchillaTerms& t, Eigen::Index 
 double chinchilla_objective(const Data& d, double delta, const double* x, double* grad) {
   // Hoffmann et al. 2022, App. D.2: log L = LSE(a - alpha log N, b - beta log D, e).
   // Shift by m = max(a, b, e) (the log terms are >= 0), so no exponential overflows.
-  // e^t = 2^(t / ln 2): the exponentials are taken in base 2, which SLEEF computes faster.
+  // e^t = 2^(t log2(e)): the exponentials are taken in base 2, which SLEEF computes faster.
   const double m = std::max({x[0], x[1], x[2]});
   const ChinchillaTerms terms{.m = m,
-                              .a2 = (x[0] - m) / std::log(2.0),
-                              .b2 = (x[1] - m) / std::log(2.0),
+                              .a2 = (x[0] - m) * std::numbers::log2e,
+                              .b2 = (x[1] - m) * std::numbers::log2e,
                               .e3 = std::exp(x[2] - m),
                               .alpha = x[3],
                               .beta = x[4],
@@ -149,8 +150,8 @@ void add_kaplan_terms(const Data& d, const double* x, double delta, Eigen::Index
     const Block log_nc_over_n = x[0] - d.log_n.template segment<kSize>(i);
     const Block u1 = ratio * log_nc_over_n, u2 = x[1] - d.log_d.template segment<kSize>(i);
     const Block m = u1.max(u2);
-    const Block e1 = ((u1 - m) / std::log(2.0)).unaryExpr(vector_math::Exp2{});
-    const Block e2 = ((u2 - m) / std::log(2.0)).unaryExpr(vector_math::Exp2{});
+    const Block e1 = ((u1 - m) * std::numbers::log2e).unaryExpr(vector_math::Exp2{});
+    const Block e2 = ((u2 - m) * std::numbers::log2e).unaryExpr(vector_math::Exp2{});
     const Block sum = e1 + e2;
     const Block lse = m + sum.unaryExpr(vector_math::Log{});
     const Block r = x[3] * lse - d.log_l.template segment<kSize>(i);
