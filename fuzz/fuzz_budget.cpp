@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "scaleplan/budget_yaml.hpp"
+#include "scaleplan/io/budget_yaml.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "scaleplan/input_error.hpp"
-#include "scaleplan/run_yaml.hpp"
+#include "scaleplan/io/run_yaml.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

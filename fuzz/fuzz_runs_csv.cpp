@@ -5,7 +5,7 @@
 #include <string>
 
 #include "scaleplan/input_error.hpp"
-#include "scaleplan/runs_csv.hpp"
+#include "scaleplan/io/runs_csv.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """SciPy reference for `scaleplan fit` (benchmark baseline, scripts/bench_fit.sh).
 
-The same method as lib/scaleplan/fit.cpp, written as a strong SciPy program: Hoffmann et al.
+The same method as lib/scaleplan/model/fit.cpp, written as a strong SciPy program: Hoffmann et al.
 2022 Approach 3 -- the sum over runs of Huber_delta(LSE(a - alpha log N, b - beta log D, e) -
 log L), delta = 1e-3 -- minimised by L-BFGS-B with the analytic gradient, numpy-vectorised
 over the runs, from every point of the 4,500-point grid (alpha, beta in {0, .5, .., 2}; e in

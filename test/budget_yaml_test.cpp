@@ -1,10 +1,10 @@
-#include "scaleplan/budget_yaml.hpp"
+#include "scaleplan/io/budget_yaml.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 
-#include "scaleplan/yaml_input.hpp"
+#include "scaleplan/io/yaml_input.hpp"
 #include "test_support.hpp"
 
 using namespace scaleplan;

@@ -1,9 +1,9 @@
-#include "scaleplan/cost.hpp"
+#include "scaleplan/model/cost.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "scaleplan/configs.hpp"
-#include "scaleplan/recipe.hpp"
+#include "scaleplan/io/configs.hpp"
+#include "scaleplan/model/recipe.hpp"
 
 using namespace scaleplan;
 

@@ -3,10 +3,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "scaleplan/budget_yaml.hpp"
-#include "scaleplan/configs.hpp"
-#include "scaleplan/inference_aware.hpp"
-#include "scaleplan/plan.hpp"
+#include "scaleplan/io/budget_yaml.hpp"
+#include "scaleplan/io/configs.hpp"
+#include "scaleplan/model/inference_aware.hpp"
+#include "scaleplan/planner/plan.hpp"
 
 using namespace scaleplan;
 

@@ -1,4 +1,4 @@
-#include "scaleplan/fit.hpp"
+#include "scaleplan/model/fit.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -6,9 +6,9 @@
 #include <map>
 #include <random>
 
-#include "scaleplan/fit_report.hpp"
-#include "scaleplan/runs_csv.hpp"
-#include "scaleplan/yaml_input.hpp"
+#include "scaleplan/io/fit_report.hpp"
+#include "scaleplan/io/runs_csv.hpp"
+#include "scaleplan/io/yaml_input.hpp"
 #include "test_support.hpp"
 
 using namespace scaleplan;

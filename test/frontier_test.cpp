@@ -1,9 +1,9 @@
-#include "scaleplan/frontier.hpp"
+#include "scaleplan/planner/frontier.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "scaleplan/budget_yaml.hpp"
-#include "scaleplan/configs.hpp"
+#include "scaleplan/io/budget_yaml.hpp"
+#include "scaleplan/io/configs.hpp"
 
 using namespace scaleplan;
 

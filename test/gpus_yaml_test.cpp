@@ -1,10 +1,10 @@
-#include "scaleplan/gpus_yaml.hpp"
+#include "scaleplan/io/gpus_yaml.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "scaleplan/configs.hpp"
+#include "scaleplan/io/configs.hpp"
 #include "scaleplan/input_error.hpp"
-#include "scaleplan/yaml_input.hpp"
+#include "scaleplan/io/yaml_input.hpp"
 #include "test_support.hpp"
 
 #include <sstream>

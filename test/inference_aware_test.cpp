@@ -1,4 +1,4 @@
-#include "scaleplan/inference_aware.hpp"
+#include "scaleplan/model/inference_aware.hpp"
 
 #include <catch2/catch.hpp>
 

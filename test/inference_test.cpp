@@ -1,8 +1,8 @@
-#include "scaleplan/inference.hpp"
+#include "scaleplan/model/inference.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "scaleplan/configs.hpp"
+#include "scaleplan/io/configs.hpp"
 
 using namespace scaleplan;
 

@@ -1,10 +1,10 @@
-#include "scaleplan/law.hpp"
+#include "scaleplan/model/law.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
 
-#include "scaleplan/configs.hpp"
+#include "scaleplan/io/configs.hpp"
 
 using namespace scaleplan;
 

@@ -1,12 +1,12 @@
-#include "scaleplan/plan.hpp"
+#include "scaleplan/planner/plan.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <random>
 
-#include "scaleplan/budget_yaml.hpp"
-#include "scaleplan/configs.hpp"
-#include "scaleplan/report.hpp"
+#include "scaleplan/io/budget_yaml.hpp"
+#include "scaleplan/io/configs.hpp"
+#include "scaleplan/io/report.hpp"
 
 using namespace scaleplan;
 

@@ -1,4 +1,4 @@
-#include "scaleplan/recipe.hpp"
+#include "scaleplan/model/recipe.hpp"
 
 #include <catch2/catch.hpp>
 

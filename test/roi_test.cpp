@@ -1,4 +1,4 @@
-#include "scaleplan/roi.hpp"
+#include "scaleplan/model/roi.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "scaleplan/search.hpp"
+#include "scaleplan/planner/search.hpp"
 
 #include <catch2/catch.hpp>
 

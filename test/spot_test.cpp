@@ -1,4 +1,4 @@
-#include "scaleplan/spot.hpp"
+#include "scaleplan/model/spot.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -5,11 +5,11 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "scaleplan/budget_yaml.hpp"
-#include "scaleplan/check.hpp"
-#include "scaleplan/configs.hpp"
-#include "scaleplan/run_yaml.hpp"
-#include "scaleplan/yaml_input.hpp"
+#include "scaleplan/io/budget_yaml.hpp"
+#include "scaleplan/planner/check.hpp"
+#include "scaleplan/io/configs.hpp"
+#include "scaleplan/io/run_yaml.hpp"
+#include "scaleplan/io/yaml_input.hpp"
 
 namespace scaleplan::cli {
 namespace {

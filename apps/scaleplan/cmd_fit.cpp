@@ -12,11 +12,11 @@
 #include <sstream>
 
 #include "commands.hpp"
-#include "scaleplan/file_io.hpp"
-#include "scaleplan/fit_report.hpp"
-#include "scaleplan/runs_csv.hpp"
+#include "scaleplan/io/file_io.hpp"
+#include "scaleplan/io/fit_report.hpp"
+#include "scaleplan/io/runs_csv.hpp"
 #include "scaleplan/version.hpp"
-#include "scaleplan/yaml_input.hpp"
+#include "scaleplan/io/yaml_input.hpp"
 
 namespace scaleplan::cli {
 namespace {

@@ -8,10 +8,10 @@
 
 #include "commands.hpp"
 #include "plot.hpp"
-#include "scaleplan/budget_yaml.hpp"
-#include "scaleplan/configs.hpp"
-#include "scaleplan/frontier.hpp"
-#include "scaleplan/yaml_input.hpp"
+#include "scaleplan/io/budget_yaml.hpp"
+#include "scaleplan/io/configs.hpp"
+#include "scaleplan/planner/frontier.hpp"
+#include "scaleplan/io/yaml_input.hpp"
 
 namespace scaleplan::cli {
 namespace {

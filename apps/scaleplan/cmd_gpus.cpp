@@ -1,7 +1,7 @@
 // `scaleplan gpus`: the GPU throughput table in use.
 
 #include "commands.hpp"
-#include "scaleplan/configs.hpp"
+#include "scaleplan/io/configs.hpp"
 
 namespace scaleplan::cli {
 

@@ -8,8 +8,8 @@
 
 #include "commands.hpp"
 #include "plot.hpp"
-#include "scaleplan/configs.hpp"
-#include "scaleplan/frontier.hpp"
+#include "scaleplan/io/configs.hpp"
+#include "scaleplan/planner/frontier.hpp"
 
 namespace scaleplan::cli {
 namespace {

@@ -3,8 +3,8 @@
 #include <iomanip>
 
 #include "commands.hpp"
-#include "scaleplan/configs.hpp"
-#include "scaleplan/law_yaml.hpp"
+#include "scaleplan/io/configs.hpp"
+#include "scaleplan/io/law_yaml.hpp"
 
 namespace scaleplan::cli {
 namespace {

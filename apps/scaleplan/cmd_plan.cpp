@@ -6,10 +6,10 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "scaleplan/budget_yaml.hpp"
-#include "scaleplan/configs.hpp"
-#include "scaleplan/plan.hpp"
-#include "scaleplan/yaml_input.hpp"
+#include "scaleplan/io/budget_yaml.hpp"
+#include "scaleplan/io/configs.hpp"
+#include "scaleplan/planner/plan.hpp"
+#include "scaleplan/io/yaml_input.hpp"
 
 namespace scaleplan::cli {
 

@@ -3,9 +3,9 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "scaleplan/configs.hpp"
-#include "scaleplan/law.hpp"
-#include "scaleplan/plan.hpp"
+#include "scaleplan/io/configs.hpp"
+#include "scaleplan/model/law.hpp"
+#include "scaleplan/planner/plan.hpp"
 
 namespace scaleplan::cli {
 namespace {

@@ -8,9 +8,9 @@
 #include <ostream>
 #include <string>
 
-#include "scaleplan/budget.hpp"
-#include "scaleplan/law.hpp"
-#include "scaleplan/report.hpp"
+#include "scaleplan/planner/budget.hpp"
+#include "scaleplan/model/law.hpp"
+#include "scaleplan/io/report.hpp"
 
 namespace scaleplan::cli {
 

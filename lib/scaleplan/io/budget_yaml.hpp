@@ -1,0 +1,22 @@
+#pragma once
+/// The budget file (docs/budget.md) parsed into a Budget, every field checked.
+
+#include <string>
+
+#include "scaleplan/planner/budget.hpp"
+#include "scaleplan/io/yaml_input.hpp"
+
+namespace scaleplan {
+
+/// Parses budget YAML `text` read from `file`; throws InputError at the first bad field.
+Budget parse_budget(const std::string& text, const std::string& file);
+
+/// Sections a run file shares with the budget file (run_yaml.cpp).
+void read_model_section(const YamlMap& m, Budget& b);
+void read_data_section(const YamlMap& m, Budget& b);
+/// `price_usd_per_gpu_hour` and `mfu` of a hardware section.
+void read_price_and_mfu(const YamlMap& m, Budget& b);
+/// Records where `key` of `m` was read.
+void remember_position(Budget& b, const YamlMap& m, const std::string& key);
+
+}  // namespace scaleplan

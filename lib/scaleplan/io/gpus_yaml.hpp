@@ -1,0 +1,13 @@
+#pragma once
+/// The GPU throughput table (configs/gpus.yaml, or --gpus FILE), documented in docs/gpus.md.
+
+#include <string>
+
+#include "scaleplan/model/hardware.hpp"
+
+namespace scaleplan {
+
+/// Parses a GPU table; throws InputError at the first bad field.
+GpuTable parse_gpu_table(const std::string& text, const std::string& file);
+
+}  // namespace scaleplan

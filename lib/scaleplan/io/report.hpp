@@ -1,0 +1,40 @@
+#pragma once
+/// Rendering results: a JSON tree (the contract in docs/output.md) printed as JSON or YAML, and
+/// readable tables for people.
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "scaleplan/model/hardware.hpp"
+#include "scaleplan/planner/plan.hpp"
+#include "scaleplan/text.hpp"
+
+namespace scaleplan {
+
+enum class OutputFormat { kTable, kJson, kYaml, kCsv, kGithub };
+std::optional<OutputFormat> parse_format(const std::string& name);
+
+/// Result trees keep their keys in the order written (the order docs/output.md lists them).
+using Tree = nlohmann::ordered_json;
+
+/// Prints a tree as pretty JSON or as block YAML with the same structure.
+void print_tree(const Tree& tree, OutputFormat format, std::ostream& out);
+inline void print_tree(const nlohmann::json& tree, OutputFormat format, std::ostream& out) {
+  print_tree(Tree(tree), format, out);
+}
+
+/// The `plan` result tree (docs/output.md).
+Tree plan_to_json(const Plan& plan);
+void print_plan_table(const Plan& plan, std::ostream& out);
+
+/// The `gpus` listing.
+Tree gpus_to_json(const GpuTable& table);
+void print_gpus_table(const GpuTable& table, std::ostream& out);
+
+/// A number or JSON null when not finite (JSON has no NaN).
+Tree number_or_null(double x);
+
+}  // namespace scaleplan

@@ -1,0 +1,72 @@
+#pragma once
+/// What the user has: money or GPU time, GPUs, a deadline, data, and the model family.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scaleplan/model/cost.hpp"
+#include "scaleplan/model/hardware.hpp"
+#include "scaleplan/model/inference.hpp"
+#include "scaleplan/model/roi.hpp"
+#include "scaleplan/input_error.hpp"
+#include "scaleplan/model/recipe.hpp"
+#include "scaleplan/model/spot.hpp"
+
+namespace scaleplan {
+
+enum class BudgetKind { kUsd, kGpuHours, kFlops };
+std::string budget_field(BudgetKind kind);  ///< "budget.usd" etc.
+
+/// on_demand and spot are prices; cheapest lets the planner choose per plan.
+enum class Pricing { kOnDemand, kSpot, kCheapest };
+std::string to_string(Pricing p);
+
+/// What the planner optimises (docs/economics.md).
+enum class Objective { kMinimizeLoss, kMinimizeCost, kMaximizeProfit };
+std::string to_string(Objective o);
+
+/// The `inference:` section: how the trained model will be served.
+struct InferenceBudget {
+  std::string gpu;                ///< name in the GPU table
+  std::optional<Gpu> resolved;    ///< filled from the table by the caller before planning
+  ServingPrecision precision = ServingPrecision::kBf16;
+  double latency_ms_per_token = 0;
+  std::optional<double> ttft_ms;
+  double prompt_tokens = 500, tokens_per_query = 300, lifetime_queries = 0;
+};
+
+struct Budget {
+  BudgetKind kind = BudgetKind::kUsd;
+  double amount = 0;  ///< in the unit of `kind`: USD, GPU-hours or FLOPs
+  std::optional<double> deadline_hours;
+
+  std::string gpu;                   ///< name or alias in the GPU table
+  std::optional<int> count;          ///< fixed GPU count, or
+  std::optional<int> max_count;      ///< the planner chooses up to this many
+  Pricing pricing = Pricing::kOnDemand;
+  std::optional<double> price_on_demand_usd_per_gpu_hour;  ///< overrides the table
+  std::optional<double> price_spot_usd_per_gpu_hour;
+  std::optional<double> mfu;  ///< overrides the MFU model
+  SpotInputs spot;            ///< interruption rate, instance size, checkpoint bandwidth
+
+  std::string law = "hoffmann2022";  ///< preset name or path to a law YAML file
+  FlopsConvention flops_per_token = FlopsConvention::kDetailed;
+  std::vector<Precision> precisions = {Precision::kBf16};
+  int seq_len = 4096;
+  ScheduleKind schedule = ScheduleKind::kWsd;
+
+  std::optional<double> unique_tokens;
+
+  Objective objective = Objective::kMinimizeLoss;
+  std::optional<double> target_loss;  ///< for minimize_cost
+  std::optional<InferenceBudget> inference;
+  std::optional<Roi> roi;
+
+  /// Where each field was read ("hardware.gpu" -> file:line:col), for later error messages.
+  std::map<std::string, SourcePos> positions;
+  SourcePos position_of(const std::string& field) const;
+};
+
+}  // namespace scaleplan

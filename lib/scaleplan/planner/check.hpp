@@ -1,0 +1,60 @@
+#pragma once
+/// Judging a proposed run (`scaleplan check`): each finding is pass, warn or fail with the
+/// figure and the threshold it was held to (docs/check.md).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scaleplan/planner/budget.hpp"
+#include "scaleplan/model/hardware.hpp"
+#include "scaleplan/model/law.hpp"
+#include "scaleplan/planner/proposed_run.hpp"
+
+namespace scaleplan {
+
+enum class Status { kPass, kWarn, kFail };
+std::string to_string(Status s);
+
+struct Finding {
+  std::string name;  ///< cost, wall_clock, loss, regret, tokens_per_param, batch_size, memory, ...
+  Status status = Status::kPass;
+  double value = 0;
+  std::optional<double> threshold;
+  std::string message;
+  std::string field;  ///< the run-file field it concerns (for the line of annotations)
+};
+
+/// Defaults, each overridable by a `check` flag.
+struct CheckThresholds {
+  double max_regret = 0.05;           ///< fail above: relative excess loss over the best run
+  double warn_regret = 0.01;          ///< warn above
+  double tokens_per_param_factor = 4; ///< warn when D/N is this far from the law's optimum
+  double max_batch_over_critical = 10;  ///< fail above; warn above 2
+  double lr_warn_factor = 2, lr_fail_factor = 10;  ///< vs DeepSeek's eta_opt
+  double max_epochs = 16;             ///< fail above (Muennighoff et al. 2023); warn above 1
+};
+
+struct Regret {
+  double value = 0;            ///< (L_run - L_best) / L_best at the run's dollars
+  double best_loss = 0, best_params = 0, best_tokens = 0;
+  double usd_to_match = 0;     ///< dollars the best run needs to reach the run's loss
+  double run_usd = 0;
+};
+
+struct CheckReport {
+  std::vector<Finding> findings;
+  std::optional<Regret> regret;
+  bool failed(bool strict) const;
+};
+
+/// Kaplan et al. 2020, Eq. 1.4 (= 5.3): B_crit(L) = B* / L^(1/alpha_B), B* = 2.1e8 tokens,
+/// alpha_B = 0.21 (App. A, Table 5). L in nats on Kaplan's data: for other laws an approximation.
+double critical_batch_tokens(double loss);
+
+/// Judges `run` against the law and the GPU table; `budget` (kind, amount, deadline, unique
+/// tokens) adds its limits. Throws InputError for a GPU/precision the table cannot serve.
+CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
+                      const std::optional<Budget>& budget, const CheckThresholds& thresholds);
+
+}  // namespace scaleplan

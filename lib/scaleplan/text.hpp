@@ -1,0 +1,16 @@
+#pragma once
+/// Numbers written for people, shared by every layer's messages (warnings, errors, findings) and
+/// by the reports.
+
+#include <string>
+
+namespace scaleplan {
+
+/// printf-style formatting of one number: fmt("%.4f", x).
+std::string fmt(const char* format, double x);
+
+/// Human-readable numbers: 3.2e10 -> "32.2B", 1.23e6 USD -> "$1.23M", 3.5 -> "3.5".
+std::string human_count(double x);
+std::string human_usd(double x);
+
+}  // namespace scaleplan
