@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: whole-process time of `scaleplan plan BUDGET` against `scaleplan --version`, the
 # floor any invocation pays (loading, dynamic linking). Runs interleaved, median of N (10) each,
-# after one warm-up. Target (issue 2): plan / version <= 3.
+# after one warm-up. Target (issue 10, with the layout search): plan / version <= 5.
 # Usage: scripts/bench_plan.sh [BINARY] [BUDGET] [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,5 +22,5 @@ v=$(printf '%s\n' "${version_ns[@]}" | median)
 p=$(printf '%s\n' "${plan_ns[@]}" | median)
 awk -v v="$v" -v p="$p" -v n="$n" 'BEGIN {
   printf "version: %.2f ms  plan: %.2f ms  (median of %d)\n", v/1e6, p/1e6, n
-  r = p / v; printf "plan/version %.2fx (target <= 3x): %s\n", r, (r <= 3 ? "PASS" : "FAIL")
-  exit (r <= 3 ? 0 : 1) }'
+  r = p / v; printf "plan/version %.2fx (target <= 5x): %s\n", r, (r <= 5 ? "PASS" : "FAIL")
+  exit (r <= 5 ? 0 : 1) }'

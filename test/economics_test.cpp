@@ -37,10 +37,10 @@ const std::string kFixedBudget =
 TEST_CASE("economics: a 20 ms cap on H100 bf16 bounds the weights by bandwidth x cap",
           "[economics]") {
   const Plan p = plan_yaml(kFixedBudget + serving(20, 0));
-  CHECK(2 * p.params <= 3.35e12 * 0.020);
+  CHECK(2 * p.run.params <= 3.35e12 * 0.020);
   CHECK(p.binding == std::vector<std::string>{"budget.usd", "inference.latency_ms_per_token"});
-  REQUIRE(p.inference);
-  CHECK(p.inference->latency_ms_per_token <= 20 + 1e-9);
+  REQUIRE(p.evaluation.serving);
+  CHECK(p.evaluation.serving->latency_ms_per_token <= 20 + 1e-9);
 }
 
 TEST_CASE("economics: tightening the latency cap never raises the recommended N",
@@ -48,8 +48,8 @@ TEST_CASE("economics: tightening the latency cap never raises the recommended N"
   double previous = INFINITY;
   for (double cap : {200.0, 60.0, 30.0, 20.0, 10.0, 5.0}) {
     const Plan p = plan_yaml(kFixedBudget + serving(cap, 0));
-    CHECK(p.params <= previous * (1 + 1e-9));
-    previous = p.params;
+    CHECK(p.run.params <= previous * (1 + 1e-9));
+    previous = p.run.params;
   }
 }
 
@@ -58,8 +58,8 @@ TEST_CASE("economics: with no queries, maximize_profit is the loss-minimizing ru
   const std::string roi = "roi: {value_per_correct_answer_usd: 0.002}\n";
   const Plan loss_first = plan_yaml(kFixedBudget + serving(200, 0));
   const Plan profit = plan_yaml("objective: maximize_profit\n" + kFixedBudget + serving(200, 0) + roi);
-  CHECK(profit.params == Approx(loss_first.params).epsilon(2e-3));
-  CHECK(profit.loss == Approx(loss_first.loss).epsilon(1e-6));
+  CHECK(profit.run.params == Approx(loss_first.run.params).epsilon(2e-3));
+  CHECK(profit.evaluation.loss == Approx(loss_first.evaluation.loss).epsilon(1e-6));
   REQUIRE(profit.roi);
   CHECK(profit.roi->profit_usd == Approx(-2.0e6).epsilon(1e-6));
 }
@@ -69,11 +69,11 @@ TEST_CASE("economics: high query volume shrinks N and raises D/N", "[economics]"
   // Zero queries: the loss-minimizing run (see above); many: serving cost weighs in.
   const Plan few = plan_yaml("objective: maximize_profit\n" + kFixedBudget + serving(200, 0) + roi);
   const Plan many = plan_yaml("objective: maximize_profit\n" + kFixedBudget + serving(200, 1e11) + roi);
-  CHECK(many.params < few.params);
-  CHECK(many.tokens / many.params > few.tokens / few.params);
-  CHECK(many.loss > few.loss);
+  CHECK(many.run.params < few.run.params);
+  CHECK(many.run.tokens / many.run.params > few.run.tokens / few.run.params);
+  CHECK(many.evaluation.loss > few.evaluation.loss);
   REQUIRE(many.roi->loss_min_params);
-  CHECK(*many.roi->loss_min_params > many.params);
+  CHECK(*many.roi->loss_min_params > many.run.params);
   CHECK(many.roi->profit_usd >= *many.roi->loss_min_profit_usd);
 }
 
@@ -92,19 +92,22 @@ TEST_CASE("economics: minimize_cost reaches the target for the least lifetime do
                            "model: {flops_per_token: 6N}\n";
   const Plan none = plan_yaml(base + serving(200, 0));
   const Plan heavy = plan_yaml(base + serving(200, 1e11));
-  CHECK(none.loss == Approx(2.1).epsilon(1e-6));
-  CHECK(heavy.loss == Approx(2.1).epsilon(1e-6));
-  CHECK(heavy.params < none.params);  // Sardana & Frankle: serve a smaller model trained longer
-  CHECK(heavy.tokens > none.tokens);
+  CHECK(none.evaluation.loss == Approx(2.1).epsilon(1e-6));
+  CHECK(heavy.evaluation.loss == Approx(2.1).epsilon(1e-6));
+  CHECK(heavy.run.params < none.run.params);  // Sardana & Frankle: serve a smaller model trained longer
+  CHECK(heavy.run.tokens > none.run.tokens);
   // Without serving, the cheapest run to a loss is the compute-optimal one for that loss.
   const Law law = load_law("hoffmann2022", "", {}, "law");
   const auto opt = lifetime_optimum(std::get<ChinchillaLaw>(law.form), 2.1,
                                     [](double n, double d) { return (6 * n + 0.0) * d; });
-  CHECK(none.params == Approx(opt->params).epsilon(0.005));
-  CHECK(none.tokens == Approx(opt->tokens).epsilon(0.005));
+  // Sardana & Frankle's continuous optimum, to the shape granularity (d_model steps of 1024 near
+  // 7B), and no more expensive than it.
+  CHECK(none.run.params == Approx(opt->params).epsilon(0.05));
+  CHECK(6 * none.run.params * none.run.tokens <= opt->total * (1 + 1e-3));
   // Without an inference: section the lifetime cost is the training cost alone.
   const Plan train_only = plan_yaml(base);
-  CHECK(train_only.params == Approx(none.params).epsilon(1e-6));
+  CHECK(train_only.run.params == Approx(none.run.params).epsilon(1e-9));
+  CHECK(train_only.evaluation.cost.usd == Approx(none.evaluation.cost.usd).epsilon(1e-3));
   REQUIRE(train_only.roi);
   CHECK(train_only.roi->inference_usd == 0);
   CHECK_THROWS_AS(plan_yaml("objective: minimize_cost\ntarget_loss: 1.70\n"
@@ -116,7 +119,7 @@ TEST_CASE("economics: zero interruptions and zero queries are valid inputs", "[e
   const Plan p = plan_yaml(
       "budget: {usd: 1e6}\nhardware: {gpu: H100, count: 64, pricing: spot, "
       "spot_interruptions_per_hour: 0}\n" + serving(50, 0));
-  REQUIRE(p.spot);
-  CHECK(p.spot->lost_work_fraction == 0);
-  CHECK(p.inference->lifetime_usd == 0);
+  REQUIRE(p.evaluation.spot);
+  CHECK(p.evaluation.spot->lost_work_fraction == 0);
+  CHECK(p.evaluation.serving->lifetime_usd == 0);
 }

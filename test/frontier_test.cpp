@@ -30,15 +30,15 @@ TEST_CASE("frontier: loss never rises as the budget rises, and rows equal plan",
   CHECK(rows[6].amount == Approx(1e5).epsilon(1e-14));  // log-spaced: 4 decades in 24 steps
   for (std::size_t i = 1; i < rows.size(); ++i) {
     REQUIRE(rows[i].plan);
-    CHECK(rows[i].plan->loss <= rows[i - 1].plan->loss * (1 + 1e-12));
+    CHECK(rows[i].plan->evaluation.loss <= rows[i - 1].plan->evaluation.loss * (1 + 1e-12));
   }
   for (std::size_t i : {0u, 7u, 13u, 24u}) {
     Budget b = base;
     b.amount = rows[i].amount;
     const Plan p = make_plan(b, gpu, law);
-    CHECK(p.loss == rows[i].plan->loss);
-    CHECK(p.params == rows[i].plan->params);
-    CHECK(p.gpus == rows[i].plan->gpus);
+    CHECK(p.evaluation.loss == rows[i].plan->evaluation.loss);
+    CHECK(p.run.params == rows[i].plan->run.params);
+    CHECK(p.run.gpus == rows[i].plan->run.gpus);
   }
 }
 
@@ -49,7 +49,7 @@ TEST_CASE("frontier: GPU-hour and FLOP ranges work the same way", "[frontier]") 
   const auto rows =
       frontier(base, BudgetKind::kFlops, 1e20, 1e24, 5, *find_gpu(table, "H100-SXM"), law);
   for (std::size_t i = 1; i < rows.size(); ++i)
-    CHECK(rows[i].plan->loss < rows[i - 1].plan->loss);
+    CHECK(rows[i].plan->evaluation.loss < rows[i - 1].plan->evaluation.loss);
   CHECK(rows[0].plan->binding == std::vector<std::string>{"budget.flops"});
 }
 

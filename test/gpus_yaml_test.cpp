@@ -60,16 +60,16 @@ TEST_CASE("gpus_yaml: the table agrees with shared/data/gpus_reference.csv", "[g
 TEST_CASE("gpus_yaml: a custom table is checked like a budget", "[gpus]") {
   const std::string ok =
       "gpus:\n  - name: X1\n    memory_gb: 10\n    mem_bw_tbps: 1\n    tflops: {bf16: 100}\n"
-      "    mfu: 0.5\n";
+      "    nvlink_gbps: 50\n    scale_out_gbps: 12.5\n";
   const GpuTable t = parse_gpu_table(ok, "t.yaml");
   REQUIRE(t.gpus.size() == 1);
   CHECK(t.gpus[0].tflops.at(Precision::kBf16) == 100);
   CHECK_THROWS_WITH(parse_gpu_table(ok + "    watts: 3\n", "t.yaml"),
-                    "t.yaml:7:5: gpus[0].watts: unknown key");
+                    "t.yaml:8:5: gpus[0].watts: unknown key");
   CHECK_THROWS_WITH(parse_gpu_table("gpus: []\n", "t.yaml"),
                     "t.yaml:1:7: gpus: expected a non-empty list of GPUs");
   CHECK_THROWS_WITH(
-      parse_gpu_table("gpus:\n  - name: X1\n    mem_bw_tbps: 1\n    tflops: {bf16: 1}\n    mfu: 1\n",
+      parse_gpu_table("gpus:\n  - name: X1\n    mem_bw_tbps: 1\n    tflops: {bf16: 1}\n    nvlink_gbps: 1\n",
                       "t.yaml"),
       "t.yaml:2:5: gpus[0].memory_gb: missing");
 }

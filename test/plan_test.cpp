@@ -60,28 +60,33 @@ Budget random_budget(std::mt19937& rng) {
 TEST_CASE("plan: Chinchilla's budget under 6N gives the Eq. 4 closed form (hoffmann2022)",
           "[plan]") {
   const Plan p = plan_for(chinchilla_flops_budget());
-  CHECK(p.params == Approx(3.219e10).epsilon(0.01));
-  CHECK(p.tokens == Approx(2.982e12).epsilon(0.01));
-  CHECK(p.loss == Approx(1.9307).margin(0.001));
+  CHECK(p.run.params == Approx(3.219e10).epsilon(0.03));  // the nearest shapes are ~3% apart
+  CHECK(6 * p.run.tokens * p.run.params == Approx(5.76e23).epsilon(1e-6));  // C = 6ND
+  CHECK(p.evaluation.loss == Approx(1.9307).margin(0.001));
   CHECK(p.binding == std::vector<std::string>{"budget.flops"});
-  // Tighter than the acceptance: the optimizer lands on the closed form itself.
+  // The recommended shape costs a few millionths of the loss against the closed form, and no
+  // shape near it does better.
   const Law law = preset("hoffmann2022");
   const Allocation exact = chinchilla_compute_optimal(std::get<ChinchillaLaw>(law.form), 5.76e23);
-  CHECK(p.params == Approx(exact.params).epsilon(1e-4));
-  CHECK(p.loss == Approx(exact.loss).epsilon(1e-9));
+  CHECK(p.evaluation.loss == Approx(exact.loss).epsilon(1e-5));
+  CHECK(p.evaluation.loss >= exact.loss);
+  for (const Shape& s : shapes_near(exact.params, kDefaultVocab, 12)) {
+    const double n = non_embedding_params(s);
+    CHECK(p.evaluation.loss <= loss(law, n, 5.76e23 / (6 * n)) * (1 + 1e-12));
+  }
 }
 
 TEST_CASE("plan: Chinchilla's budget under besiroglu2024 gives 72B on 1.33T tokens", "[plan]") {
   const Plan p = plan_for(chinchilla_flops_budget(), "besiroglu2024");
-  CHECK(p.params == Approx(7.225e10).epsilon(0.01));
-  CHECK(p.tokens == Approx(1.329e12).epsilon(0.01));
+  CHECK(p.run.params == Approx(7.225e10).epsilon(0.03));
+  CHECK(p.run.tokens == Approx(1.329e12).epsilon(0.03));
 }
 
 TEST_CASE("plan: optimizer within 0.05% of a dense brute-force search on 24 random budgets",
           "[plan][brute]") {
   std::mt19937 rng(20261123);
   const Law law = preset("hoffmann2022");
-  const Searcher dense = [](const SearchProblem& p) { return brute_force(p, 3000); };
+  const Searcher dense = [](const SizeProblem& p) { return brute_force(p, 400); };
   int compared = 0;
   for (int i = 0; i < 24; ++i) {
     const Budget b = random_budget(rng);
@@ -99,8 +104,8 @@ TEST_CASE("plan: optimizer within 0.05% of a dense brute-force search on 24 rand
     REQUIRE(fast.has_value() == slow.has_value());
     if (!fast) continue;
     ++compared;
-    CHECK(fast->loss <= slow->loss * (1 + 5e-4));
-    CHECK(fast->loss >= slow->loss * (1 - 5e-4));
+    CHECK(fast->evaluation.loss <= slow->evaluation.loss * (1 + 5e-4));
+    CHECK(fast->evaluation.loss >= slow->evaluation.loss * (1 - 5e-4));
   }
   CHECK(compared >= 20);
 }
@@ -114,7 +119,7 @@ TEST_CASE("plan: more money never predicts a higher loss", "[plan][property]") {
       Budget richer = b;
       richer.amount = b.amount * factor;
       try {
-        const double l = plan_for(richer).loss;
+        const double l = plan_for(richer).evaluation.loss;
         if (previous) CHECK(l <= *previous * (1 + 1e-9));
         previous = l;
       } catch (const InfeasibleError&) {
@@ -133,7 +138,7 @@ TEST_CASE("plan: a tighter deadline never predicts a lower loss", "[plan][proper
       Budget tighter = b;
       tighter.deadline_hours = hours;
       try {
-        const double l = plan_for(tighter).loss;
+        const double l = plan_for(tighter).evaluation.loss;
         if (previous) CHECK(l >= *previous * (1 - 1e-9));
         previous = l;
       } catch (const InfeasibleError&) {
@@ -155,9 +160,9 @@ TEST_CASE("plan: a faster precision at equal quality never predicts a higher los
     fp8.precisions = {Precision::kFp8};
     both.precisions = {Precision::kBf16, Precision::kFp8};
     try {
-      const double l_bf16 = plan_for(bf16).loss;
-      CHECK(plan_for(fp8).loss <= l_bf16 * (1 + 1e-9));
-      CHECK(plan_for(both).loss <= l_bf16 * (1 + 1e-9));
+      const double l_bf16 = plan_for(bf16).evaluation.loss;
+      CHECK(plan_for(fp8).evaluation.loss <= l_bf16 * (1 + 1e-9));
+      CHECK(plan_for(both).evaluation.loss <= l_bf16 * (1 + 1e-9));
     } catch (const InfeasibleError&) {
     }
   }
@@ -167,47 +172,49 @@ TEST_CASE("plan: the binding constraint is reported", "[plan]") {
   SECTION("dollars") {
     const Plan p = plan_for(budget_yaml("budget: {usd: 1.0e6}\nhardware: {gpu: H100, count: 256}"));
     CHECK(p.binding == std::vector<std::string>{"budget.usd"});
-    CHECK(p.cost.usd == Approx(1.0e6).epsilon(1e-6));
+    CHECK(p.evaluation.cost.usd == Approx(1.0e6).epsilon(1e-6));
   }
   SECTION("deadline") {
     const Plan p = plan_for(budget_yaml(
         "budget: {usd: 1.0e7, deadline_hours: 24}\nhardware: {gpu: H100, count: 64}"));
     CHECK(p.binding == std::vector<std::string>{"budget.deadline_hours"});
-    CHECK(p.cost.wall_hours == Approx(24).epsilon(1e-6));
+    CHECK(p.evaluation.cost.wall_hours == Approx(24).epsilon(1e-6));
   }
   SECTION("unique data") {
     const Plan p = plan_for(budget_yaml(
         "budget: {usd: 1.0e7}\nhardware: {gpu: H100, count: 1024}\ndata: {unique_tokens: 1e11}"));
     CHECK(contains(p.binding, "data.unique_tokens"));
-    CHECK(p.tokens == Approx(1e11).epsilon(1e-9));
+    CHECK(p.run.tokens == Approx(1e11).epsilon(1e-9));
   }
   SECTION("memory") {
     const Plan p = plan_for(budget_yaml("budget: {flops: 1e26}\nhardware: {gpu: L4, count: 8}"));
     CHECK(contains(p.binding, "memory"));
-    CHECK(p.params == Approx(max_trainable_params(24, 4096, 8)).epsilon(1e-6));
-    CHECK(p.memory_gb_per_gpu <= 24 * kUsableMemoryFraction * (1 + 1e-9));
+    CHECK(p.evaluation.memory.total() <= p.evaluation.memory_limit);
+    // The next larger shape does not fit on the 8 GPUs.
+    LayoutSearch layouts(*find_gpu(table(), "L4"), 4096, Precision::kBf16);
+    CHECK_FALSE(layouts.fits(round_shape(p.run.params * 1.1), 8));
   }
   SECTION("GPU-hours") {
     const Plan p =
         plan_for(budget_yaml("budget: {gpu_hours: 1e5}\nhardware: {gpu: H100, count: 128}"));
     CHECK(p.binding == std::vector<std::string>{"budget.gpu_hours"});
-    CHECK(p.cost.gpu_hours == Approx(1e5).epsilon(1e-6));
+    CHECK(p.evaluation.cost.gpu_hours == Approx(1e5).epsilon(1e-6));
   }
 }
 
-TEST_CASE("plan: max_count picks the smallest count that reaches the best loss", "[plan]") {
+TEST_CASE("plan: max_count tries every count up to the maximum", "[plan]") {
   const Budget b = budget_yaml(
       "budget: {usd: 2.0e6, deadline_hours: 720}\nhardware: {gpu: H100-SXM, max_count: 2048}");
   const Plan p = plan_for(b);
   CHECK(p.binding == std::vector<std::string>{"budget.usd"});
   Budget half = b;
   half.max_count.reset();
-  half.count = p.gpus / 2;
-  CHECK(plan_for(half).loss > p.loss);  // half the GPUs cannot finish in time
+  half.count = p.run.gpus / 2;
+  CHECK(plan_for(half).evaluation.loss > p.evaluation.loss);  // half the GPUs cannot finish in time
   Budget fixed = b;
   fixed.max_count.reset();
   fixed.count = 2048;
-  CHECK(plan_for(fixed).loss == Approx(p.loss).epsilon(1e-9));
+  CHECK(plan_for(fixed).evaluation.loss >= p.evaluation.loss * (1 - 1e-12));  // one of the options
 }
 
 TEST_CASE("plan: an impossible deadline is infeasible and names the constraint", "[plan]") {
@@ -221,7 +228,7 @@ TEST_CASE("plan: an impossible deadline is infeasible and names the constraint",
 TEST_CASE("plan: GPUs without a listed precision are skipped with a warning", "[plan]") {
   const Plan p = plan_for(budget_yaml(
       "budget: {usd: 1e5}\nhardware: {gpu: A100-80GB, count: 8}\nmodel: {precisions: [fp8, bf16]}"));
-  CHECK(p.precision == Precision::kBf16);
+  CHECK(p.run.precision == Precision::kBf16);
   REQUIRE(p.warnings.size() >= 1);
   CHECK(p.warnings[0] == "A100-80GB has no fp8 rate: skipped");
 }
@@ -248,7 +255,17 @@ TEST_CASE("plan: the JSON tree has every field of the contract (docs/output.md)"
   for (const char* key : {"kind", "warmup_steps", "decay_steps", "total_steps"})
     CHECK(j["recommendation"]["schedule"].contains(key));
   CHECK(j["predicted"].contains("loss"));
-  CHECK(j["predicted"].contains("loss_at_shape"));
+  CHECK(j["predicted"].contains("data_efficiency"));
+  for (const char* key : {"tensor_parallel", "pipeline_parallel", "virtual_stages",
+                          "context_parallel", "data_parallel", "micro_batch_size", "recompute",
+                          "zero_stage", "sequence_parallel"})
+    CHECK(j["layout"].contains(key));
+  for (const char* key : {"seconds", "tokens_per_second", "mfu", "bubble_fraction",
+                          "exposed_communication_fraction"})
+    CHECK(j["step"].contains(key));
+  for (const char* key : {"gib_per_gpu", "weights", "gradients", "optimizer", "activations",
+                          "buffers"})
+    CHECK(j["memory"].contains(key));
   CHECK(j["compute"].contains("flops"));
   CHECK(j["compute"].contains("flops_per_token"));
   CHECK(j["cost"].contains("usd"));
@@ -268,9 +285,9 @@ TEST_CASE("plan: spot with no interruptions costs spot price x on-demand GPU-hou
   b.pricing = Pricing::kSpot;
   b.spot.interruptions_per_instance_hour = 0;
   const Plan spot = plan_for(b);
-  CHECK(spot.params == Approx(on_demand.params).epsilon(1e-9));
-  CHECK(spot.cost.gpu_hours == Approx(on_demand.cost.gpu_hours).epsilon(1e-9));
-  CHECK(spot.cost.usd == Approx(2.25 * on_demand.cost.gpu_hours).epsilon(1e-9));
+  CHECK(spot.run.params == Approx(on_demand.run.params).epsilon(1e-9));
+  CHECK(spot.evaluation.cost.gpu_hours == Approx(on_demand.evaluation.cost.gpu_hours).epsilon(1e-9));
+  CHECK(spot.evaluation.cost.usd == Approx(2.25 * on_demand.evaluation.cost.gpu_hours).epsilon(1e-9));
 }
 
 TEST_CASE("plan: spot cost of a fixed run rises with the interruption rate", "[plan][spot]") {
@@ -280,8 +297,8 @@ TEST_CASE("plan: spot cost of a fixed run rises with the interruption rate", "[p
   for (double rate : {0.0, 0.001, 0.01, 0.05, 0.2}) {
     b.spot.interruptions_per_instance_hour = rate;
     const Plan p = plan_for(b);  // a FLOP budget fixes the run; only its price moves
-    CHECK(p.cost.usd > previous);
-    previous = p.cost.usd;
+    CHECK(p.evaluation.cost.usd > previous);
+    previous = p.evaluation.cost.usd;
   }
 }
 
@@ -289,15 +306,15 @@ TEST_CASE("plan: cheapest switches to on-demand at the reported break-even rate"
   Budget b = budget_yaml(
       "budget: {usd: 1.0e6}\nhardware: {gpu: H100-SXM, count: 256, pricing: cheapest}");
   const Plan p = plan_for(b);
-  REQUIRE(p.spot.has_value());
-  const double break_even = p.spot->break_even_interruptions_per_hour;
+  REQUIRE(p.evaluation.spot.has_value());
+  const double break_even = p.break_even_interruptions_per_hour;
   REQUIRE(break_even > 0);
-  b.spot.interruptions_per_instance_hour = break_even * 0.98;
+  b.spot.interruptions_per_instance_hour = break_even * 0.9;
   const Plan below = plan_for(b);
-  CHECK(below.pricing == Pricing::kSpot);
-  b.spot.interruptions_per_instance_hour = break_even * 1.02;
+  CHECK(below.run.pricing == Pricing::kSpot);
+  b.spot.interruptions_per_instance_hour = break_even * 1.1;
   const Plan above = plan_for(b);
-  CHECK(above.pricing == Pricing::kOnDemand);
+  CHECK(above.run.pricing == Pricing::kOnDemand);
   CHECK(above.pricing_reason.rfind("on_demand: ", 0) == 0);
   CHECK(below.pricing_reason.rfind("spot: ", 0) == 0);
 }
@@ -307,8 +324,8 @@ TEST_CASE("plan: a spot run's deadline is held to its p90 wall-clock", "[plan][s
       "budget: {usd: 1.0e8, deadline_hours: 200}\n"
       "hardware: {gpu: H100, count: 1024, pricing: spot, spot_interruptions_per_hour: 0.02}");
   const Plan p = plan_for(b);
-  REQUIRE(p.spot.has_value());
-  CHECK(p.spot->wall_hours_p90 <= 200 * (1 + 1e-6));
-  CHECK(p.spot->wall_hours_p90 == Approx(200).epsilon(1e-3));
-  CHECK(p.cost.wall_hours < p.spot->wall_hours_p90);
+  REQUIRE(p.evaluation.spot.has_value());
+  CHECK(p.evaluation.spot->wall_hours_p90 <= 200 * (1 + 1e-6));
+  CHECK(p.evaluation.spot->wall_hours_p90 == Approx(200).epsilon(1e-3));
+  CHECK(p.evaluation.cost.wall_hours < p.evaluation.spot->wall_hours_p90);
 }

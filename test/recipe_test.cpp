@@ -18,49 +18,36 @@ TEST_CASE("recipe: DeepSeek LLM Eq. 1 reproduces their 7B batch and LR", "[recip
   CHECK(deepseek_learning_rate(c) == Approx(4.2e-4).epsilon(0.02));
 }
 
-TEST_CASE("recipe: rounded shape is hardware-friendly and close to N", "[recipe]") {
-  for (double n : {1.2e8, 1e9, 7e9, 3.219e10, 7e10, 4e11}) {
-    INFO("N = " << n);
-    const Shape s = round_shape(n);
-    CHECK(s.d_model % kHeadDim == 0);
-    CHECK(s.n_head * kHeadDim == s.d_model);
-    if (s.n_head >= kHeadMultipleFrom) CHECK(s.n_head % kHeadMultiple == 0);
-    CHECK(s.params == 12.0 * s.n_layer * s.d_model * static_cast<double>(s.d_model));
-    CHECK(std::abs(std::log(s.params / n)) < (n < 1e9 ? 0.08 : 0.03));  // coarse when small
-    const double aspect = static_cast<double>(s.d_model) / s.n_layer;
-    CHECK(aspect > kAspectRatio / 1.5);
-    CHECK(aspect < kAspectRatio * 1.5);
-  }
-}
-
-TEST_CASE("recipe: GPT-3 175B's shape is the kAspectRatio anchor", "[recipe]") {
-  // Brown et al. 2020, Table 2.1: 96 layers, d_model 12288 (ratio 128), 12 x 96 x 12288^2 params.
-  const double n = 12.0 * 96 * 12288 * 12288;
-  const ContinuousShape c = continuous_shape(n);
-  CHECK(c.n_layer == Approx(96).epsilon(1e-9));
-  CHECK(c.d_model == Approx(12288).epsilon(1e-9));
-  const Shape s = round_shape(n);
-  CHECK(s.n_layer == 96);
-  CHECK(s.d_model == 12288);
-  CHECK(s.n_head == 96);
-}
-
 TEST_CASE("recipe: WSD decays over the last 20% with at most 5% warmup", "[recipe]") {
-  const Recipe r = make_recipe(5.76e23, 2.982e12, 4096, ScheduleKind::kWsd);
-  CHECK(r.batch_tokens % 4096 == 0);
-  const double sequences = static_cast<double>(r.batch_tokens / 4096);
-  CHECK(std::exp2(std::round(std::log2(sequences))) == sequences);  // a power of two
-  const double ratio = static_cast<double>(r.batch_tokens) / deepseek_batch_tokens(5.76e23);
-  CHECK(ratio > 1 / std::sqrt(2.0) - 1e-9);  // rounded to the nearest power of two
-  CHECK(ratio < std::sqrt(2.0) + 1e-9);
+  const long long batch = 4096LL * 2048;
+  const Recipe r = make_recipe(5.76e23, 2.982e12, batch, ScheduleKind::kWsd);
+  CHECK(r.batch_tokens == batch);
   CHECK(r.schedule.total_steps ==
-        static_cast<long long>(std::ceil(2.982e12 / static_cast<double>(r.batch_tokens))));
+        static_cast<long long>(std::ceil(2.982e12 / static_cast<double>(batch))));
   CHECK(r.schedule.warmup_steps == kWarmupSteps);
   CHECK(r.schedule.decay_steps ==
         static_cast<long long>(std::round(0.2 * static_cast<double>(r.schedule.total_steps))));
   CHECK(r.learning_rate == Approx(deepseek_learning_rate(5.76e23)).epsilon(0.05));
 
-  const Recipe tiny = make_recipe(1e18, 1e9, 2048, ScheduleKind::kCosine);
-  CHECK(static_cast<double>(tiny.schedule.warmup_steps) <= 0.05 * static_cast<double>(tiny.schedule.total_steps));
+  const Recipe tiny = make_recipe(1e18, 1e9, 2048 * 64, ScheduleKind::kCosine);
+  CHECK(static_cast<double>(tiny.schedule.warmup_steps) <=
+        0.05 * static_cast<double>(tiny.schedule.total_steps));
   CHECK(tiny.schedule.decay_steps == tiny.schedule.total_steps - tiny.schedule.warmup_steps);
+}
+
+TEST_CASE("recipe: the global batch is the largest multiple of the ranks within the optimum",
+          "[recipe]") {
+  // 8M tokens of 4096-token sequences on 96 ranks x 2 sequences: 2048 / 192 -> 10 units.
+  CHECK(global_batch_sequences(8.0 * 1024 * 1024, 4096, 192) == 1920);
+  // Below one unit the count forces one sequence per micro-batch per rank.
+  CHECK(global_batch_sequences(1e5, 4096, 1024) == 1024);
+}
+
+TEST_CASE("recipe: McCandlish's waste: tokens at twice the optimal batch are worth 2/3",
+          "[recipe]") {
+  // E = E_min (1 + B / B_noise) with B_noise at the optimum: 2 / (1 + B / B*).
+  CHECK(batch_data_efficiency(1e6, 1e6) == 1);
+  CHECK(batch_data_efficiency(5e5, 1e6) == 1);  // no credit below the optimum
+  CHECK(batch_data_efficiency(2e6, 1e6) == Approx(2.0 / 3));
+  CHECK(batch_data_efficiency(1e7, 1e6) == Approx(2.0 / 11));
 }

@@ -7,12 +7,13 @@
 using namespace scaleplan;
 
 TEST_CASE("spot: Young's interval tau = sqrt(2 delta M)", "[spot]") {
-  // 7e10 params: 16 B/param = 1.12e12 bytes at 5 GB/s = 224 s = 0.0622 h. 128 GPUs on 16
-  // 8-GPU instances at 0.01/h: lambda = 0.16/h, M = 6.25 h; tau = sqrt(2 x 0.0622 x 6.25).
+  // 7e10 params: 14 B/param (weights and optimizer states) = 9.8e11 bytes at 5 GB/s = 196 s.
+  // 128 GPUs on 16 8-GPU instances at 0.01/h: lambda = 0.16/h, M = 6.25 h;
+  // tau = sqrt(2 x 196/3600 x 6.25).
   const SpotEffect e = spot_effect({}, 7e10, 128);
-  CHECK(e.checkpoint_hours == Approx(224.0 / 3600));
+  CHECK(e.checkpoint_hours == Approx(196.0 / 3600));
   CHECK(e.interruptions_per_hour == Approx(0.16));
-  CHECK(e.checkpoint_interval_hours == Approx(std::sqrt(2 * (224.0 / 3600) * 6.25)));
+  CHECK(e.checkpoint_interval_hours == Approx(std::sqrt(2 * (196.0 / 3600) * 6.25)));
   // Overhead per useful hour: delta/tau + lambda (tau/2 + R).
   const double tau = e.checkpoint_interval_hours, lambda = 0.16;
   CHECK(e.time_multiplier - 1 ==

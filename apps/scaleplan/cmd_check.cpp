@@ -42,6 +42,23 @@ Tree check_to_tree(const CheckReport& r, const ProposedRun& run) {
                    {"usd_to_match", r.regret->usd_to_match}};
   else
     t["regret"] = nullptr;
+  const TrainingRun& run_used = r.run;
+  const Evaluation& e = r.evaluation;
+  t["run"] = {{"params", run_used.params},
+              {"tokens", run_used.tokens},
+              {"shape", shape_to_json(run_used.shape)},
+              {"precision", to_string(run_used.precision)},
+              {"gpu", run_used.gpu.name},
+              {"gpus", run_used.gpus},
+              {"pricing", to_string(run_used.pricing)},
+              {"batch_tokens", e.batch_tokens},
+              {"batch_sequences", run_used.batch_sequences}};
+  t["layout"] = layout_to_json(run_used.layout);
+  t["step"] = step_to_json(e);
+  t["memory"] = memory_to_json(e);
+  t["predicted"] = {{"loss", e.loss}, {"data_efficiency", e.data_efficiency}};
+  t["cost"] = {{"usd", number_or_null(e.cost.usd)}, {"gpu_hours", e.cost.gpu_hours}};
+  t["time"] = {{"wall_hours", e.cost.wall_hours}};
   return t;
 }
 

@@ -58,7 +58,7 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
   const Gpu& gpu = *in.gpu;
   const Law& law = in.law;
   const std::vector<FrontierRow> rows = frontier(in.budget, kind, lo, hi, o.points, gpu, law);
-  const std::string unit = budget_field(kind).substr(7);  // "usd", "gpu_hours", "flops"
+  const std::string unit(budget_field(kind).substr(7));  // "usd", "gpu_hours", "flops"
 
   if (!o.plot.empty()) {
     PlotSpec spec{"Best predicted loss against budget (" + gpu.name + ", law " + law.name + ")",
@@ -68,8 +68,8 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
     for (const FrontierRow& r : rows) {
       if (!r.plan) continue;
       s.x.push_back(r.amount);
-      s.y.push_back(r.plan->loss);
-      s.labels.push_back(human_count(r.plan->params));
+      s.y.push_back(r.plan->evaluation.loss);
+      s.labels.push_back(human_count(r.plan->run.params));
     }
     spec.series.push_back(s);
     write_plot(spec, o.plot);
@@ -85,12 +85,13 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
         continue;
       }
       const Plan& p = *r.plan;
-      out << p.params << "," << p.tokens << "," << p.loss << ",";
+      out << p.run.params << "," << p.run.tokens << "," << p.evaluation.loss << ",";
       if (p.loss_interval) out << p.loss_interval->low << "," << p.loss_interval->high;
       else out << ",";
       std::string binding;
       for (const std::string& b : p.binding) binding += (binding.empty() ? "" : ";") + b;
-      out << "," << to_string(p.precision) << "," << p.gpus << "," << p.cost.wall_hours << ","
+      out << "," << to_string(p.run.precision) << "," << p.run.gpus << ","
+          << p.evaluation.cost.wall_hours << ","
           << binding << "\n";
     }
   } else if (format == OutputFormat::kTable) {
@@ -104,9 +105,10 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
         continue;
       }
       const Plan& p = *r.plan;
-      out << std::setw(10) << human_count(p.params) << std::setw(10) << human_count(p.tokens)
-          << std::setw(9) << fmt("%.4f", p.loss) << std::setw(11) << to_string(p.precision)
-          << std::setw(7) << p.gpus << fmt("%.1f", p.cost.wall_hours) << "\n";
+      out << std::setw(10) << human_count(p.run.params) << std::setw(10)
+          << human_count(p.run.tokens) << std::setw(9) << fmt("%.4f", p.evaluation.loss)
+          << std::setw(11) << to_string(p.run.precision) << std::setw(7) << p.run.gpus
+          << fmt("%.1f", p.evaluation.cost.wall_hours) << "\n";
     }
   } else {
     Tree list = Tree::array();
@@ -114,16 +116,16 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
       Tree row = {{unit, r.amount}};
       if (r.plan) {
         const Plan& p = *r.plan;
-        row["params"] = p.params;
-        row["tokens"] = p.tokens;
-        row["loss"] = p.loss;
+        row["params"] = p.run.params;
+        row["tokens"] = p.run.tokens;
+        row["loss"] = p.evaluation.loss;
         if (p.loss_interval) {
           row["loss_low"] = p.loss_interval->low;
           row["loss_high"] = p.loss_interval->high;
         }
-        row["precision"] = to_string(p.precision);
-        row["gpus"] = p.gpus;
-        row["wall_hours"] = p.cost.wall_hours;
+        row["precision"] = to_string(p.run.precision);
+        row["gpus"] = p.run.gpus;
+        row["wall_hours"] = p.evaluation.cost.wall_hours;
         row["binding"] = p.binding;
       } else {
         row["infeasible"] = true;

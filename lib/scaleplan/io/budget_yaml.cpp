@@ -71,23 +71,33 @@ void read_precisions(const YamlMap& m, Budget& b) {
 
 }  // namespace
 
-void read_price_and_mfu(const YamlMap& m, Budget& b) {
+void read_hardware_run_keys(const YamlMap& m, Budget& b) {
   read_price(m, b);
   b.mfu = m.positive("mfu");
   if (b.mfu && *b.mfu > 1) m.fail("mfu", "must be <= 1, got " + m.get("mfu").Scalar());
-  remember(b, m, "mfu");
+  b.goodput = m.positive("goodput");
+  if (b.goodput && *b.goodput > 1)
+    m.fail("goodput", "must be <= 1, got " + m.get("goodput").Scalar());
+  b.gpus_per_node = m.positive_int("gpus_per_node");
+  b.scale_out_gbps = m.positive("scale_out_gbps");
+  if (const auto r = m.non_negative("spot_interruptions_per_hour"))
+    b.spot.interruptions_per_instance_hour = *r;
+  if (const auto g = m.positive_int("gpus_per_instance")) b.spot.gpus_per_instance = *g;
+  if (const auto w = m.positive("checkpoint_write_gbps")) b.spot.checkpoint_write_gbps = *w;
+  for (const std::string& key : kHardwareRunKeys) remember(b, m, key);
 }
 
 void read_model_section(const YamlMap& m, Budget& b) {
-  m.check_keys({"law", "flops_per_token", "precisions", "seq_len", "schedule"});
+  m.check_keys({"law", "flops_per_token", "precisions", "seq_len", "vocab", "schedule"});
   if (const auto law = m.string("law")) b.law = *law;
   if (const auto f = m.choice("flops_per_token", {"6N", "detailed"}))
     b.flops_per_token = *f == "6N" ? FlopsConvention::k6N : FlopsConvention::kDetailed;
   read_precisions(m, b);
   if (const auto s = m.positive_int("seq_len")) b.seq_len = *s;
+  if (const auto v = m.positive_int("vocab")) b.vocab = *v;
   if (const auto s = m.choice("schedule", {"wsd", "cosine"}))
     b.schedule = *s == "wsd" ? ScheduleKind::kWsd : ScheduleKind::kCosine;
-  for (const char* key : {"law", "flops_per_token", "precisions", "seq_len", "schedule"})
+  for (const char* key : {"law", "flops_per_token", "precisions", "seq_len", "vocab", "schedule"})
     remember(b, m, key);
 }
 
@@ -100,8 +110,9 @@ void read_data_section(const YamlMap& m, Budget& b) {
 namespace {
 
 void read_hardware(const YamlMap& m, Budget& b) {
-  m.check_keys({"gpu", "count", "max_count", "pricing", "price_usd_per_gpu_hour", "mfu",
-                "spot_interruptions_per_hour", "gpus_per_instance", "checkpoint_write_gbps"});
+  std::vector<std::string> keys = {"gpu", "count", "max_count", "pricing"};
+  keys.insert(keys.end(), kHardwareRunKeys.begin(), kHardwareRunKeys.end());
+  m.check_keys(keys);
   const auto gpu = m.string("gpu");
   if (!gpu) throw InputError(m.pos(), m.field("gpu"), "missing: name a GPU from `scaleplan gpus`");
   b.gpu = *gpu;
@@ -115,14 +126,8 @@ void read_hardware(const YamlMap& m, Budget& b) {
                 : *p == "cheapest" ? Pricing::kCheapest
                                    : Pricing::kOnDemand;
   }
-  read_price_and_mfu(m, b);
-  if (const auto r = m.non_negative("spot_interruptions_per_hour"))
-    b.spot.interruptions_per_instance_hour = *r;
-  if (const auto g = m.positive_int("gpus_per_instance")) b.spot.gpus_per_instance = *g;
-  if (const auto w = m.positive("checkpoint_write_gbps")) b.spot.checkpoint_write_gbps = *w;
-  for (const char* key : {"gpu", "count", "max_count", "pricing", "spot_interruptions_per_hour",
-                          "gpus_per_instance", "checkpoint_write_gbps"})
-    remember(b, m, key);
+  read_hardware_run_keys(m, b);
+  for (const char* key : {"gpu", "count", "max_count", "pricing"}) remember(b, m, key);
 }
 
 void read_inference(const YamlMap& m, Budget& b) {

@@ -14,8 +14,12 @@ Budget parse_budget(const std::string& text, const std::string& file);
 /// Sections a run file shares with the budget file (run_yaml.cpp).
 void read_model_section(const YamlMap& m, Budget& b);
 void read_data_section(const YamlMap& m, Budget& b);
-/// `price_usd_per_gpu_hour` and `mfu` of a hardware section.
-void read_price_and_mfu(const YamlMap& m, Budget& b);
+/// The keys of a hardware section that describe how the GPUs run (price, MFU override, goodput,
+/// cluster links, spot behaviour), shared by budget and run files; `m.check_keys` is the caller's.
+inline const std::vector<std::string> kHardwareRunKeys = {
+    "price_usd_per_gpu_hour", "mfu", "goodput", "gpus_per_node", "scale_out_gbps",
+    "spot_interruptions_per_hour", "gpus_per_instance", "checkpoint_write_gbps"};
+void read_hardware_run_keys(const YamlMap& m, Budget& b);
 /// Records where `key` of `m` was read.
 void remember_position(Budget& b, const YamlMap& m, const std::string& key);
 

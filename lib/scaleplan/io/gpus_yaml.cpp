@@ -6,8 +6,10 @@ namespace scaleplan {
 namespace {
 
 Gpu read_gpu(const YamlMap& m) {
-  m.check_keys({"name", "aliases", "vendor", "memory_gb", "mem_bw_tbps", "tflops",
-                "interconnect_gbps", "price_usd_per_gpu_hour", "mfu", "source"});
+  m.check_keys({"name", "aliases", "vendor", "memory_gb", "memory_gib", "mem_bw_tbps", "tflops",
+                "interconnect_gbps", "nvlink_gbps", "gpus_per_node", "scale_out_gbps",
+                "matmul_fraction", "matmul_overhead_us", "attention_fraction",
+                "price_usd_per_gpu_hour", "source"});
   Gpu gpu;
   const auto name = m.string("name");
   if (!name) throw InputError(m.pos(), m.field("name"), "missing");
@@ -28,20 +30,39 @@ Gpu read_gpu(const YamlMap& m) {
   };
   gpu.memory_gb = required("memory_gb");
   gpu.mem_bw_tbps = required("mem_bw_tbps");
+  // Without a measured capacity, the vendor's GB (1e9 bytes) in GiB.
+  gpu.memory_gib = m.positive("memory_gib").value_or(gpu.memory_gb * 1e9 / (1u << 30));
   gpu.interconnect_gbps = m.positive("interconnect_gbps").value_or(0);
+  gpu.nvlink_gbps = required("nvlink_gbps");
+  gpu.gpus_per_node = m.positive_int("gpus_per_node").value_or(8);
+  gpu.scale_out_gbps = required("scale_out_gbps");
   if (!m.has("tflops")) throw InputError(m.pos(), m.field("tflops"), "missing");
   const YamlMap tflops = m.map("tflops");
-  tflops.check_keys({"fp32", "tf32", "bf16", "fp8", "fp4"});
+  tflops.check_keys(precision_names());
   for (Precision p : all_precisions())
     if (const auto v = tflops.positive(to_string(p))) gpu.tflops[p] = *v;
+  // Matmul curves: the GPU's own where measured, else the one measured on an H100.
+  for (Precision p : all_precisions()) gpu.matmul[p] = default_matmul_curve(p);
+  const auto per_precision = [&](const std::string& key, auto set) {
+    if (!m.has(key)) return;
+    const YamlMap values = m.map(key);
+    values.check_keys(precision_names());
+    for (Precision p : all_precisions())
+      if (const auto v = values.positive(to_string(p))) set(gpu.matmul[p], *v);
+  };
+  per_precision("matmul_fraction", [&](MatmulCurve& c, double v) {
+    if (v > 1) m.fail("matmul_fraction", "a fraction of the peak must be <= 1");
+    c.fraction = v;
+  });
+  per_precision("matmul_overhead_us", [](MatmulCurve& c, double v) { c.overhead_s = v * 1e-6; });
+  gpu.attention_fraction = m.positive("attention_fraction").value_or(kDefaultAttentionFraction);
+  if (gpu.attention_fraction > 1) m.fail("attention_fraction", "must be <= 1");
   if (m.has("price_usd_per_gpu_hour")) {
     const YamlMap price = m.map("price_usd_per_gpu_hour");
     price.check_keys({"on_demand", "spot"});
     gpu.price_on_demand_usd_per_gpu_hour = price.positive("on_demand");
     gpu.price_spot_usd_per_gpu_hour = price.positive("spot");
   }
-  gpu.mfu = required("mfu");
-  if (gpu.mfu > 1) m.fail("mfu", "must be <= 1");
   gpu.source = m.string("source").value_or("");
   return gpu;
 }

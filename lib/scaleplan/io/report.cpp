@@ -60,55 +60,110 @@ void print_tree(const Tree& tree, OutputFormat format, std::ostream& out) {
   }
 }
 
+Tree layout_to_json(const Layout& l) {
+  return {{"tensor_parallel", l.tensor_parallel},
+          {"pipeline_parallel", l.pipeline_parallel},
+          {"virtual_stages", l.virtual_stages},
+          {"context_parallel", l.context_parallel},
+          {"data_parallel", l.data_parallel},
+          {"micro_batch_size", l.micro_batch_size},
+          {"recompute", to_string(l.recompute)},
+          {"zero_stage", l.zero_stage},
+          {"sequence_parallel", l.sequence_parallel},
+          {"flash_attention", l.flash_attention},
+          {"overlap_data_parallel", l.overlap_data_parallel},
+          {"kernels", to_string(l.kernels)}};
+}
+
+Tree step_to_json(const Evaluation& e) {
+  const StepTime& s = e.step;
+  return {{"seconds", s.seconds},
+          {"tokens_per_second", e.tokens_per_second},
+          {"mfu", e.mfu},
+          {"bubble_fraction", s.bubble_fraction()},
+          {"exposed_communication_fraction", s.exposed_communication_fraction()},
+          {"parts_seconds",
+           {{"compute", s.compute_s},
+            {"bubble", s.bubble_s},
+            {"tensor_parallel", s.tp_comm_s},
+            {"context_parallel", s.cp_comm_s},
+            {"pipeline_parallel", s.pp_comm_s},
+            {"data_parallel", s.dp_comm_s},
+            {"optimizer", s.optimizer_s},
+            {"overhead", s.overhead_s}}}};
+}
+
+Tree memory_to_json(const Evaluation& e) {
+  const MemoryUse& m = e.memory;
+  return {{"gib_per_gpu", m.total() / kGib},  {"weights", m.weights / kGib},
+          {"gradients", m.gradients / kGib},  {"optimizer", m.optimizer / kGib},
+          {"activations", m.activations / kGib}, {"buffers", m.buffers / kGib},
+          {"usable_gib", e.memory_limit / kGib}};
+}
+
+Tree shape_to_json(const Shape& s) {
+  return {{"n_layer", s.n_layer},
+          {"d_model", s.d_model},
+          {"n_head", s.n_head},
+          {"n_kv_heads", s.n_kv_heads},
+          {"ffn_hidden", s.ffn_hidden},
+          {"ffn_kind", to_string(s.ffn_kind)},
+          {"vocab", s.vocab},
+          {"params", non_embedding_params(s)}};
+}
+
 Tree plan_to_json(const Plan& p) {
+  const TrainingRun& r = p.run;
+  const Evaluation& e = p.evaluation;
+  const Schedule& s = e.recipe.schedule;
   Tree j;
-  j["recommendation"] = {
-      {"params", p.params},
-      {"tokens", p.tokens},
-      {"tokens_per_param", p.tokens / p.params},
-      {"precision", to_string(p.precision)},
-      {"gpu", p.gpu},
-      {"gpus", p.gpus},
-      {"pricing", to_string(p.pricing)},
-      {"usd_per_gpu_hour", number_or_null(p.usd_per_gpu_hour)},
-      {"mfu", p.mfu},
-      {"shape",
-       {{"n_layer", p.shape.n_layer},
-        {"d_model", p.shape.d_model},
-        {"n_head", p.shape.n_head},
-        {"params", p.shape.params}}},
-      {"batch_tokens", p.recipe.batch_tokens},
-      {"learning_rate", p.recipe.learning_rate},
-      {"schedule",
-       {{"kind", to_string(p.recipe.schedule.kind)},
-        {"warmup_steps", p.recipe.schedule.warmup_steps},
-        {"decay_steps", p.recipe.schedule.decay_steps},
-        {"total_steps", p.recipe.schedule.total_steps}}}};
-  j["predicted"] = {{"loss", p.loss}, {"loss_at_shape", p.loss_at_shape}};
+  j["recommendation"] = {{"params", r.params},
+                         {"tokens", r.tokens},
+                         {"tokens_per_param", r.tokens / r.params},
+                         {"precision", to_string(r.precision)},
+                         {"gpu", r.gpu.name},
+                         {"gpus", r.gpus},
+                         {"pricing", to_string(r.pricing)},
+                         {"usd_per_gpu_hour", number_or_null(r.usd_per_gpu_hour)},
+                         {"shape", shape_to_json(r.shape)},
+                         {"seq_len", r.seq_len},
+                         {"batch_tokens", e.batch_tokens},
+                         {"batch_sequences", r.batch_sequences},
+                         {"learning_rate", e.recipe.learning_rate},
+                         {"schedule",
+                          {{"kind", to_string(s.kind)},
+                           {"warmup_steps", s.warmup_steps},
+                           {"decay_steps", s.decay_steps},
+                           {"total_steps", s.total_steps}}}};
+  j["layout"] = layout_to_json(r.layout);
+  j["step"] = step_to_json(e);
+  j["memory"] = memory_to_json(e);
+  j["predicted"] = {{"loss", e.loss},
+                    {"data_efficiency", e.data_efficiency},
+                    {"optimal_batch_tokens", e.optimal_batch_tokens}};
   if (p.loss_interval) {
     j["predicted"]["loss_low"] = p.loss_interval->low;
     j["predicted"]["loss_high"] = p.loss_interval->high;
   }
-  j["compute"] = {{"flops", p.cost.flops}, {"flops_per_token", p.cost.flops_per_token}};
-  j["cost"] = {{"usd", number_or_null(p.cost.usd)}, {"gpu_hours", p.cost.gpu_hours}};
-  j["time"] = {{"wall_hours", p.cost.wall_hours}};
-  if (p.spot)
-    j["spot"] = {{"interruptions_expected", p.spot->interruptions_expected},
-                 {"checkpoint_interval_minutes", number_or_null(p.spot->checkpoint_interval_minutes)},
-                 {"lost_work_fraction", p.spot->lost_work_fraction},
-                 {"wall_hours_p90", p.spot->wall_hours_p90},
+  j["compute"] = {{"flops", e.cost.flops}, {"flops_per_token", e.cost.flops_per_token}};
+  j["cost"] = {{"usd", number_or_null(e.cost.usd)}, {"gpu_hours", e.cost.gpu_hours}};
+  j["time"] = {{"wall_hours", e.cost.wall_hours}};
+  if (e.spot)
+    j["spot"] = {{"interruptions_expected", e.spot->interruptions_expected},
+                 {"checkpoint_interval_minutes", number_or_null(e.spot->checkpoint_interval_minutes)},
+                 {"lost_work_fraction", e.spot->lost_work_fraction},
+                 {"wall_hours_p90", e.spot->wall_hours_p90},
                  {"break_even_interruptions_per_hour",
-                  number_or_null(p.spot->break_even_interruptions_per_hour)},
+                  number_or_null(p.break_even_interruptions_per_hour)},
                  {"reason", p.pricing_reason}};
-  j["memory"] = {{"gb_per_gpu", p.memory_gb_per_gpu}};
-  if (p.inference)
-    j["inference"] = {{"latency_ms_per_token", p.inference->latency_ms_per_token},
-                      {"ttft_ms", p.inference->ttft_ms},
-                      {"batch", p.inference->batch},
-                      {"tokens_per_s_per_gpu", p.inference->tokens_per_s_per_gpu},
-                      {"usd_per_million_tokens", p.inference->usd_per_million_tokens},
-                      {"usd_per_query", p.inference->usd_per_query},
-                      {"lifetime_usd", p.inference->lifetime_usd}};
+  if (e.serving)
+    j["inference"] = {{"latency_ms_per_token", e.serving->latency_ms_per_token},
+                      {"ttft_ms", e.serving->ttft_ms},
+                      {"batch", e.serving->batch},
+                      {"tokens_per_s_per_gpu", e.serving->tokens_per_s_per_gpu},
+                      {"usd_per_million_tokens", e.serving->usd_per_million_tokens},
+                      {"usd_per_query", e.serving->usd_per_query},
+                      {"lifetime_usd", e.serving->lifetime_usd}};
   if (p.roi) {
     Tree roi = {{"objective", p.roi->objective},
                 {"value_usd", p.roi->value_usd},
@@ -128,56 +183,84 @@ Tree plan_to_json(const Plan& p) {
   return j;
 }
 
+std::string describe_layout(const Layout& l) {
+  std::string s = "TP" + std::to_string(l.tensor_parallel) + " PP" +
+                  std::to_string(l.pipeline_parallel);
+  if (l.virtual_stages > 1) s += "x" + std::to_string(l.virtual_stages) + " (interleaved)";
+  if (l.context_parallel > 1) s += " CP" + std::to_string(l.context_parallel);
+  return s + " DP" + std::to_string(l.data_parallel) + ", micro-batch " +
+         std::to_string(l.micro_batch_size) + ", recompute " + to_string(l.recompute) +
+         ", ZeRO " + std::to_string(l.zero_stage) +
+         (l.sequence_parallel ? ", sequence parallel" : "");
+}
+
+std::string describe_memory(const Evaluation& e) {
+  const MemoryUse& m = e.memory;
+  const auto g = [](double bytes) { return fmt("%.1f", bytes / kGib); };
+  return g(m.total()) + " GiB per GPU of " + g(e.memory_limit) + " usable (weights " +
+         g(m.weights) + ", gradients " + g(m.gradients) + ", optimizer " + g(m.optimizer) +
+         ", activations " + g(m.activations) + ", buffers " + g(m.buffers) + ")";
+}
+
+std::string describe_step(const Evaluation& e) {
+  return fmt("%.3g", e.step.seconds) + " s, MFU " + fmt("%.1f%%", 100 * e.mfu) + ", bubble " +
+         fmt("%.1f%%", 100 * e.step.bubble_fraction()) + ", exposed communication " +
+         fmt("%.1f%%", 100 * e.step.exposed_communication_fraction());
+}
+
 void print_plan_table(const Plan& p, std::ostream& out) {
+  const TrainingRun& r = p.run;
+  const Evaluation& e = p.evaluation;
   const auto row = [&](const std::string& label, const std::string& value) {
     out << "  " << std::left << std::setw(15) << label << value << "\n";
   };
   out << "Recommended training run (law " << p.law_name << ")\n\n";
-  row("model", human_count(p.params) + " params; shape n_layer " +
-                   std::to_string(p.shape.n_layer) + ", d_model " +
-                   std::to_string(p.shape.d_model) + ", n_head " + std::to_string(p.shape.n_head) +
-                   " = " + human_count(p.shape.params));
-  row("data", human_count(p.tokens) + " tokens (" + fmt("%.1f", p.tokens / p.params) +
+  row("model", human_count(r.params) + " params: n_layer " + std::to_string(r.shape.n_layer) +
+                   ", d_model " + std::to_string(r.shape.d_model) + ", n_head " +
+                   std::to_string(r.shape.n_head));
+  row("data", human_count(r.tokens) + " tokens (" + fmt("%.1f", r.tokens / r.params) +
                   " tokens/param)");
-  row("hardware", std::to_string(p.gpus) + " x " + p.gpu + ", " + to_string(p.precision) +
-                      ", " + to_string(p.pricing) +
-                      (std::isfinite(p.usd_per_gpu_hour)
-                           ? " at " + fmt("$%.2f", p.usd_per_gpu_hour) + "/GPU-hour"
-                           : "") +
-                      ", MFU " + fmt("%.1f%%", 100 * p.mfu));
-  const Schedule& s = p.recipe.schedule;
-  row("batch", human_count(static_cast<double>(p.recipe.batch_tokens)) + " tokens, peak LR " +
-                   fmt("%.2g", p.recipe.learning_rate));
+  row("hardware", std::to_string(r.gpus) + " x " + r.gpu.name + ", " + to_string(r.precision) +
+                      ", " + to_string(r.pricing) +
+                      (std::isfinite(r.usd_per_gpu_hour)
+                           ? " at " + fmt("$%.2f", r.usd_per_gpu_hour) + "/GPU-hour"
+                           : ""));
+  row("layout", describe_layout(r.layout));
+  row("step", describe_step(e));
+  const Schedule& s = e.recipe.schedule;
+  row("batch", human_count(static_cast<double>(e.batch_tokens)) + " tokens (" +
+                   std::to_string(r.batch_sequences) + " sequences), peak LR " +
+                   fmt("%.2g", e.recipe.learning_rate));
   row("schedule", to_string(s.kind) + ": " + std::to_string(s.warmup_steps) + " warmup, " +
                       std::to_string(s.decay_steps) + " decay, " + std::to_string(s.total_steps) +
                       " total steps");
   out << "\n";
-  std::string loss = fmt("%.4f", p.loss);
+  std::string loss = fmt("%.4f", e.loss);
   if (p.loss_interval)
     loss += " (80% interval " + fmt("%.4f", p.loss_interval->low) + " to " +
             fmt("%.4f", p.loss_interval->high) + ")";
-  row("predicted loss", loss + "; " + fmt("%.4f", p.loss_at_shape) + " at the rounded shape");
-  row("cost", human_usd(p.cost.usd) + " (" + human_count(p.cost.gpu_hours) + " GPU-hours)");
-  row("wall-clock", fmt("%.1f", p.cost.wall_hours) + " hours (" +
-                        fmt("%.1f", p.cost.wall_hours / 24) + " days)");
-  row("compute", fmt("%.3e", p.cost.flops) + " FLOPs (" + fmt("%.3e", p.cost.flops_per_token) +
+  row("predicted loss", loss);
+  row("cost", human_usd(e.cost.usd) + " (" + human_count(e.cost.gpu_hours) + " GPU-hours)");
+  row("wall-clock", fmt("%.1f", e.cost.wall_hours) + " hours (" +
+                        fmt("%.1f", e.cost.wall_hours / 24) + " days)");
+  row("compute", fmt("%.3e", e.cost.flops) + " FLOPs (" + fmt("%.3e", e.cost.flops_per_token) +
                      " per token)");
-  row("memory", fmt("%.1f", p.memory_gb_per_gpu) + " GB per GPU");
-  if (p.spot) {
-    row("spot", fmt("%.1f", p.spot->interruptions_expected) + " interruptions expected, " +
-                    fmt("%.1f%%", 100 * p.spot->lost_work_fraction) +
+  row("memory", describe_memory(e));
+  if (e.spot) {
+    row("spot", fmt("%.1f", e.spot->interruptions_expected) + " interruptions expected, " +
+                    fmt("%.1f%%", 100 * e.spot->lost_work_fraction) +
                     " of the time lost, checkpoint every " +
-                    fmt("%.0f", p.spot->checkpoint_interval_minutes) + " min, p90 wall-clock " +
-                    fmt("%.1f", p.spot->wall_hours_p90) + " h");
+                    fmt("%.0f", e.spot->checkpoint_interval_minutes) + " min, p90 wall-clock " +
+                    fmt("%.1f", e.spot->wall_hours_p90) + " h");
     if (!p.pricing_reason.empty()) row("pricing", p.pricing_reason);
   }
-  if (p.inference)
-    row("serving", fmt("%.1f", p.inference->latency_ms_per_token) + " ms/token at batch " +
-                       std::to_string(p.inference->batch) + ", TTFT " +
-                       fmt("%.0f", p.inference->ttft_ms) + " ms, " +
-                       fmt("%.0f", p.inference->tokens_per_s_per_gpu) + " tokens/s/GPU, " +
-                       fmt("$%.3f", p.inference->usd_per_million_tokens) + " per M tokens, " +
-                       human_usd(p.inference->lifetime_usd) + " over the lifetime");
+  if (e.serving)
+    row("serving", fmt("%.1f", e.serving->latency_ms_per_token) + " ms/token at batch " +
+                       std::to_string(e.serving->batch) + ", TTFT " +
+                       fmt("%.0f", e.serving->ttft_ms) + " ms, " +
+                       fmt("%.0f", e.serving->tokens_per_s_per_gpu) + " tokens/s/GPU, " +
+                       fmt("$%.3f", e.serving->usd_per_million_tokens) + " per M tokens, " +
+                       human_usd(e.serving->lifetime_usd) + " over the lifetime");
   if (p.roi) {
     row("objective", p.roi->objective + ": training " + human_usd(p.roi->training_usd) +
                          " + serving " + human_usd(p.roi->inference_usd));
@@ -214,11 +297,14 @@ Tree gpus_to_json(const GpuTable& table) {
                     {"memory_gb", g.memory_gb},
                     {"mem_bw_tbps", g.mem_bw_tbps},
                     {"tflops", tflops},
+                    {"memory_gib", g.memory_gib},
                     {"interconnect_gbps", g.interconnect_gbps},
+                    {"nvlink_gbps", g.nvlink_gbps},
+                    {"gpus_per_node", g.gpus_per_node},
+                    {"scale_out_gbps", g.scale_out_gbps},
                     {"price_usd_per_gpu_hour",
                      {{"on_demand", price(g.price_on_demand_usd_per_gpu_hour)},
                       {"spot", price(g.price_spot_usd_per_gpu_hour)}}},
-                    {"mfu", g.mfu},
                     {"source", g.source}});
   }
   return list;
@@ -228,8 +314,8 @@ void print_gpus_table(const GpuTable& table, std::ostream& out) {
   out << std::left << std::setw(14) << "gpu" << std::right << std::setw(7) << "mem_gb"
       << std::setw(7) << "TB/s";
   for (Precision p : all_precisions()) out << std::setw(8) << to_string(p);
-  out << std::setw(10) << "$/h od" << std::setw(9) << "$/h spot" << std::setw(6) << "mfu"
-      << "\n";
+  out << std::setw(10) << "$/h od" << std::setw(9) << "$/h spot" << std::setw(8) << "link"
+      << std::setw(6) << "node" << std::setw(6) << "nic" << "\n";
   const auto opt = [](const std::optional<double>& v) { return v ? fmt("%.2f", *v) : "-"; };
   for (const Gpu& g : table.gpus) {
     out << std::left << std::setw(14) << g.name << std::right << std::setw(7)
@@ -239,9 +325,12 @@ void print_gpus_table(const GpuTable& table, std::ostream& out) {
       out << std::setw(8) << (it == g.tflops.end() ? "-" : fmt("%g", it->second));
     }
     out << std::setw(10) << opt(g.price_on_demand_usd_per_gpu_hour) << std::setw(9)
-        << opt(g.price_spot_usd_per_gpu_hour) << std::setw(6) << fmt("%.2f", g.mfu) << "\n";
+        << opt(g.price_spot_usd_per_gpu_hour) << std::setw(8) << fmt("%g", g.nvlink_gbps)
+        << std::setw(6) << g.gpus_per_node << std::setw(6) << fmt("%g", g.scale_out_gbps) << "\n";
   }
-  out << "\nDense peak TFLOP/s; prices in USD per GPU-hour. Source: " << table.source << "\n";
+  out << "\nDense peak TFLOP/s; prices in USD per GPU-hour; link: scale-up GB/s per GPU per "
+         "direction among `node` GPUs; nic: scale-out GB/s per GPU. Source: "
+      << table.source << "\n";
 }
 
 }  // namespace scaleplan

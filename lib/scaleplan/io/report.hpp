@@ -26,8 +26,13 @@ inline void print_tree(const nlohmann::json& tree, OutputFormat format, std::ost
   print_tree(Tree(tree), format, out);
 }
 
-/// The `plan` result tree (docs/output.md).
+/// The `plan` result tree (docs/output.md), and the parts `check` shares with it.
 Tree plan_to_json(const Plan& plan);
+Tree layout_to_json(const Layout& layout);
+Tree step_to_json(const Evaluation& evaluation);
+Tree memory_to_json(const Evaluation& evaluation);
+Tree shape_to_json(const Shape& shape);
+std::string describe_layout(const Layout& layout);
 void print_plan_table(const Plan& plan, std::ostream& out);
 
 /// The `gpus` listing.

@@ -141,6 +141,14 @@ std::optional<std::string> YamlMap::string(const std::string& key) const {
   return value.Scalar();
 }
 
+std::optional<bool> YamlMap::boolean(const std::string& key) const {
+  const auto value = string(key);
+  if (!value) return std::nullopt;
+  if (*value == "true") return true;
+  if (*value == "false") return false;
+  fail(key, "expected true or false, got '" + *value + "'");
+}
+
 std::optional<std::string> YamlMap::choice(const std::string& key,
                                            const std::vector<std::string>& choices) const {
   const auto value = string(key);

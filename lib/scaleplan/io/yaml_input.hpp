@@ -43,6 +43,7 @@ struct YamlMap {
   std::optional<double> non_negative(const std::string& key) const;  ///< finite, >= 0
   std::optional<int> positive_int(const std::string& key) const;
   std::optional<std::string> string(const std::string& key) const;
+  std::optional<bool> boolean(const std::string& key) const;  ///< true or false
   /// One of `choices`, else an error listing them.
   std::optional<std::string> choice(const std::string& key,
                                     const std::vector<std::string>& choices) const;

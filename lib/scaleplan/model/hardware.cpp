@@ -31,24 +31,36 @@ std::string to_string(Precision p) {
   return "?";
 }
 
+std::vector<std::string> precision_names() {
+  std::vector<std::string> names;
+  for (Precision p : all_precisions()) names.push_back(to_string(p));
+  return names;
+}
+
 std::optional<Precision> parse_precision(const std::string& name) {
   for (Precision p : all_precisions())
     if (to_string(p) == lower(name)) return p;
   return std::nullopt;
 }
 
-// Throughput: measured dense matmul on one H100 SXM (shared/data/gpus_reference.SOURCE.md,
-// 2026-11): bf16 790/989.4 = 79.8% of peak, fp8 1300/1978.9 = 65.7% of peak, so an fp8 run
-// achieves 0.823 of the fraction of peak a bf16 run does. fp4 is assumed to fare like fp8 (no
-// measurement). Quality: fp8 training with fine-grained scaling matches bf16 (assumption,
-// DeepSeek-V3 2024 reports < 0.25% relative loss error); fp4 pays the weight term of Kumar et
-// al. 2024 Eq. 4 at P = 4 bits: 1 - exp(-4/2.6745 + 0.3037) = 0.696 (App. K Table 2).
+// Quality: fp8 training with fine-grained scaling matches bf16 (an assumption; DeepSeek-V3 2024
+// reports < 0.25% relative loss error); fp4 pays the weight term of Kumar et al. 2024 Eq. 4 at
+// P = 4 bits: 1 - exp(-4/2.6745 + 0.3037) = 0.696 (App. K Table 2). Speed is not a trait: each
+// precision has its own peak and measured matmul curve in the GPU table.
 PrecisionTraits precision_traits(Precision p) {
+  return {p == Precision::kFp4 ? 0.696 : 1.0};
+}
+
+// Fitted to shared/data/h100_matmul.csv (see hardware.hpp).
+MatmulCurve default_matmul_curve(Precision p) {
   switch (p) {
-    case Precision::kFp8: return {0.823, 1.0};
-    case Precision::kFp4: return {0.823, 0.696};
-    default: return {1.0, 1.0};
+    case Precision::kFp32: return {0.767, 25e-6};
+    case Precision::kTf32: return {0.809, 25.2e-6};
+    case Precision::kBf16: return {0.749, 19.8e-6};
+    case Precision::kFp8:
+    case Precision::kFp4: return {0.630, 27.8e-6};
   }
+  return {0.749, 19.8e-6};
 }
 
 const Gpu* find_gpu(const GpuTable& table, const std::string& name) {
@@ -61,14 +73,9 @@ const Gpu* find_gpu(const GpuTable& table, const std::string& name) {
   return nullptr;
 }
 
-double mfu_for(const Gpu& gpu, double params) {
-  return gpu.mfu * params / (params + kMfuHalfParams);
-}
-
-double achieved_flops_per_s(const Gpu& gpu, Precision p, double mfu) {
+double peak_flops_per_s(const Gpu& gpu, Precision p) {
   const auto it = gpu.tflops.find(p);
-  if (it == gpu.tflops.end()) return 0;
-  return it->second * 1e12 * mfu * precision_traits(p).throughput_efficiency;
+  return it == gpu.tflops.end() ? 0 : it->second * 1e12;
 }
 
 }  // namespace scaleplan

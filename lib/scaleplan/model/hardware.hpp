@@ -1,5 +1,5 @@
 #pragma once
-/// GPUs and their throughput: the table's rows, training precisions and the MFU model.
+/// GPUs: the table's rows (peaks, memory, links, measured matmul curves) and training precisions.
 
 #include <map>
 #include <optional>
@@ -14,27 +14,50 @@ enum class Precision { kFp32, kTf32, kBf16, kFp8, kFp4 };
 std::optional<Precision> parse_precision(const std::string& name);
 std::string to_string(Precision p);
 const std::vector<Precision>& all_precisions();
+std::vector<std::string> precision_names();  ///< "fp32", "tf32", "bf16", "fp8", "fp4"
 
-/// How a training precision performs relative to bf16 beyond its peak: the fraction of the extra
-/// peak a real run achieves, and the effective-parameter factor it costs in quality.
+/// What a training precision costs in quality: the effective-parameter factor N_eff / N.
 struct PrecisionTraits {
-  double throughput_efficiency = 1;  ///< achieved/peak relative to bf16's achieved/peak
-  double quality_params_factor = 1;  ///< N_eff / N
+  double quality_params_factor = 1;
 };
 PrecisionTraits precision_traits(Precision p);
 
-/// One row of the GPU table. Units: GB, TB/s, dense TFLOP/s, GB/s, USD per GPU-hour.
+/// Achieved dense-matmul time as measured: t = 2 m n k / (fraction x peak) + overhead_s (the fixed
+/// cost of a kernel: launch, tail wave), fitted per precision to shared/data/h100_matmul.csv.
+struct MatmulCurve {
+  double fraction = 0;
+  double overhead_s = 0;
+};
+
+/// The curve fitted (least squares in log time) to one H100 SXM's matmuls, shared/data/
+/// h100_matmul.csv (2026-11): bf16 0.749 of peak + 19.8 us, fp8 0.630 + 27.8 us, tf32 0.809 +
+/// 25.2 us (within 6-8% rms of the 9, 9 and 4 measured sizes); fp32 without tensor cores
+/// 51.3/66.9 at 8192^3 (+ 25 us). fp4 is ASSUMED to fare like fp8 (no measurement). GPUs without
+/// their own measurement use these (an ASSUMPTION marked in configs/gpus.yaml).
+MatmulCurve default_matmul_curve(Precision p);
+
+/// FlashAttention-2's share of the bf16 peak over forward and backward: ASSUMPTION pending a
+/// measurement on the GPU (docs/models.md gives the published range).
+inline constexpr double kDefaultAttentionFraction = 0.45;
+
+/// One row of the GPU table. Units: GB (vendor) and GiB (usable), TB/s, dense TFLOP/s, GB/s per
+/// direction for links, USD per GPU-hour.
 struct Gpu {
   std::string name;
   std::vector<std::string> aliases;
   std::string vendor;
-  double memory_gb = 0;
+  double memory_gb = 0;   ///< as the vendor prints it (1e9 bytes)
+  double memory_gib = 0;  ///< what the device reports as usable (nvidia-smi), GiB
   double mem_bw_tbps = 0;
   std::map<Precision, double> tflops;  ///< dense peak per precision; absent = unsupported
-  double interconnect_gbps = 0;
+  double interconnect_gbps = 0;        ///< scale-up link, bidirectional, as datasheets print it
+  double nvlink_gbps = 0;              ///< scale-up bandwidth per GPU per direction
+  int gpus_per_node = 8;               ///< GPUs sharing the scale-up (NVLink) domain
+  double scale_out_gbps = 0;           ///< scale-out NIC bandwidth per GPU per direction
+  std::map<Precision, MatmulCurve> matmul;  ///< measured or assumed matmul curve per precision
+  double attention_fraction = 0;  ///< FlashAttention's achieved fraction of the bf16 peak
   std::optional<double> price_on_demand_usd_per_gpu_hour;
   std::optional<double> price_spot_usd_per_gpu_hour;
-  double mfu = 0.4;  ///< achievable MFU of a large (>= 10B-param) bf16 run
   std::string source;
 };
 
@@ -46,12 +69,7 @@ struct GpuTable {
 /// Case-insensitive lookup by name or alias.
 const Gpu* find_gpu(const GpuTable& table, const std::string& name);
 
-/// MFU model (documented in docs/models.md): the GPU's large-model MFU, scaled down for small
-/// models whose matmuls cannot fill the GPU: mfu(N) = mfu_large * N / (N + kMfuHalfParams).
-inline constexpr double kMfuHalfParams = 1.0e8;
-double mfu_for(const Gpu& gpu, double params);
-
-/// Achieved training FLOP/s of one GPU at a precision and MFU.
-double achieved_flops_per_s(const Gpu& gpu, Precision p, double mfu);
+/// Peak dense FLOP/s at a precision (0 when unsupported).
+double peak_flops_per_s(const Gpu& gpu, Precision p);
 
 }  // namespace scaleplan

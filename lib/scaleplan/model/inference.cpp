@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "scaleplan/model/cost.hpp"
-#include "scaleplan/model/recipe.hpp"
+#include "scaleplan/model/architecture.hpp"
+#include "scaleplan/model/memory.hpp"
 
 namespace scaleplan {
 
@@ -78,7 +78,7 @@ Serving serve(const ServingInputs& in, double params) {
   const double flops = serving_flops_per_s(in);
   const double weights = params * weight_bytes_per_param(in.precision);
   const double kv_per_sequence = kv_bytes_per_sequence(in, params);
-  const double memory = kUsableMemoryFraction * in.gpu.memory_gb * 1e9;
+  const double memory = usable_memory_bytes(in.gpu);
   const auto step_s = [&](double b) { return decode_step_seconds(in, params, b); };
   const double cap_s = in.latency_ms_per_token / 1e3;
   if (weights + kv_per_sequence > memory) {
@@ -115,6 +115,10 @@ Serving serve(const ServingInputs& in, double params) {
   s.usd_per_query = usd_per_s * (in.tokens_per_query / s.tokens_per_s_per_gpu + prefill_s);
   s.lifetime_usd = s.usd_per_query * in.lifetime_queries;
   return s;
+}
+
+double serving_memory_bytes(const ServingInputs& in, double params) {
+  return params * weight_bytes_per_param(in.precision) + kv_bytes_per_sequence(in, params);
 }
 
 double max_servable_params(const ServingInputs& in) {

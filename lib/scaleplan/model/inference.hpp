@@ -47,6 +47,9 @@ Serving serve(const ServingInputs& in, double params);
 /// That lower bound on one decode step, in seconds, at batch `batch`.
 double decode_step_seconds(const ServingInputs& in, double params, double batch);
 
+/// Memory a replica needs at batch 1: the weights and one sequence's KV cache.
+double serving_memory_bytes(const ServingInputs& in, double params);
+
 /// The largest N that can be served within the caps (bisection; serve() is monotone in N).
 double max_servable_params(const ServingInputs& in);
 

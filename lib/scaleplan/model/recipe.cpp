@@ -5,37 +5,6 @@
 
 namespace scaleplan {
 
-ContinuousShape continuous_shape(double params) {
-  // params = 12 n_layer d_model^2 with d_model = kAspectRatio n_layer.
-  const double n_layer = std::cbrt(params / (12 * kAspectRatio * kAspectRatio));
-  return {n_layer, kAspectRatio * n_layer};
-}
-
-Shape round_shape(double params) {
-  const double ideal_layers = continuous_shape(params).n_layer;
-  const bool large = ideal_layers * kAspectRatio / kHeadDim >= kHeadMultipleFrom;
-  const double head_step = large ? kHeadMultiple : 1;
-  Shape best;
-  double best_error = INFINITY;
-  const int lo = std::max(1, static_cast<int>(std::floor(ideal_layers * 0.8)));
-  const int hi = std::max(lo, static_cast<int>(std::ceil(ideal_layers * 1.25)));
-  for (int n_layer = lo; n_layer <= hi; ++n_layer) {
-    const double ideal_heads = std::sqrt(params / (12.0 * n_layer)) / kHeadDim;
-    const double heads = std::max(head_step, std::round(ideal_heads / head_step) * head_step);
-    const int d_model = static_cast<int>(heads) * kHeadDim;
-    const double count = 12.0 * n_layer * static_cast<double>(d_model) * d_model;
-    // Nearest in parameters first; a quarter weight keeps small models near the aspect ratio.
-    const double aspect = static_cast<double>(d_model) / n_layer;
-    const double error =
-        std::abs(std::log(count / params)) + 0.25 * std::abs(std::log(aspect / kAspectRatio));
-    if (error < best_error) {
-      best_error = error;
-      best = {n_layer, d_model, d_model / kHeadDim, count};
-    }
-  }
-  return best;
-}
-
 std::string to_string(ScheduleKind kind) { return kind == ScheduleKind::kWsd ? "wsd" : "cosine"; }
 
 // DeepSeek LLM 2024, Sec. 3.1, Eq. 1 (C in FLOPs, B in tokens).
@@ -52,10 +21,22 @@ double round_significant(double x, int digits) {
 
 }  // namespace
 
-Recipe make_recipe(double flops, double tokens, int seq_len, ScheduleKind kind) {
+// McCandlish et al. 2018, Eq. 2.11, with B_noise at the compute-optimal batch.
+double batch_data_efficiency(double batch_tokens, double optimal_batch_tokens) {
+  if (batch_tokens <= optimal_batch_tokens) return 1;
+  return 2 / (1 + batch_tokens / optimal_batch_tokens);
+}
+
+long long global_batch_sequences(double target_tokens, int seq_len,
+                                 long long sequences_per_step_unit) {
+  const double units =
+      std::floor(target_tokens / seq_len / static_cast<double>(sequences_per_step_unit));
+  return std::max(1LL, static_cast<long long>(std::min(units, 1e15))) * sequences_per_step_unit;
+}
+
+Recipe make_recipe(double flops, double tokens, long long batch_tokens, ScheduleKind kind) {
   Recipe r;
-  const double sequences = std::max(1.0, deepseek_batch_tokens(flops) / seq_len);
-  r.batch_tokens = static_cast<long long>(std::exp2(std::round(std::log2(sequences)))) * seq_len;
+  r.batch_tokens = batch_tokens;
   r.learning_rate = round_significant(deepseek_learning_rate(flops), 2);
   const long long total =
       std::max(1LL, static_cast<long long>(std::ceil(tokens / static_cast<double>(r.batch_tokens))));

@@ -1,40 +1,10 @@
 #pragma once
-/// The rest of the training recipe for a chosen (N, D): the model's shape, batch size, peak
-/// learning rate and LR schedule.
+/// The rest of the training recipe for a chosen (N, D): batch size, peak learning rate and LR
+/// schedule, and what a batch above the optimum costs in data.
 
 #include <string>
 
 namespace scaleplan {
-
-/// d_model / n_layer. GPT-3 175B uses 12288 / 96 = 128 (Brown et al. 2020, Table 2.1); Kaplan et
-/// al. 2020 (Sec. 3.1, Fig. 5) find loss within a few percent over aspect ratios 20-200.
-inline constexpr double kAspectRatio = 128;
-/// Head dimension of 128 (GPT-3 175B, Llama 2/3); d_model is rounded to a multiple of it.
-inline constexpr int kHeadDim = 128;
-/// Models with at least this many heads get a head count divisible by 8, so 8-way tensor
-/// parallelism (one NVLink node) splits the heads evenly (Megatron-LM, Shoeybi et al. 2019).
-inline constexpr int kHeadMultipleFrom = 16;
-inline constexpr int kHeadMultiple = 8;
-
-/// Transformer shape. `params` = 12 n_layer d_model^2, the non-embedding count of Kaplan et al.
-/// 2020, Sec. 2.1 (N ~ 2 d_model n_layer (2 d_attn + d_ff) with d_attn = d_model, d_ff = 4 d_model).
-struct Shape {
-  int n_layer = 0;
-  int d_model = 0;
-  int n_head = 0;
-  double params = 0;
-};
-
-/// The unrounded shape of an N-parameter model at kAspectRatio (used inside the search).
-struct ContinuousShape {
-  double n_layer = 0, d_model = 0;
-};
-ContinuousShape continuous_shape(double params);
-
-/// The hardware-friendly shape (n_head = d_model / kHeadDim, a multiple of kHeadMultiple for
-/// large models) nearest to `params`, n_layer within 25% of the ideal aspect ratio's; ties in
-/// parameter count go to the shape nearer kAspectRatio.
-Shape round_shape(double params);
 
 enum class ScheduleKind { kWsd, kCosine };
 std::string to_string(ScheduleKind kind);
@@ -60,8 +30,21 @@ inline constexpr long long kWarmupSteps = 2000;
 inline constexpr double kMaxWarmupFraction = 0.05;
 inline constexpr double kWsdDecayFraction = 0.20;
 
-/// The recipe at training compute `flops` for `tokens` tokens of `seq_len`-token sequences:
-/// the batch rounded to a power-of-two number of sequences, the LR to two significant digits.
-Recipe make_recipe(double flops, double tokens, int seq_len, ScheduleKind kind);
+/// Data a batch above the compute-optimal one wastes. McCandlish et al. 2018 (Sec. 2.2, Eq.
+/// 2.11; Kaplan et al. 2020 Eq. 5.4): reaching a loss at batch B takes E = E_min (1 + B/B_noise)
+/// tokens. Taking the law's runs to be trained at B* = B_noise, DeepSeek's B_opt at their compute
+/// (an ASSUMPTION, docs/models.md), D tokens at B are worth D (1 + 1) / (1 + B/B*) tokens at B*:
+/// 1 at B*, 2/3 at 2 B*. Smaller batches earn no credit (the law's fit says nothing below B*).
+double batch_data_efficiency(double batch_tokens, double optimal_batch_tokens);
+
+/// The global batch in sequences: the largest multiple of `sequences_per_step_unit` (data-parallel
+/// ranks x micro-batch) within `target_tokens` / seq_len, at least one unit. Rounding down keeps
+/// the batch at or below the optimum unless the GPU count forces it above.
+long long global_batch_sequences(double target_tokens, int seq_len,
+                                 long long sequences_per_step_unit);
+
+/// The recipe for `tokens` tokens at training compute `flops` and a global batch of
+/// `batch_tokens`: the LR to two significant digits, the schedule's steps.
+Recipe make_recipe(double flops, double tokens, long long batch_tokens, ScheduleKind kind);
 
 }  // namespace scaleplan

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "scaleplan/model/cost.hpp"
+#include "scaleplan/model/memory.hpp"
 
 namespace scaleplan {
 
@@ -11,7 +11,8 @@ SpotEffect spot_effect(const SpotInputs& in, double params, int gpus) {
   SpotEffect e;
   const double instances = std::ceil(static_cast<double>(gpus) / in.gpus_per_instance);
   e.interruptions_per_hour = instances * in.interruptions_per_instance_hour;
-  e.checkpoint_hours = kTrainingBytesPerParam * params / (in.checkpoint_write_gbps * 1e9) / 3600;
+  e.checkpoint_hours =
+      kCheckpointBytesPerParam * params / (in.checkpoint_write_gbps * 1e9) / 3600;
   if (e.interruptions_per_hour <= 0) {
     e.checkpoint_interval_hours = INFINITY;
     return e;

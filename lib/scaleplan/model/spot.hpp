@@ -15,6 +15,9 @@ inline constexpr double kDefaultCheckpointWriteGbps = 5; ///< GB/s to storage: a
 /// Restart after an interruption: get capacity back, reload the checkpoint (an assumption).
 inline constexpr double kRestartHours = 0.1;
 
+/// A checkpoint holds the weights and the optimizer states (fp32 master weights, two moments).
+inline constexpr double kCheckpointBytesPerParam = 2 + 12;
+
 struct SpotInputs {
   double interruptions_per_instance_hour = kDefaultSpotInterruptionsPerHour;
   int gpus_per_instance = kDefaultGpusPerInstance;
@@ -30,7 +33,7 @@ struct SpotEffect {
   double lost_work_fraction = 0;      ///< of the expected wall-clock
 };
 
-/// Young 1974: tau = sqrt(2 delta M), M = 1/lambda; checkpoint cost delta = 16 B/param of
+/// Young 1974: tau = sqrt(2 delta M), M = 1/lambda; checkpoint cost delta = 14 B/param of
 /// training state / write bandwidth. First-order expected overhead per useful hour (Young 1974;
 /// Daly 2006 Eq. 1): delta/tau + lambda (tau/2 + R) = sqrt(2 delta lambda) + lambda R.
 SpotEffect spot_effect(const SpotInputs& in, double params, int gpus);

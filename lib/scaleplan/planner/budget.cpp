@@ -2,7 +2,7 @@
 
 namespace scaleplan {
 
-std::string budget_field(BudgetKind kind) {
+std::string_view budget_field(BudgetKind kind) {
   switch (kind) {
     case BudgetKind::kUsd: return "budget.usd";
     case BudgetKind::kGpuHours: return "budget.gpu_hours";

@@ -4,8 +4,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "scaleplan/model/architecture.hpp"
 #include "scaleplan/model/cost.hpp"
 #include "scaleplan/model/hardware.hpp"
 #include "scaleplan/model/inference.hpp"
@@ -17,7 +19,7 @@
 namespace scaleplan {
 
 enum class BudgetKind { kUsd, kGpuHours, kFlops };
-std::string budget_field(BudgetKind kind);  ///< "budget.usd" etc.
+std::string_view budget_field(BudgetKind kind);  ///< "budget.usd" etc. (static storage)
 
 /// on_demand and spot are prices; cheapest lets the planner choose per plan.
 enum class Pricing { kOnDemand, kSpot, kCheapest };
@@ -48,13 +50,17 @@ struct Budget {
   Pricing pricing = Pricing::kOnDemand;
   std::optional<double> price_on_demand_usd_per_gpu_hour;  ///< overrides the table
   std::optional<double> price_spot_usd_per_gpu_hour;
-  std::optional<double> mfu;  ///< overrides the MFU model
+  std::optional<double> mfu;  ///< replaces the step-time model's MFU
+  std::optional<double> goodput;           ///< overrides kDefaultGoodput
+  std::optional<int> gpus_per_node;        ///< overrides the GPU table's NVLink domain
+  std::optional<double> scale_out_gbps;    ///< overrides the table's NIC bandwidth per GPU
   SpotInputs spot;            ///< interruption rate, instance size, checkpoint bandwidth
 
   std::string law = "hoffmann2022";  ///< preset name or path to a law YAML file
   FlopsConvention flops_per_token = FlopsConvention::kDetailed;
   std::vector<Precision> precisions = {Precision::kBf16};
   int seq_len = 4096;
+  int vocab = kDefaultVocab;
   ScheduleKind schedule = ScheduleKind::kWsd;
 
   std::optional<double> unique_tokens;

@@ -1,15 +1,17 @@
 #pragma once
-/// Judging a proposed run (`scaleplan check`): each finding is pass, warn or fail with the
-/// figure and the threshold it was held to (docs/check.md).
+/// Judging a proposed run (`scaleplan check`): the run is evaluated exactly as `plan` evaluates
+/// its own recommendation, and each finding is pass, warn or fail with the figure and the
+/// threshold it was held to (docs/check.md).
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "scaleplan/planner/budget.hpp"
 #include "scaleplan/model/hardware.hpp"
 #include "scaleplan/model/law.hpp"
+#include "scaleplan/planner/budget.hpp"
 #include "scaleplan/planner/proposed_run.hpp"
+#include "scaleplan/planner/run.hpp"
 
 namespace scaleplan {
 
@@ -30,7 +32,7 @@ struct CheckThresholds {
   double max_regret = 0.05;           ///< fail above: relative excess loss over the best run
   double warn_regret = 0.01;          ///< warn above
   double tokens_per_param_factor = 4; ///< warn when D/N is this far from the law's optimum
-  double max_batch_over_critical = 10;  ///< fail above; warn above 2
+  double max_batch_over_critical = 10;  ///< fail above the law's optimal batch x this; warn x 2
   double lr_warn_factor = 2, lr_fail_factor = 10;  ///< vs DeepSeek's eta_opt
   double max_epochs = 16;             ///< fail above (Muennighoff et al. 2023); warn above 1
 };
@@ -43,14 +45,16 @@ struct Regret {
 };
 
 struct CheckReport {
+  TrainingRun run;          ///< the run as evaluated: the file's fields, the rest as plan would
+  Evaluation evaluation;
   std::vector<Finding> findings;
   std::optional<Regret> regret;
   bool failed(bool strict) const;
 };
 
-/// Kaplan et al. 2020, Eq. 1.4 (= 5.3): B_crit(L) = B* / L^(1/alpha_B), B* = 2.1e8 tokens,
-/// alpha_B = 0.21 (App. A, Table 5). L in nats on Kaplan's data: for other laws an approximation.
-double critical_batch_tokens(double loss);
+/// The TrainingRun a run file describes: its shape (or the planner's shape for its params), its
+/// layout fields with the rest chosen as `plan` would, its batch (or the planner's).
+TrainingRun training_run_of(const ProposedRun& run, const Gpu& gpu);
 
 /// Judges `run` against the law and the GPU table; `budget` (kind, amount, deadline, unique
 /// tokens) adds its limits. Throws InputError for a GPU/precision the table cannot serve.

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+#include <map>
+#include <memory>
 
 #include "scaleplan/model/inference_aware.hpp"
 #include "scaleplan/text.hpp"
-
 
 namespace scaleplan {
 namespace {
@@ -76,88 +76,6 @@ std::vector<Precision> usable_precisions(const Budget& b, const Gpu& gpu,
   return out;
 }
 
-/// Everything the constraints of one option need, by value (the closures outlive make_plan's
-/// locals only inside `search`).
-struct RunModel {
-  FlopsConvention convention;
-  double seq_len;
-  Gpu gpu;
-  std::optional<double> fixed_mfu;
-  RunOption option;
-
-  SpotInputs spot;
-
-  double mfu(double params) const { return fixed_mfu ? *fixed_mfu : mfu_for(gpu, params); }
-  bool on_spot() const { return option.pricing == Pricing::kSpot; }
-  /// Uninterrupted figures.
-  TrainingCost base_cost(double params, double tokens) const {
-    return training_cost(training_flops_per_token(convention, params, seq_len), tokens,
-                         achieved_flops_per_s(gpu, option.precision, mfu(params)),
-                         option.usd_per_gpu_hour, option.gpus);
-  }
-  /// Expected figures: on spot, interruptions stretch GPU-hours, dollars and wall-clock.
-  TrainingCost cost(double params, double tokens) const {
-    TrainingCost c = base_cost(params, tokens);
-    if (!on_spot()) return c;
-    const double m = spot_effect(spot, params, option.gpus).time_multiplier;
-    c.gpu_hours *= m;
-    c.usd *= m;
-    c.wall_hours *= m;
-    return c;
-  }
-  /// The wall-clock the deadline is held to: p90 on spot, the plain figure on demand.
-  double deadline_hours(double params, double tokens) const {
-    const TrainingCost c = base_cost(params, tokens);
-    if (!on_spot()) return c.wall_hours;
-    return spot_wall_hours_p90(spot_effect(spot, params, option.gpus), c.wall_hours,
-                               spot.restart_hours);
-  }
-};
-
-SearchProblem make_problem(const Budget& b, const Law& law, const RunModel& model) {
-  SearchProblem p;
-  p.law = law.form;
-  p.quality_params_factor = precision_traits(model.option.precision).quality_params_factor;
-  p.memory_params_max = max_trainable_params(model.gpu.memory_gb, model.seq_len, model.option.gpus);
-  const auto add = [&](std::string name, double limit, auto field) {
-    p.constraints.push_back({std::move(name), limit, [model, field](double n, double d) {
-                               return field(model.cost(n, d));
-                             }});
-  };
-  switch (b.kind) {
-    case BudgetKind::kUsd: add("budget.usd", b.amount, [](const TrainingCost& c) { return c.usd; });
-      break;
-    case BudgetKind::kGpuHours:
-      add("budget.gpu_hours", b.amount, [](const TrainingCost& c) { return c.gpu_hours; });
-      break;
-    case BudgetKind::kFlops:
-      add("budget.flops", b.amount, [](const TrainingCost& c) { return c.flops; });
-      break;
-  }
-  if (b.deadline_hours)
-    p.constraints.push_back({"budget.deadline_hours", *b.deadline_hours,
-                             [model](double n, double d) { return model.deadline_hours(n, d); }});
-  if (b.unique_tokens)
-    p.constraints.push_back(
-        {"data.unique_tokens", *b.unique_tokens, [](double, double d) { return d; }});
-  return p;
-}
-
-std::string infeasible_message(const Budget& b, const std::vector<std::string>& violated,
-                               const Domain& domain) {
-  std::string names;
-  for (const std::string& v : violated) {
-    if (names.find(v) != std::string::npos) continue;
-    names += (names.empty() ? "" : ", ") + v;
-  }
-  std::string msg = "no run meets the constraints: " + names +
-                    " (even the smallest run considered, " + format_number(domain.params_min) +
-                    " params on " + format_number(domain.tokens_min) + " tokens, breaks them";
-  if (b.count) msg += " on " + std::to_string(*b.count) + " GPUs";
-  else msg += " on up to " + std::to_string(*b.max_count) + " GPUs";
-  return msg + ")";
-}
-
 ServingInputs serving_inputs(const Budget& b) {
   const InferenceBudget& in = *b.inference;
   if (!in.resolved) throw InputError(b.position_of("inference.gpu"), "inference.gpu", "not resolved");
@@ -176,86 +94,346 @@ ServingInputs serving_inputs(const Budget& b) {
   return s;
 }
 
-/// Lifetime profit of a run: queries x (value - serving cost) - training cost.
-double profit_usd(const Budget& b, const ServingInputs& serving, const RunModel& model,
-                  const LawForm& law, double params, double tokens) {
-  const double quality = precision_traits(model.option.precision).quality_params_factor;
-  const Serving s = serve(serving, params);
-  const double value = value_per_query(*b.roi, loss(law, params * quality, tokens));
-  return serving.lifetime_queries * (value - s.usd_per_query) - model.cost(params, tokens).usd;
+/// Constraints that grow in proportion to D: the search scales D by limit / value on them.
+bool scales_with_tokens(std::string_view name) {
+  return name.substr(0, 7) == "budget." || name == "data.unique_tokens";
 }
 
-/// Spot figures of the chosen run, and why `cheapest` chose its price kind.
+/// One option's world: its runs at any N and D, sized to the budget.
+class OptionModel {
+ public:
+  OptionModel(const Budget& b, const RunContext& context, LayoutSearch& layouts,
+              const RunOption& option, const Domain& domain)
+      : budget_(b), context_(context), layouts_(layouts), option_(option), domain_(domain) {}
+
+  /// The run at N on `shape` with `layout`, its batch the law's optimum at (N, D).
+  TrainingRun run_for(double params, const Shape& shape, const Layout& layout,
+                      double tokens) const {
+    TrainingRun r;
+    r.params = params;
+    r.shape = shape;
+    r.seq_len = budget_.seq_len;
+    r.precision = option_.precision;
+    r.gpu = layouts_.gpu();
+    r.gpus = option_.gpus;
+    r.layout = layout;
+    r.pricing = option_.pricing;
+    r.usd_per_gpu_hour = option_.usd_per_gpu_hour;
+    r.schedule = budget_.schedule;
+    set_tokens(r, tokens);
+    return r;
+  }
+
+  /// D and the batch that goes with it (the rest of the run unchanged).
+  void set_tokens(TrainingRun& r, double tokens) const {
+    r.tokens = tokens;
+    r.batch_sequences = global_batch_sequences(
+        optimal_batch_tokens(r.params, r.shape, r.seq_len, tokens), r.seq_len,
+        static_cast<long long>(r.layout.data_parallel) * r.layout.micro_batch_size);
+  }
+
+  struct Sized {
+    bool feasible = false;
+    TrainingRun run;
+    Evaluation evaluation;
+    std::vector<std::string> violated;
+  };
+
+  /// The run at N with the largest D every constraint allows, its layout chosen at that D.
+  Sized largest(double params, const Shape& shape) {
+    return sized(params, shape, [&](const Layout& layout) { return max_tokens(params, shape, layout); });
+  }
+
+  /// The run at N with the D that reaches `target` loss (minimize_cost), if allowed.
+  Sized reaching(double params, const Shape& shape, double target) {
+    const auto& law = std::get<ChinchillaLaw>(context_.law->form);
+    const double quality = precision_traits(option_.precision).quality_params_factor;
+    const std::optional<double> ideal = tokens_for_loss(law, params * quality, target);
+    if (!ideal || *ideal > domain_.tokens_max) return {};
+    return sized(params, shape, [&](const Layout& layout) -> std::optional<double> {
+      TrainingRun run = run_for(params, shape, layout, *ideal);
+      double d = *ideal;  // D_eff = D x batch efficiency: iterate on the batch
+      for (int i = 0; i < 4; ++i) {
+        set_tokens(run, d);
+        d = *ideal / evaluate(run, context_).data_efficiency;
+      }
+      if (d > domain_.tokens_max) return std::nullopt;
+      return std::max(d, domain_.tokens_min);
+    });
+  }
+
+  /// The largest N some layout fits (bisection in log N on the leanest layouts).
+  double params_cap() {
+    const auto fits = [&](double n) { return layouts_.fits(round_shape(n, budget_.vocab), option_.gpus); };
+    double lo = domain_.params_min, hi = domain_.params_max;
+    if (!fits(lo)) return 0;
+    if (fits(hi)) return hi;
+    for (int i = 0; i < 60 && hi / lo > 1 + 1e-4; ++i) {
+      const double mid = std::sqrt(lo * hi);
+      (fits(mid) ? lo : hi) = mid;
+    }
+    return lo;
+  }
+
+  const RunContext& context() const { return context_; }
+
+ private:
+  template <class TokensFor>
+  Sized sized(double params, const Shape& shape, TokensFor tokens_for) {
+    Sized s;
+    // The layout depends on the batch, the batch on D: start from the last D/N the search saw,
+    // choose, size, and choose again until the layout settles.
+    double guess = tokens_per_param_ * params;
+    for (int round = 0; round < 3; ++round) {
+      const std::optional<LayoutChoice> choice = layouts_.choose(
+          shape, option_.gpus, optimal_batch_tokens(params, shape, budget_.seq_len, guess));
+      if (!choice) {
+        s.violated = {"memory"};
+        return s;
+      }
+      if (round > 0 && same_layout(choice->layout, s.run.layout)) break;
+      const std::optional<double> tokens = tokens_for(choice->layout);
+      if (!tokens) {
+        s.violated = violated_;
+        return s;
+      }
+      s.run = run_for(params, shape, choice->layout, *tokens);
+      guess = *tokens;
+    }
+    tokens_per_param_ = guess / params;
+    s.evaluation = evaluate(s.run, context_);
+    s.feasible = s.evaluation.feasible(1e-9);
+    if (!s.feasible) s.violated = s.evaluation.violated(1e-9);
+    return s;
+  }
+
+  static bool same_layout(const Layout& a, const Layout& b) {
+    return a.tensor_parallel == b.tensor_parallel && a.pipeline_parallel == b.pipeline_parallel &&
+           a.virtual_stages == b.virtual_stages && a.context_parallel == b.context_parallel &&
+           a.micro_batch_size == b.micro_batch_size && a.recompute == b.recompute &&
+           a.zero_stage == b.zero_stage;
+  }
+
+  /// The largest D in the domain meeting every constraint with this layout: D scaled by
+  /// limit / value on the constraints that grow with D until it settles, then held feasible.
+  std::optional<double> max_tokens(double params, const Shape& shape, const Layout& layout) {
+    TrainingRun run = run_for(params, shape, layout, domain_.tokens_min);
+    const MicroBatchTime micro_batch =
+        micro_batch_time(run.shape, run.seq_len, run.layout, run.gpu, run.precision);
+    const auto at = [&](double d) {
+      set_tokens(run, d);
+      return evaluate(run, context_, micro_batch);
+    };
+    const Evaluation low = at(domain_.tokens_min);
+    if (!low.feasible()) {
+      violated_ = low.violated();
+      return std::nullopt;
+    }
+    double d = domain_.tokens_min;
+    Evaluation e = low;
+    double last_feasible = d;
+    for (int i = 0; i < 8; ++i) {
+      double ratio = INFINITY;
+      for (const ConstraintValue& c : e.constraints)
+        if (scales_with_tokens(c.name) && c.value > 0) ratio = std::min(ratio, c.limit / c.value);
+      const double next = std::clamp(d * ratio, domain_.tokens_min, domain_.tokens_max);
+      if (std::abs(next / d - 1) < 1e-10) break;
+      d = next;
+      e = at(d);
+      if (e.feasible()) last_feasible = d;
+    }
+    // Settle on the feasible side: a converged D can sit a rounding error over a limit; else
+    // bisect between the last feasible D and d.
+    if (!e.feasible() && at(d * (1 - 1e-9)).feasible()) return d * (1 - 1e-9);
+    if (!e.feasible()) {
+      double lo = last_feasible, hi = d;
+      for (int i = 0; i < 80 && hi / lo > 1 + 1e-10; ++i) {
+        const double mid = std::sqrt(lo * hi);
+        (at(mid).feasible() ? lo : hi) = mid;
+      }
+      d = lo;
+    }
+    return d;
+  }
+
+  const Budget& budget_;
+  const RunContext& context_;
+  LayoutSearch& layouts_;
+  RunOption option_;
+  Domain domain_;
+  std::vector<std::string> violated_;
+  double tokens_per_param_ = 20;  // Chinchilla's ratio until the search has seen a run
+};
+
+/// Lifetime profit of an evaluated run: queries x (value - serving cost) - training cost.
+double profit_usd(const Budget& b, const Evaluation& e) {
+  const Serving& s = *e.serving;
+  return b.inference->lifetime_queries * (value_per_query(*b.roi, e.loss) - s.usd_per_query) -
+         e.cost.usd;
+}
+
+double score_of(const Budget& b, const Evaluation& e) {
+  switch (b.objective) {
+    case Objective::kMinimizeLoss: return -e.loss;
+    case Objective::kMaximizeProfit: return profit_usd(b, e);
+    case Objective::kMinimizeCost:
+      return -(e.cost.usd + (e.serving ? e.serving->lifetime_usd : 0));
+  }
+  return -e.loss;
+}
+
+std::string infeasible_message(const Budget& b, const std::vector<std::string>& violated,
+                               const Domain& domain) {
+  std::string names;
+  for (const std::string& v : violated) {
+    if (names.find(v) != std::string::npos) continue;
+    names += (names.empty() ? "" : ", ") + v;
+  }
+  std::string msg = "no run meets the constraints: " + names +
+                    " (even the smallest run considered, " + format_number(domain.params_min) +
+                    " params on " + format_number(domain.tokens_min) + " tokens, breaks them";
+  if (b.count) msg += " on " + std::to_string(*b.count) + " GPUs";
+  else msg += " on up to " + std::to_string(*b.max_count) + " GPUs";
+  return msg + ")";
+}
+
+/// Why `cheapest` chose its price kind.
 void describe_spot(const Budget& b, const Gpu& gpu, Plan* plan) {
-  const SpotEffect e = spot_effect(b.spot, plan->params, plan->gpus);
-  const double base_wall = plan->pricing == Pricing::kSpot
-                               ? plan->cost.wall_hours / e.time_multiplier
-                               : plan->cost.wall_hours;
+  const SpotEffect e = spot_effect(b.spot, plan->run.params, plan->run.gpus);
   const std::optional<double> spot = price_for(b, gpu, Pricing::kSpot);
   const std::optional<double> on_demand = price_for(b, gpu, Pricing::kOnDemand);
-  SpotReport r;
-  r.interruptions_expected = e.interruptions_per_hour * base_wall * e.time_multiplier;
-  r.checkpoint_interval_minutes = 60 * e.checkpoint_interval_hours;
-  r.lost_work_fraction = e.lost_work_fraction;
-  r.wall_hours_p90 = spot_wall_hours_p90(e, base_wall, b.spot.restart_hours);
-  r.break_even_interruptions_per_hour =
-      spot && on_demand ? break_even_interruptions_per_hour(b.spot, plan->params, plan->gpus,
-                                                            *spot, *on_demand)
-                        : NAN;
-  plan->spot = r;
-  if (b.pricing == Pricing::kCheapest && spot && on_demand) {
-    const double effective = *spot * e.time_multiplier;
-    const std::string per_hour = "spot costs " + format_number(effective) +
-                                 " USD per useful GPU-hour with interruptions (" +
-                                 format_number(*spot) + " x " + format_number(e.time_multiplier) +
-                                 ") against " + format_number(*on_demand) + " on demand";
-    const std::string rates = "break-even " + format_number(r.break_even_interruptions_per_hour) +
-                              " interruptions per instance-hour, assumed " +
-                              format_number(b.spot.interruptions_per_instance_hour);
-    std::string binding;
-    for (const std::string& name : plan->binding) binding += (binding.empty() ? "" : ", ") + name;
-    if (plan->pricing == Pricing::kSpot)
-      plan->pricing_reason = "spot: " + per_hour + "; " + rates;
-    else if (effective < *on_demand)
-      plan->pricing_reason = "on_demand: " + per_hour + ", but interruptions stretch the p90 " +
-                             "wall-clock, so spot reaches a worse run within " + binding;
-    else
-      plan->pricing_reason = "on_demand: " + per_hour + "; " + rates;
-  }
+  if (spot && on_demand)
+    plan->break_even_interruptions_per_hour = break_even_interruptions_per_hour(
+        b.spot, plan->run.params, plan->run.gpus, *spot, *on_demand);
+  if (b.pricing != Pricing::kCheapest || !spot || !on_demand) return;
+  const double effective = *spot * e.time_multiplier;
+  const std::string per_hour = "spot costs " + format_number(effective) +
+                               " USD per useful GPU-hour with interruptions (" +
+                               format_number(*spot) + " x " + format_number(e.time_multiplier) +
+                               ") against " + format_number(*on_demand) + " on demand";
+  const std::string rates = "break-even " +
+                            format_number(plan->break_even_interruptions_per_hour) +
+                            " interruptions per instance-hour, assumed " +
+                            format_number(b.spot.interruptions_per_instance_hour);
+  std::string binding;
+  for (const std::string& name : plan->binding) binding += (binding.empty() ? "" : ", ") + name;
+  if (plan->run.pricing == Pricing::kSpot)
+    plan->pricing_reason = "spot: " + per_hour + "; " + rates;
+  else if (effective < *on_demand)
+    plan->pricing_reason = "on_demand: " + per_hour + ", but interruptions stretch the p90 " +
+                           "wall-clock, so spot reaches a worse run within " + binding;
+  else
+    plan->pricing_reason = "on_demand: " + per_hour + "; " + rates;
 }
 
-bool better(const Plan& a, const Plan& b, Objective objective) {
+struct Candidate {
+  Plan plan;
+  double score = 0;
+};
+
+double cost_of(const Plan& p) {
+  return std::isnan(p.evaluation.cost.usd) ? p.evaluation.cost.gpu_hours : p.evaluation.cost.usd;
+}
+
+/// Strict order: score (equal within a millionth, as the search counts it), then loss, then
+/// cost, then fewer GPUs.
+bool better(const Candidate& a, const Candidate& b) {
   constexpr double kTie = 1e-9;
-  if (objective == Objective::kMaximizeProfit &&
-      std::abs(a.roi->profit_usd - b.roi->profit_usd) > kTie * std::max(1.0, std::abs(b.roi->profit_usd)))
-    return a.roi->profit_usd > b.roi->profit_usd;
-  if (objective == Objective::kMinimizeCost) {
-    const double ca = a.roi->training_usd + a.roi->inference_usd;
-    const double cb = b.roi->training_usd + b.roi->inference_usd;
-    if (std::abs(ca - cb) > kTie * cb) return ca < cb;
-  }
-  if (std::abs(a.loss - b.loss) > kTie * b.loss) return a.loss < b.loss;
-  const double ca = std::isnan(a.cost.usd) ? a.cost.gpu_hours : a.cost.usd;
-  const double cb = std::isnan(b.cost.usd) ? b.cost.gpu_hours : b.cost.usd;
+  if (std::abs(a.score - b.score) > 1e-6 * std::max(1.0, std::abs(b.score)))
+    return a.score > b.score;
+  const double la = a.plan.evaluation.loss, lb = b.plan.evaluation.loss;
+  if (std::abs(la - lb) > kTie * lb) return la < lb;
+  const double ca = cost_of(a.plan), cb = cost_of(b.plan);
   if (std::abs(ca - cb) > kTie * cb) return ca < cb;
-  return a.gpus < b.gpus;
+  return a.plan.run.gpus < b.plan.run.gpus;
+}
+
+/// The winner: the best score; without a deadline and minimising loss, the shortest wall-clock
+/// among the GPU counts (same precision and price) within kLossTieFraction of the best loss.
+const Candidate& pick(const std::vector<Candidate>& all, const Budget& b) {
+  const Candidate* best = &all.front();
+  for (const Candidate& c : all)
+    if (better(c, *best)) best = &c;
+  if (b.objective != Objective::kMinimizeLoss || b.deadline_hours) return *best;
+  const double limit = best->plan.evaluation.loss * (1 + kLossTieFraction);
+  const Candidate* fastest = best;
+  for (const Candidate& c : all) {
+    if (c.plan.evaluation.loss > limit || c.plan.run.precision != best->plan.run.precision ||
+        c.plan.run.pricing != best->plan.run.pricing)
+      continue;
+    const double w = c.plan.evaluation.cost.wall_hours, wf = fastest->plan.evaluation.cost.wall_hours;
+    if (w < wf * (1 - 1e-9) || (w <= wf * (1 + 1e-9) && better(c, *fastest))) fastest = &c;
+  }
+  return *fastest;
+}
+
+void add_warnings(const Budget& b, const Law& law, const Domain& domain, Plan* plan) {
+  auto& warnings = plan->warnings;
+  const double n = plan->run.params, d = plan->run.tokens;
+  const Extrapolation x = extrapolation(law.range, n, d);
+  if (x.params_factor > kExtrapolationWarningFactor)
+    warnings.push_back("N = " + format_number(n) + " is " + format_number(x.params_factor) +
+                       "x outside the range law '" + law.name + "' was fitted on (" +
+                       format_number(law.range.params_min) + " to " +
+                       format_number(law.range.params_max) + " params)");
+  if (x.tokens_factor > kExtrapolationWarningFactor)
+    warnings.push_back("D = " + format_number(d) + " is " + format_number(x.tokens_factor) +
+                       "x outside the range law '" + law.name + "' was fitted on (" +
+                       format_number(law.range.tokens_min) + " to " +
+                       format_number(law.range.tokens_max) + " tokens)");
+  if (plan->run.params >= domain.params_max * (1 - 5e-2) ||
+      d >= domain.tokens_max * (1 - kBindingTolerance))
+    warnings.push_back("the recommendation sits at the edge of the search domain (N <= " +
+                       format_number(domain.params_max) + ", D <= " +
+                       format_number(domain.tokens_max) + "): the budget is beyond what it models");
+  const Evaluation& e = plan->evaluation;
+  if (e.data_efficiency < 0.99)
+    warnings.push_back("the global batch of " + human_count(static_cast<double>(e.batch_tokens)) +
+                       " tokens (at least one sequence per data-parallel rank) is above the " +
+                       human_count(e.optimal_batch_tokens) +
+                       " the law wants: each token is worth " + fmt("%.2f", e.data_efficiency) +
+                       " of one at that batch (McCandlish et al. 2018)");
+  if (e.cost.wall_hours > kLongRunHours)
+    warnings.push_back("the run takes " + fmt("%.0f", e.cost.wall_hours / 24) +
+                       " days; set budget.deadline_hours or more GPUs to shorten it");
+  if (b.deadline_hours == std::nullopt && b.max_count && plan->run.gpus == *b.max_count &&
+      e.cost.wall_hours > kLongRunHours)
+    warnings.push_back("even " + std::to_string(plan->run.gpus) +
+                       " GPUs (hardware.max_count) need more than 90 days");
 }
 
 }  // namespace
 
-Plan make_plan(const Budget& b, const Gpu& gpu, const Law& law, const Searcher& searcher) {
+Gpu cluster_gpu(const Budget& b, const Gpu& gpu) {
+  Gpu g = gpu;
+  if (b.gpus_per_node) g.gpus_per_node = *b.gpus_per_node;
+  if (b.scale_out_gbps) g.scale_out_gbps = *b.scale_out_gbps;
+  return g;
+}
+
+std::optional<LayoutChoice> plan_layout(const Shape& shape, double params, double tokens,
+                                        int seq_len, const Gpu& gpu, int gpus,
+                                        Precision precision, const LayoutRequest& request) {
+  LayoutSearch search(gpu, seq_len, precision, request);
+  return search.choose(shape, gpus, optimal_batch_tokens(params, shape, seq_len, tokens));
+}
+
+Plan make_plan(const Budget& b, const Gpu& table_gpu, const Law& law, const Searcher& searcher,
+               const LayoutRequest& request) {
   std::vector<std::string> warnings;
+  const Gpu gpu = cluster_gpu(b, table_gpu);
   const std::vector<Precision> precisions = usable_precisions(b, gpu, &warnings);
   const auto prices = price_options(b, gpu);
+  const Domain domain;
 
-  std::optional<ServingInputs> serving;
+  RunContext context = context_of(b, law);
   double serving_cap = INFINITY;
   std::string serving_cap_name;
   if (b.inference) {
-    serving = serving_inputs(b);
-    serving_cap = max_servable_params(*serving);
+    context.serving = serving_inputs(b);
+    serving_cap = max_servable_params(*context.serving);
     // What stops a larger model: the serving GPU's memory, the TTFT cap or the latency cap.
-    const std::string why = serve(*serving, serving_cap * 1.001).infeasible_reason;
+    const std::string why = serve(*context.serving, serving_cap * 1.001).infeasible_reason;
     serving_cap_name = why.find("memory") != std::string::npos ? "inference.gpu"
                        : why.find("first token") != std::string::npos
                            ? "inference.ttft_ms"
@@ -272,125 +450,126 @@ Plan make_plan(const Budget& b, const Gpu& gpu, const Law& law, const Searcher& 
                          "objective " + to_string(b.objective) + " needs a price for '" +
                              gpu.name + "'");
 
-  std::optional<Plan> best;
+  std::vector<Candidate> candidates;
   std::vector<std::string> violated;
+  std::map<int, double> memory_caps;  // per GPU count: precision and price do not change it
   for (Precision precision : precisions) {
+    LayoutSearch layouts(gpu, b.seq_len, precision, request);
     for (const auto& [pricing, price] : prices) {
       for (int gpus : gpu_counts(b)) {
-        const RunModel model{b.flops_per_token, static_cast<double>(b.seq_len), gpu, b.mfu,
-                             {precision, pricing, price, gpus}, b.spot};
-        SearchProblem problem = make_problem(b, law, model);
-        if (serving && serving_cap < problem.memory_params_max) {
-          problem.memory_params_max = serving_cap;
-          problem.params_cap_name = serving_cap_name;
-        }
-        const double quality = precision_traits(precision).quality_params_factor;
-        SearchResult r;
-        if (b.objective == Objective::kMinimizeLoss) {
-          r = searcher(problem);
-        } else if (b.objective == Objective::kMaximizeProfit) {
-          r = best_along_curve(
-              problem, [&](double n) { return max_feasible_tokens(problem, n); },
-              [&](double n, double d) { return profit_usd(b, *serving, model, law.form, n, d); });
-        } else {
-          const auto& chinchilla = std::get<ChinchillaLaw>(law.form);
-          r = best_along_curve(
-              problem,
-              [&](double n) {
-                return tokens_for_loss(chinchilla, n * quality, *b.target_loss).value_or(0);
-              },
-              [&](double n, double d) {
-                const double inference = serving ? serve(*serving, n).lifetime_usd : 0;
-                return -(model.cost(n, d).usd + inference);
-              });
-        }
-        if (!r.feasible) {
-          violated.insert(violated.end(), r.violated.begin(), r.violated.end());
+        OptionModel model(b, context, layouts, {precision, pricing, price, gpus}, domain);
+        if (!memory_caps.count(gpus)) memory_caps[gpus] = model.params_cap();
+        const double memory_cap = memory_caps[gpus];
+        if (memory_cap <= 0) {
+          violated.push_back("memory");
           continue;
         }
-        Plan plan;
-        plan.params = r.params;
-        plan.tokens = r.tokens;
-        plan.precision = precision;
-        plan.gpu = gpu.name;
-        plan.gpus = gpus;
-        plan.pricing = pricing;
-        plan.usd_per_gpu_hour = price;
-        plan.mfu = model.mfu(r.params);
-        plan.loss = r.loss;
-        plan.cost = model.cost(r.params, r.tokens);
-        plan.binding = r.binding;
-        if (serving) plan.inference = serve(*serving, r.params);
-        if (b.objective != Objective::kMinimizeLoss) {
-          RoiReport roi;
-          roi.objective = to_string(b.objective);
-          roi.training_usd = plan.cost.usd;
-          roi.inference_usd = plan.inference ? plan.inference->lifetime_usd : 0;
-          if (b.roi) {  // maximize_profit, which requires an inference: section
-            roi.value_usd = value_per_query(*b.roi, r.loss);
-            roi.profit_usd = profit_usd(b, *serving, model, law.form, r.params, r.tokens);
-          }
-          plan.roi = roi;
+        SizeProblem problem;
+        problem.params_min = domain.params_min;
+        problem.params_max = std::min({domain.params_max, memory_cap, serving_cap});
+        if (problem.params_max < problem.params_min) {
+          violated.push_back(memory_cap < serving_cap ? "memory" : serving_cap_name);
+          continue;
         }
-        if (!best || better(plan, *best, b.objective)) best = plan;
+        const auto sized = [&](double n, const Shape& shape) {
+          return b.objective == Objective::kMinimizeCost ? model.reaching(n, shape, *b.target_loss)
+                                                         : model.largest(n, shape);
+        };
+        // The search moves along N; each N is the concrete shape nearest it, whose own
+        // parameter count the law sees, so what the search optimises is what a run gets.
+        problem.at = [&](double n) {
+          const Shape shape = round_shape(n, b.vocab);
+          const OptionModel::Sized s = sized(non_embedding_params(shape), shape);
+          SizePoint p;
+          p.params = n;
+          p.feasible = s.feasible;
+          p.violated = s.violated;
+          if (!s.feasible) return p;
+          p.tokens = s.run.tokens;
+          p.loss = s.evaluation.loss;
+          p.score = score_of(b, s.evaluation);
+          return p;
+        };
+        const SizePoint best = searcher(problem);
+        if (!best.feasible) {
+          violated.insert(violated.end(), best.violated.begin(), best.violated.end());
+          continue;
+        }
+        // The concrete run: the best of the shapes near the optimum (the nearest in parameters
+        // may run a slower layout), else the nearest smaller shape that fits.
+        OptionModel::Sized concrete;
+        const auto as_candidate = [&](const OptionModel::Sized& s) {
+          Candidate c;
+          c.plan.run = s.run;
+          c.plan.evaluation = s.evaluation;
+          c.score = score_of(b, s.evaluation);
+          return c;
+        };
+        for (const Shape& shape : shapes_near(best.params, b.vocab, kShapesTried)) {
+          OptionModel::Sized s = sized(non_embedding_params(shape), shape);
+          if (s.feasible && (!concrete.feasible || better(as_candidate(s), as_candidate(concrete))))
+            concrete = std::move(s);
+        }
+        for (double n = best.params * 0.97; n >= domain.params_min && !concrete.feasible; n *= 0.97) {
+          const Shape shape = round_shape(n, b.vocab);
+          concrete = sized(non_embedding_params(shape), shape);
+        }
+        if (!concrete.feasible) continue;
+        Candidate c = as_candidate(concrete);
+        c.plan.binding = concrete.evaluation.binding();
+        // A cap on N binds when the optimum sits near it (shapes and layouts make the loss
+        // slightly bumpy in N, so the optimum may stop a little short of the cap).
+        const bool at_cap = best.params >= problem.params_max * (1 - kCapBindingFraction);
+        const bool at_memory = at_cap && memory_cap <= serving_cap;
+        const bool at_serving = at_cap && serving_cap < memory_cap;
+        if (at_serving) c.plan.binding.push_back(serving_cap_name);
+        else if (at_memory) c.plan.binding.push_back("memory");
+        candidates.push_back(std::move(c));
       }
     }
   }
-  if (!best && b.objective == Objective::kMinimizeCost)
+  if (candidates.empty() && b.objective == Objective::kMinimizeCost)
     throw InfeasibleError("no run reaches target_loss = " + format_number(*b.target_loss) +
                           " within the constraints (" + format_number(*b.target_loss) +
                           " may be below what the budget, deadline, data or serving cap allow)");
-  if (!best) throw InfeasibleError(infeasible_message(b, violated, Domain{}));
-  if (b.objective == Objective::kMaximizeProfit) {
-    const double margin = best->roi->value_usd - best->inference->usd_per_query;
-    if (b.inference->lifetime_queries > 0 && margin <= 0)
-      throw InfeasibleError(
-          "no profitable run: at the best run (" + format_number(best->params) +
-          " params, loss " + format_number(best->loss) + ") a query is worth " +
-          format_number(best->roi->value_usd) + " USD but costs " +
-          format_number(best->inference->usd_per_query) + " USD to serve (roi, inference)");
-    Budget loss_first = b;
-    loss_first.objective = Objective::kMinimizeLoss;
-    loss_first.roi.reset();
-    const Plan l = make_plan(loss_first, gpu, law, searcher);
-    RoiReport& roi = *best->roi;
-    roi.loss_min_params = l.params;
-    roi.loss_min_tokens = l.tokens;
-    roi.loss_min_loss = l.loss;
-    const RunModel model{b.flops_per_token, static_cast<double>(b.seq_len), gpu, b.mfu,
-                         {l.precision, l.pricing, l.usd_per_gpu_hour, l.gpus}, b.spot};
-    roi.loss_min_profit_usd = profit_usd(b, *serving, model, law.form, l.params, l.tokens);
-  }
+  if (candidates.empty()) throw InfeasibleError(infeasible_message(b, violated, domain));
 
-  Plan& plan = *best;
+  Plan plan = pick(candidates, b).plan;
+  const Evaluation& e = plan.evaluation;
+  if (b.objective != Objective::kMinimizeLoss) {
+    RoiReport roi;
+    roi.objective = to_string(b.objective);
+    roi.training_usd = e.cost.usd;
+    roi.inference_usd = e.serving ? e.serving->lifetime_usd : 0;
+    if (b.roi) {  // maximize_profit, which requires an inference: section
+      roi.value_usd = value_per_query(*b.roi, e.loss);
+      roi.profit_usd = profit_usd(b, e);
+      const double margin = roi.value_usd - e.serving->usd_per_query;
+      if (b.inference->lifetime_queries > 0 && margin <= 0)
+        throw InfeasibleError(
+            "no profitable run: at the best run (" + format_number(plan.run.params) +
+            " params, loss " + format_number(e.loss) + ") a query is worth " +
+            format_number(roi.value_usd) + " USD but costs " +
+            format_number(e.serving->usd_per_query) + " USD to serve (roi, inference)");
+      Budget loss_first = b;
+      loss_first.objective = Objective::kMinimizeLoss;
+      loss_first.roi.reset();
+      const Plan l = make_plan(loss_first, table_gpu, law, searcher, request);
+      roi.loss_min_params = l.run.params;
+      roi.loss_min_tokens = l.run.tokens;
+      roi.loss_min_loss = l.evaluation.loss;
+      roi.loss_min_profit_usd = profit_usd(b, l.evaluation);
+    }
+    plan.roi = roi;
+  }
   if (b.pricing != Pricing::kOnDemand) describe_spot(b, gpu, &plan);
-  const double quality = precision_traits(plan.precision).quality_params_factor;
-  plan.shape = round_shape(plan.params);
-  plan.loss_at_shape = loss(law, plan.shape.params * quality, plan.tokens);
-  plan.loss_interval = loss_interval(law, plan.params * quality, plan.tokens, kLossIntervalCoverage);
-  plan.recipe = make_recipe(plan.cost.flops, plan.tokens, b.seq_len, b.schedule);
-  plan.memory_gb_per_gpu = training_bytes_per_gpu(plan.params, b.seq_len, plan.gpus) / 1e9;
+  plan.loss_interval = loss_interval(
+      law, plan.run.params * precision_traits(plan.run.precision).quality_params_factor,
+      plan.run.tokens * e.data_efficiency, kLossIntervalCoverage);
   plan.law_name = law.name;
   plan.law_source = law.source;
-
-  const Extrapolation x = extrapolation(law.range, plan.params, plan.tokens);
-  if (x.params_factor > kExtrapolationWarningFactor)
-    warnings.push_back("N = " + format_number(plan.params) + " is " +
-                       format_number(x.params_factor) + "x outside the range law '" + law.name +
-                       "' was fitted on (" + format_number(law.range.params_min) + " to " +
-                       format_number(law.range.params_max) + " params)");
-  if (x.tokens_factor > kExtrapolationWarningFactor)
-    warnings.push_back("D = " + format_number(plan.tokens) + " is " +
-                       format_number(x.tokens_factor) + "x outside the range law '" + law.name +
-                       "' was fitted on (" + format_number(law.range.tokens_min) + " to " +
-                       format_number(law.range.tokens_max) + " tokens)");
-  const Domain domain;
-  if (plan.params >= domain.params_max * (1 - kBindingTolerance) ||
-      plan.tokens >= domain.tokens_max * (1 - kBindingTolerance))
-    warnings.push_back("the recommendation sits at the edge of the search domain (N <= " +
-                       format_number(domain.params_max) + ", D <= " +
-                       format_number(domain.tokens_max) + "): the budget is beyond what it models");
   plan.warnings = std::move(warnings);
+  add_warnings(b, law, domain, &plan);
   return plan;
 }
 

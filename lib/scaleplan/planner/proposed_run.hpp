@@ -8,11 +8,12 @@
 
 #include "scaleplan/model/recipe.hpp"
 #include "scaleplan/planner/budget.hpp"
+#include "scaleplan/planner/layout_search.hpp"
 
 namespace scaleplan {
 
 struct ProposedRun {
-  double params = 0;           ///< from `params`, or 12 n_layer d_model^2 from `shape`
+  double params = 0;           ///< from `params`, or the non-embedding count of `shape`
   std::optional<Shape> shape;  ///< when given
   double tokens = 0;
   std::optional<long long> batch_tokens;
@@ -24,6 +25,7 @@ struct ProposedRun {
   Pricing pricing = Pricing::kOnDemand;  ///< on_demand or spot
   int seq_len = 4096;
   std::optional<double> expected_usd;
+  LayoutRequest layout;  ///< the fields the file gives; the planner chooses the rest
 
   /// The model/hardware/data context, as a budget without an amount (kind/amount unused).
   Budget context;

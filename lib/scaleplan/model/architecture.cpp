@@ -1,0 +1,100 @@
+#include "scaleplan/model/architecture.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace scaleplan {
+
+std::string to_string(FfnKind kind) { return kind == FfnKind::kGelu ? "gelu" : "swiglu"; }
+
+std::optional<FfnKind> parse_ffn_kind(const std::string& name) {
+  if (name == "gelu") return FfnKind::kGelu;
+  if (name == "swiglu") return FfnKind::kSwiglu;
+  return std::nullopt;
+}
+
+Shape gpt_shape(int n_layer, int d_model, int n_head, int vocab) {
+  return {n_layer, d_model, n_head, n_head, 4 * d_model, FfnKind::kGelu, vocab};
+}
+
+int head_dim(const Shape& s) { return s.d_model / s.n_head; }
+
+double kv_width(const Shape& s) { return static_cast<double>(s.n_kv_heads) * head_dim(s); }
+
+double layer_params(const Shape& s) {
+  const double d = s.d_model;
+  const double matrices = s.ffn_kind == FfnKind::kGelu ? 2 : 3;
+  return 2 * d * d + 2 * d * kv_width(s) + matrices * d * s.ffn_hidden;
+}
+
+double non_embedding_params(const Shape& s) { return s.n_layer * layer_params(s); }
+
+double embedding_params(const Shape& s) { return 2.0 * s.vocab * s.d_model; }
+
+// Korthikanti et al. 2022 App. A Eq. 7 per token; PaLM App. B.
+double model_flops_per_token(const Shape& s, double seq_len) {
+  return 6 * non_embedding_params(s) + 12.0 * s.n_layer * s.d_model * seq_len +
+         6.0 * s.vocab * s.d_model;
+}
+
+ContinuousShape continuous_shape(double params) {
+  // params = 12 n_layer d_model^2 with d_model = kAspectRatio n_layer.
+  const double n_layer = std::cbrt(params / (12 * kAspectRatio * kAspectRatio));
+  return {n_layer, kAspectRatio * n_layer};
+}
+
+namespace {
+
+/// round_shape's candidates: n_layer within 25% of the ideal aspect ratio's, heads at the two
+/// multiples of the head step nearest the ideal width, each with its error against `params`.
+std::vector<std::pair<double, Shape>> shape_candidates(double params, int vocab) {
+  const double ideal_layers = continuous_shape(params).n_layer;
+  const bool large = ideal_layers * kAspectRatio / kHeadDim >= kHeadMultipleFrom;
+  const double head_step = large ? kHeadMultiple : 1;
+  std::vector<std::pair<double, Shape>> out;
+  const int lo = std::max(1, static_cast<int>(std::floor(ideal_layers * 0.8)));
+  const int hi = std::max(lo, static_cast<int>(std::ceil(ideal_layers * 1.25)));
+  for (int n_layer = lo; n_layer <= hi; ++n_layer) {
+    const double ideal_heads = std::sqrt(params / (12.0 * n_layer)) / kHeadDim;
+    for (double heads : {std::floor(ideal_heads / head_step) * head_step,
+                         std::ceil(ideal_heads / head_step) * head_step}) {
+      heads = std::max(head_step, heads);
+      const int d_model = static_cast<int>(heads) * kHeadDim;
+      const Shape shape = gpt_shape(n_layer, d_model, static_cast<int>(heads), vocab);
+      // Nearest in parameters first; a quarter weight keeps small models near the aspect ratio.
+      const double aspect = static_cast<double>(d_model) / n_layer;
+      const double error = std::abs(std::log(non_embedding_params(shape) / params)) +
+                           0.25 * std::abs(std::log(aspect / kAspectRatio));
+      out.emplace_back(error, shape);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Shape> shapes_near(double params, int vocab, int count) {
+  auto candidates = shape_candidates(params, vocab);
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Shape> out;
+  for (const auto& [error, shape] : candidates) {
+    if (static_cast<int>(out.size()) == count) break;
+    const bool seen = std::any_of(out.begin(), out.end(), [&](const Shape& s) {
+      return s.n_layer == shape.n_layer && s.d_model == shape.d_model;
+    });
+    if (!seen && std::abs(std::log(non_embedding_params(shape) / params)) < 0.05)
+      out.push_back(shape);
+  }
+  if (out.empty()) out.push_back(round_shape(params, vocab));
+  return out;
+}
+
+Shape round_shape(double params, int vocab) {
+  const auto candidates = shape_candidates(params, vocab);
+  return std::min_element(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+           return a.first < b.first;
+         })->second;
+}
+
+}  // namespace scaleplan

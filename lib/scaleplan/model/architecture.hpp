@@ -1,0 +1,79 @@
+#pragma once
+/// The transformer a run trains: its shape, its parameter counts and its FLOPs per token.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace scaleplan {
+
+/// The feed-forward block: GELU with two matrices (GPT-2/3) or SwiGLU with three (Shazeer 2020;
+/// Llama), which has the same parameter count at ffn_hidden = 8/3 d_model as GELU at 4 d_model.
+enum class FfnKind { kGelu, kSwiglu };
+std::string to_string(FfnKind kind);
+std::optional<FfnKind> parse_ffn_kind(const std::string& name);
+
+/// Vocabulary of a planned model when the budget names none: 32,000 (Llama 1-2; Touvron et al.
+/// 2023, Sec. 2.1). An assumption; `model.vocab` overrides it.
+inline constexpr int kDefaultVocab = 32000;
+
+/// Decoder-only transformer. Embeddings are untied (input and output matrices, as Llama).
+struct Shape {
+  int n_layer = 0;
+  int d_model = 0;
+  int n_head = 0;
+  int n_kv_heads = 0;  ///< key/value heads: n_head for multi-head, fewer for GQA/MQA
+  int ffn_hidden = 0;  ///< FFN inner width
+  FfnKind ffn_kind = FfnKind::kGelu;
+  int vocab = kDefaultVocab;
+};
+
+/// GPT-style shape: multi-head attention, GELU FFN of 4 d_model (Brown et al. 2020).
+Shape gpt_shape(int n_layer, int d_model, int n_head, int vocab = kDefaultVocab);
+
+int head_dim(const Shape& s);
+/// Width of K (and of V): n_kv_heads x head_dim.
+double kv_width(const Shape& s);
+
+/// Weights of one layer: Q and O (d_model^2 each), K and V (d_model x kv_width each), the FFN
+/// (2 or 3 matrices of d_model x ffn_hidden). Norms and biases are left out, as Kaplan et al.
+/// 2020 (Sec. 2.1) do: 12 d_model^2 for the GPT shape.
+double layer_params(const Shape& s);
+/// The count scaling laws use (Kaplan's non-embedding N): n_layer x layer_params.
+double non_embedding_params(const Shape& s);
+/// Input embedding plus output head, untied: 2 vocab d_model.
+double embedding_params(const Shape& s);
+
+/// Model FLOPs per token of one training step (forward + backward, no recomputation), the
+/// convention of Megatron's MFU (Narayanan et al. 2021 / Korthikanti et al. 2022 App. A Eq. 7:
+/// 72 B s L h^2 (1 + s/6h + V/12hL)) and of PaLM App. B: 6 non-embedding params + 12 n_layer
+/// d_attn seq (attention scores over the full sequence) + 6 vocab d_model (the output head).
+double model_flops_per_token(const Shape& s, double seq_len);
+
+/// d_model / n_layer. GPT-3 175B uses 12288 / 96 = 128 (Brown et al. 2020, Table 2.1); Kaplan et
+/// al. 2020 (Sec. 3.1, Fig. 5) find loss within a few percent over aspect ratios 20-200.
+inline constexpr double kAspectRatio = 128;
+/// Head dimension of 128 (GPT-3 175B, Llama 2/3); d_model is rounded to a multiple of it.
+inline constexpr int kHeadDim = 128;
+/// Models with at least this many heads get a head count divisible by 8, so 8-way tensor
+/// parallelism (one NVLink node) splits the heads evenly (Megatron-LM, Shoeybi et al. 2019).
+inline constexpr int kHeadMultipleFrom = 16;
+inline constexpr int kHeadMultiple = 8;
+
+/// The unrounded GPT shape of an N-parameter model at kAspectRatio (N = 12 n_layer d_model^2).
+struct ContinuousShape {
+  double n_layer = 0, d_model = 0;
+};
+ContinuousShape continuous_shape(double params);
+
+/// The hardware-friendly GPT shape (n_head = d_model / kHeadDim, a multiple of kHeadMultiple for
+/// large models) nearest to `params` non-embedding parameters, n_layer within 25% of the ideal
+/// aspect ratio's; ties in parameter count go to the shape nearer kAspectRatio.
+Shape round_shape(double params, int vocab = kDefaultVocab);
+
+/// The hardware-friendly GPT shapes within 5% of `params` (round_shape's candidates), nearest
+/// first, at most `count`: a planner tries them all, since the nearest in parameters is not
+/// always the one whose layout runs best.
+std::vector<Shape> shapes_near(double params, int vocab, int count);
+
+}  // namespace scaleplan

@@ -1,0 +1,73 @@
+#include "scaleplan/model/memory.hpp"
+
+#include <algorithm>
+
+namespace scaleplan {
+
+// Korthikanti et al. 2022, Sec. 4.1 and Table 2.
+double layer_activation_bytes(const Shape& s, int seq_len, const Layout& l) {
+  const double t = l.tensor_parallel;
+  const double seq = static_cast<double>(seq_len) / l.context_parallel;
+  const double sb = seq * l.micro_batch_size;
+  const double h = s.d_model, f = s.ffn_hidden;
+  const double d_attn = static_cast<double>(s.n_head) * head_dim(s);
+  const double full_layer_input = 2 * sb * h / (l.sequence_parallel ? t : 1);
+  if (l.recompute == Recompute::kFull) return full_layer_input;
+
+  // Split over tensor-parallel ranks: Q, K, V, the attention output, the FFN's inner tensors.
+  double split = 2 * sb * d_attn + 4 * sb * kv_width(s) + 2 * sb * d_attn +
+                 (s.ffn_kind == FfnKind::kSwiglu ? 6 : 4) * sb * f;
+  if (l.flash_attention) {
+    split += 4 * sb * s.n_head;  // fp32 log-sum-exp per query and head
+  } else if (l.recompute != Recompute::kSelective) {
+    split += 5.0 * s.n_head * seq * seq_len * l.micro_batch_size;  // scores, mask, dropout
+  }
+  // Norm inputs (2 x 2sbh), QKV and MLP inputs (2 x 2sbh), dropout masks (2 x sbh).
+  const double replicated = 10 * sb * h;
+  return split / t + replicated / (l.sequence_parallel ? t : 1);
+}
+
+LayerActivations layer_activations(const Shape& s, int seq_len, const Layout& l) {
+  LayerActivations a{layer_activation_bytes(s, seq_len, l), 0};
+  if (l.recompute == Recompute::kFull) {
+    Layout kept = l;
+    kept.recompute = Recompute::kNone;
+    a.working = layer_activation_bytes(s, seq_len, kept);
+  }
+  return a;
+}
+
+MemoryUse training_memory(const Shape& s, int seq_len, const Layout& l, int micro_batches) {
+  return training_memory(layer_activations(s, seq_len, l), s, seq_len, l, micro_batches);
+}
+
+MemoryUse training_memory(const LayerActivations& layer, const Shape& s, int seq_len,
+                          const Layout& l, int micro_batches) {
+  const double t = l.tensor_parallel, p = l.pipeline_parallel, dp = sharding_ranks(l);
+  const double layers = layers_per_stage(s, l);
+  const double embedding = static_cast<double>(s.vocab) * s.d_model / t;
+  const double params = layers * layer_params(s) / t + embedding * (p == 1 ? 2 : 1);
+
+  MemoryUse m;
+  m.weights = params * kWeightBytes / (l.zero_stage >= 3 ? dp : 1);
+  m.gradients = params * kGradientBytes / (l.zero_stage >= 2 ? dp : 1);
+  m.optimizer = params * kOptimizerStateBytes / (l.zero_stage >= 1 ? dp : 1);
+  if (l.zero_stage >= 3) m.buffers = 2 * layer_params(s) / t * kWeightBytes;
+
+  const double per_layer = layer.kept, working_layer = layer.working;
+  double in_flight = std::min<double>(micro_batches, p);
+  if (l.virtual_stages > 1) in_flight *= 1 + (p - 1) / (p * l.virtual_stages);
+  const double sb = static_cast<double>(seq_len) / l.context_parallel * l.micro_batch_size;
+  const double logits = 4 * sb * s.d_model / t * (1 + static_cast<double>(s.vocab) / s.d_model);
+
+  const double first_stage = layers * per_layer * in_flight + working_layer;
+  const double last_stage = layers * per_layer + working_layer + logits;
+  m.activations = p == 1 ? last_stage : std::max(first_stage, last_stage);
+  return m;
+}
+
+double usable_memory_bytes(const Gpu& gpu) {
+  return gpu.memory_gib * kGib * (1 - kMemoryReserveFraction);
+}
+
+}  // namespace scaleplan

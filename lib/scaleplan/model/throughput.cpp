@@ -1,0 +1,233 @@
+#include "scaleplan/model/throughput.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace scaleplan {
+namespace {
+
+/// Bytes of one activation element: 4 for fp32/tf32 training, else 2 (bf16).
+double activation_bytes(Precision p) {
+  return p == Precision::kFp32 || p == Precision::kTf32 ? 4 : 2;
+}
+
+double memory_bound_seconds(double bytes, double kernels, const Gpu& gpu) {
+  return bytes / (gpu.mem_bw_tbps * 1e12 * kMemoryBoundFraction) + kernels * kKernelOverheadS;
+}
+
+/// Matmuls run at the training precision; fp32 training uses tf32 tensor cores where it can.
+Precision matmul_precision(const Gpu& gpu, Precision p) {
+  if (p == Precision::kFp32 && gpu.tflops.count(Precision::kTf32)) return Precision::kTf32;
+  return p;
+}
+
+double all_reduce_seconds(double bytes, int ranks, const Link& link) {
+  if (ranks <= 1) return 0;
+  return link.latency_s + 2.0 * (ranks - 1) / ranks * bytes / link.bytes_per_s;
+}
+
+/// All-gather or reduce-scatter of a `bytes`-sized (gathered) buffer.
+double gather_seconds(double bytes, int ranks, const Link& link) {
+  if (ranks <= 1) return 0;
+  return link.latency_s + static_cast<double>(ranks - 1) / ranks * bytes / link.bytes_per_s;
+}
+
+}  // namespace
+
+LayerCost layer_cost(const Shape& s, int seq_len, const Layout& l, const Gpu& gpu, Precision p) {
+  const double tp = l.tensor_parallel, cp = l.context_parallel;
+  const double tokens = static_cast<double>(l.micro_batch_size) * seq_len / cp;
+  const double d = s.d_model, f = s.ffn_hidden;
+  const double d_attn = static_cast<double>(s.n_head) * head_dim(s);
+  const double e = activation_bytes(p);
+  const bool swiglu = s.ffn_kind == FfnKind::kSwiglu;
+  const Precision mp = matmul_precision(gpu, p);
+  LayerCost c;
+
+  // GEMMs (Megatron's column/row split: each rank holds 1/tp of every weight matrix).
+  const double qkv = matmul_seconds(tokens, (d_attn + 2 * kv_width(s)) / tp, d, gpu, mp);
+  const double out = matmul_seconds(tokens, d, d_attn / tp, gpu, mp);
+  const double up = matmul_seconds(tokens, (swiglu ? 2 : 1) * f / tp, d, gpu, mp);
+  const double down = matmul_seconds(tokens, d, f / tp, gpu, mp);
+  c.forward.gemm_s = qkv + out + up + down;
+  c.backward.gemm_s = 2 * c.forward.gemm_s;  // input and weight gradients
+
+  // Attention core. FlashAttention: causal, half the s x s products, at its measured fraction of
+  // the bf16 peak. Materialised: two batched matmuls over the full score matrix and a fused
+  // softmax plus dropout over it in memory (Korthikanti et al. 2022, Sec. 4.1).
+  const double heads = s.n_head / tp;
+  const double score_flops = 4 * tokens * seq_len * d_attn / tp;  // QK^T and AV, full matrix
+  double softmax_bytes = 0;
+  const bool eager = l.kernels == Kernels::kEager;
+  if (l.flash_attention) {
+    const double rate = peak_flops_per_s(gpu, Precision::kBf16) * gpu.attention_fraction *
+                        (eager ? kEagerAttentionFactor : 1);
+    c.forward.attention_s = 0.5 * score_flops / rate;
+    c.backward.attention_s = kAttentionBackwardRatio * c.forward.attention_s;
+  } else {
+    const MatmulCurve& curve = gpu.matmul.at(Precision::kBf16);
+    c.forward.attention_s =
+        score_flops / (peak_flops_per_s(gpu, Precision::kBf16) * curve.fraction) +
+        2 * curve.overhead_s;
+    c.backward.attention_s = 2 * c.forward.attention_s;
+    softmax_bytes = tokens * seq_len * heads * (4 * e + 1);  // softmax, dropout and its mask
+  }
+
+  // Memory-bound kernels per token: 2 norms (read, write d), 2 residual adds with dropout (read
+  // 2d, write d, a 1-byte mask), the activation function on the FFN width. Norms and residual
+  // adds run on tokens / tp with sequence parallelism, on every token of every TP rank without.
+  const double sp_tokens = l.sequence_parallel ? tokens / tp : tokens;
+  double bytes = sp_tokens * (2 * 2 * d * e + 2 * (3 * d * e + d)) +
+                 tokens * (swiglu ? 3 : 2) * e * f / tp + softmax_bytes;
+  if (eager) bytes *= kEagerMemoryTrafficFactor;
+  double kernels = l.flash_attention ? 5 : 7;
+  if (p == Precision::kFp8 || p == Precision::kFp4) {
+    // Casting each GEMM input to 8 bits: read e bytes, write 1 (Transformer Engine).
+    bytes += tokens * (e + 1) * (2 * d + d_attn / tp + f / tp);
+    kernels += 4;
+  }
+  c.forward.memory_s = memory_bound_seconds(bytes, kernels, gpu);
+  c.backward.memory_s = memory_bound_seconds(2 * bytes, 2 * kernels, gpu);
+
+  // Tensor parallelism: with sequence parallelism 2 all-gathers and 2 reduce-scatters per pass,
+  // else 2 all-reduces (Korthikanti Sec. 4.2.2), of the tokens x d activations; not overlapped.
+  if (l.tensor_parallel > 1) {
+    const Link link = collective_link(gpu, l.tensor_parallel, 1);
+    const double message = tokens * d * e;
+    const double pass = l.sequence_parallel
+                            ? 4 * gather_seconds(message, l.tensor_parallel, link)
+                            : 2 * all_reduce_seconds(message, l.tensor_parallel, link);
+    c.forward.tp_comm_s = pass;
+    c.backward.tp_comm_s = pass;
+  }
+  // Context parallelism: a ring passes K and V (and their gradients backward) cp - 1 times,
+  // overlapped with the attention it feeds (Liu et al. 2023, ring attention).
+  if (l.context_parallel > 1) {
+    const Link link = collective_link(gpu, l.context_parallel, l.tensor_parallel);
+    const double kv = 2 * tokens * std::max(1.0, kv_width(s) / tp) * e;
+    const double ring = (cp - 1) * (link.latency_s + kv / link.bytes_per_s);
+    c.forward.cp_comm_s = std::max(0.0, ring - c.forward.attention_s);
+    c.backward.cp_comm_s = std::max(0.0, 2 * ring - c.backward.attention_s);
+  }
+
+  // The output head and cross-entropy (the last stage): fp32 logits are written, read for the
+  // softmax and again for its gradient.
+  const double head_gemm = matmul_seconds(tokens, s.vocab / tp, d, gpu, mp);
+  const double traffic = eager ? kEagerMemoryTrafficFactor : 1;
+  const double logits = memory_bound_seconds(traffic * 3 * tokens * s.vocab / tp * 4, 3, gpu);
+  c.head_forward_s = head_gemm + logits;
+  c.head_backward_s = 2 * head_gemm + logits;
+  c.pipeline_message_bytes = tokens * d * e / tp;  // split over TP ranks (Narayanan Sec. 4.1)
+  c.weights = layer_params(s) / tp;
+
+  switch (l.recompute) {
+    case Recompute::kNone: break;
+    case Recompute::kSelective:  // the attention core again; FlashAttention already does this
+      if (!l.flash_attention) {
+        c.recompute.attention_s = c.forward.attention_s;
+        c.recompute.memory_s = memory_bound_seconds(softmax_bytes, 2, gpu);
+      }
+      break;
+    case Recompute::kFull: c.recompute = c.forward; break;
+  }
+  return c;
+}
+
+double matmul_seconds(double m, double n, double k, const Gpu& gpu, Precision precision) {
+  const MatmulCurve& curve = gpu.matmul.at(precision);
+  return 2 * m * n * k / (peak_flops_per_s(gpu, precision) * curve.fraction) + curve.overhead_s;
+}
+
+Link collective_link(const Gpu& gpu, int ranks, int stride) {
+  const double scale_up = gpu.nvlink_gbps * 1e9 * kScaleUpBusEfficiency;
+  if (static_cast<long long>(ranks) * stride <= gpu.gpus_per_node)
+    return {scale_up, kCollectiveLatencyS};
+  // Across nodes, each node's members share out its NICs (NCCL's rings use them all).
+  const int per_node = std::clamp(gpu.gpus_per_node / stride, 1, ranks);
+  const double nodes = std::ceil(static_cast<double>(ranks) / per_node);
+  const double scale_out = gpu.scale_out_gbps * 1e9 * kScaleOutBusEfficiency * per_node;
+  return {std::min(scale_up, scale_out),
+          kCollectiveLatencyS + 2 * std::log2(nodes) * kScaleOutHopLatencyS};
+}
+
+// The output head sits on the last stage, the embedding on the first: the fullest stage is the
+// last one (equal layer counts, the head's work on top).
+MicroBatchTime micro_batch_time(const LayerCost& layer, const Shape& s, const Layout& l) {
+  const double layers = layers_per_stage(s, l);
+  const double tp = l.tensor_parallel;
+  const double head_forward = layer.head_forward_s, head_backward = layer.head_backward_s;
+  MicroBatchTime t;
+  t.forward_s = layers * layer.forward.total() + head_forward;
+  t.backward_s = layers * (layer.backward.total() + layer.recompute.total()) + head_backward;
+  t.compute_s = layers * layer.kernels() + head_forward + head_backward;
+  t.tp_comm_s =
+      layers * (layer.forward.tp_comm_s + layer.backward.tp_comm_s + layer.recompute.tp_comm_s);
+  t.cp_comm_s =
+      layers * (layer.forward.cp_comm_s + layer.backward.cp_comm_s + layer.recompute.cp_comm_s);
+
+  t.pipeline_message_bytes = layer.pipeline_message_bytes;
+  t.stage_params = layers * layer.weights + static_cast<double>(s.vocab) * s.d_model / tp *
+                                               (l.pipeline_parallel == 1 ? 2 : 1);
+  return t;
+}
+
+MicroBatchTime micro_batch_time(const Shape& shape, int seq_len, const Layout& layout,
+                                const Gpu& gpu, Precision precision) {
+  return micro_batch_time(layer_cost(shape, seq_len, layout, gpu, precision), shape, layout);
+}
+
+StepTime step_time(const MicroBatchTime& mb, const Layout& l, int micro_batches, const Gpu& gpu) {
+  StepTime t;
+  const double m = micro_batches;
+  // Pipeline: each micro-batch crosses each of its v stage boundaries forward and backward, the
+  // activations split over TP ranks (Narayanan Sec. 4.1, scatter/gather); stages are
+  // tp x cp x dp ranks apart.
+  double pipeline_send = 0;
+  if (l.pipeline_parallel > 1) {
+    const Link link =
+        collective_link(gpu, 2, l.tensor_parallel * l.context_parallel * l.data_parallel);
+    pipeline_send = 2 * l.virtual_stages * (link.latency_s + mb.pipeline_message_bytes / link.bytes_per_s);
+  }
+  const double per_micro_batch = mb.forward_s + mb.backward_s + pipeline_send;
+  t.compute_s = m * mb.compute_s;
+  t.tp_comm_s = m * mb.tp_comm_s;
+  t.cp_comm_s = m * mb.cp_comm_s;
+  t.pp_comm_s = m * pipeline_send;
+  t.bubble_s = static_cast<double>(l.pipeline_parallel - 1) / l.virtual_stages * per_micro_batch;
+
+  // Data parallelism: gradients are reduced over the data- and context-parallel ranks (both hold
+  // the same weights), spaced tp apart.
+  const int dp = sharding_ranks(l);
+  const double params = mb.stage_params;
+  if (dp > 1) {
+    const Link link = collective_link(gpu, dp, l.tensor_parallel);
+    const double grads = params * kGradientBytes, weights = params * kWeightBytes;
+    const auto exposed = [&](double comm, double window) {
+      return l.overlap_data_parallel ? std::max(0.0, comm - window) : comm;
+    };
+    if (l.zero_stage == 3) {  // FSDP: gather weights forward and backward, scatter gradients
+      const double forward = gather_seconds(weights, dp, link);
+      const double backward = forward + gather_seconds(grads, dp, link);
+      t.dp_comm_s = m * (exposed(forward, mb.forward_s) + exposed(backward, mb.backward_s));
+    } else if (l.zero_stage == 0) {
+      t.dp_comm_s = exposed(all_reduce_seconds(grads, dp, link), mb.backward_s);
+    } else {  // reduce-scatter the gradients, all-gather the updated weights
+      t.dp_comm_s = exposed(gather_seconds(grads, dp, link), mb.backward_s) +
+                    exposed(gather_seconds(weights, dp, link), mb.forward_s);
+    }
+  }
+  const double shard = l.zero_stage >= 1 ? dp : 1;  // each rank updates its shard
+  t.optimizer_s = memory_bound_seconds(params / shard * kOptimizerBytesPerParam, 4, gpu);
+  t.overhead_s = kStepOverheadS;
+  t.seconds = t.compute_s + t.bubble_s + t.tp_comm_s + t.cp_comm_s + t.pp_comm_s + t.dp_comm_s +
+              t.optimizer_s + t.overhead_s;
+  return t;
+}
+
+StepTime step_time(const Shape& shape, int seq_len, const Layout& layout, int micro_batches,
+                   const Gpu& gpu, Precision precision) {
+  return step_time(micro_batch_time(shape, seq_len, layout, gpu, precision), layout,
+                   micro_batches, gpu);
+}
+
+}  // namespace scaleplan

@@ -1,0 +1,113 @@
+#pragma once
+/// Step time of a training run from its shape, layout and hardware: a per-layer analytical model
+/// in the spirit of Calculon (Isaev et al. 2023) and Megatron's own accounting (Narayanan et al.
+/// 2021; Korthikanti et al. 2022). Each constant and its source is in docs/models.md.
+
+#include "scaleplan/model/architecture.hpp"
+#include "scaleplan/model/hardware.hpp"
+#include "scaleplan/model/layout.hpp"
+#include "scaleplan/model/memory.hpp"
+
+namespace scaleplan {
+
+/// nccl-tests bus bandwidth over the link rate for large messages: 8 x A100 ring 233-235 GB/s of
+/// 300 (0.78), 8 x H100 ring about 370 of 450 (0.82) (shared/REFERENCES.md, "Measured
+/// collectives"): 0.80 for every scale-up domain.
+inline constexpr double kScaleUpBusEfficiency = 0.80;
+/// A 400 Gb/s NIC reaches 48-49 of 50 GB/s in nccl-tests (nccl-tests#267); multi-node DGX A100
+/// all-reduce 192 GB/s of 8 x 25 (0.96).
+inline constexpr double kScaleOutBusEfficiency = 0.96;
+/// Fixed cost of one collective (ASSUMPTION, the order of NCCL's small-message latency): 10 us
+/// inside a node, plus 5 us per hop of a tree across nodes (2 log2(nodes) hops).
+inline constexpr double kCollectiveLatencyS = 10e-6;
+inline constexpr double kScaleOutHopLatencyS = 5e-6;
+/// Memory-bound kernels (norms, residual adds, activation functions, optimizer) reach this share
+/// of peak HBM bandwidth, plus a launch cost each (ASSUMPTIONS: streaming kernels typically
+/// sustain 80-90% of peak; a kernel launch costs a few microseconds).
+inline constexpr double kMemoryBoundFraction = 0.80;
+inline constexpr double kKernelOverheadS = 4e-6;
+/// Eager kernels (Kernels::kEager) against fused ones: 2.5x the memory-bound bytes and 0.65x
+/// the attention rate. Calibrated on the 216 MosaicML llm-foundry rows of
+/// shared/data/megatron_step_times.csv (Composer + FSDP, A100 and H100, 0.1-70B, 512-65k tokens;
+/// mean absolute error 8.7% with them against 22% without); fused kernels need neither
+/// (Korthikanti et al. 2022 Table 5: 2.8%). docs/models.md shows the fit.
+inline constexpr double kEagerMemoryTrafficFactor = 2.5;
+inline constexpr double kEagerAttentionFactor = 0.60;
+/// Host work per optimizer step (data loading, logging, launch of the optimizer): ASSUMPTION.
+inline constexpr double kStepOverheadS = 0.01;
+/// FlashAttention's backward does 5 matrix products to the forward's 2 (Dao 2023, Sec. 3.1.2).
+inline constexpr double kAttentionBackwardRatio = 2.5;
+/// Adam step traffic per parameter: read fp32 master weight, both moments and the gradient, write
+/// the three back and the 2-byte weight, plus the gradient-norm pass.
+inline constexpr double kOptimizerBytesPerParam = 34;
+
+/// One pass of one transformer layer for one micro-batch: kernels and exposed communication.
+struct LayerPass {
+  double gemm_s = 0, attention_s = 0, memory_s = 0;  ///< kernels
+  double tp_comm_s = 0, cp_comm_s = 0;              ///< exposed communication
+  double kernels() const { return gemm_s + attention_s + memory_s; }
+  double total() const { return kernels() + tp_comm_s + cp_comm_s; }
+};
+
+/// A layer's forward, backward and recomputed work for one micro-batch, and the output head's
+/// (the last stage's). Depends on the shape, sequence, micro-batch, tensor and context
+/// parallelism, recomputation and kernels only.
+struct LayerCost {
+  LayerPass forward, backward;
+  LayerPass recompute;  ///< forward work redone in the backward
+  double head_forward_s = 0, head_backward_s = 0;  ///< output head and cross-entropy
+  double pipeline_message_bytes = 0;  ///< one stage-to-stage send of the activations
+  double weights = 0;                 ///< one layer's weights on one tensor-parallel rank
+  /// All kernels of one layer for one micro-batch (forward, backward, recomputation).
+  double kernels() const { return forward.kernels() + backward.kernels() + recompute.kernels(); }
+};
+LayerCost layer_cost(const Shape& shape, int seq_len, const Layout& layout, const Gpu& gpu,
+                     Precision precision);
+
+/// One micro-batch through the fullest pipeline stage (its layers, plus the output head on the
+/// last stage), forward and backward. Independent of the data-parallel degree and of the number
+/// of micro-batches, so the planner can cache it.
+struct MicroBatchTime {
+  double forward_s = 0, backward_s = 0;  ///< critical path, TP and CP communication included
+  double compute_s = 0;                  ///< of which kernels (GEMMs, attention, memory-bound)
+  double tp_comm_s = 0, cp_comm_s = 0;   ///< of which exposed communication
+  double pipeline_message_bytes = 0;     ///< one stage-to-stage send
+  double stage_params = 0;  ///< weights one GPU of the fullest stage holds (before ZeRO-3)
+};
+MicroBatchTime micro_batch_time(const LayerCost& layer, const Shape& shape, const Layout& layout);
+MicroBatchTime micro_batch_time(const Shape& shape, int seq_len, const Layout& layout,
+                                const Gpu& gpu, Precision precision);
+
+/// One optimizer step: `micro_batches` per data-parallel rank through the 1F1B pipeline
+/// (bubble (p - 1) / v micro-batch times, Narayanan et al. 2021 Sec. 2.2), the data-parallel
+/// gradient and weight collectives (overlapped with one micro-batch's backward and forward when
+/// the layout overlaps them), the optimizer update and the host overhead.
+struct StepTime {
+  double seconds = 0;
+  double compute_s = 0;  ///< kernels over all micro-batches, bubble excluded
+  double bubble_s = 0;
+  double tp_comm_s = 0, cp_comm_s = 0, pp_comm_s = 0, dp_comm_s = 0;  ///< exposed
+  double optimizer_s = 0, overhead_s = 0;
+  double bubble_fraction() const { return bubble_s / seconds; }
+  double exposed_communication_fraction() const {
+    return (tp_comm_s + cp_comm_s + pp_comm_s + dp_comm_s) / seconds;
+  }
+};
+StepTime step_time(const MicroBatchTime& micro_batch, const Layout& layout, int micro_batches,
+                   const Gpu& gpu);
+
+/// Both steps at once, for callers that do not cache.
+StepTime step_time(const Shape& shape, int seq_len, const Layout& layout, int micro_batches,
+                   const Gpu& gpu, Precision precision);
+
+/// Time of one dense matmul of m x k by k x n on the GPU's measured curve.
+double matmul_seconds(double m, double n, double k, const Gpu& gpu, Precision precision);
+
+/// Bus bandwidth (bytes/s) and latency of a collective among `ranks` GPUs spaced `stride` ranks
+/// apart (ranks fill a node first): inside one scale-up domain, else over the scale-out network.
+struct Link {
+  double bytes_per_s = 0, latency_s = 0;
+};
+Link collective_link(const Gpu& gpu, int ranks, int stride);
+
+}  // namespace scaleplan

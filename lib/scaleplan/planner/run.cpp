@@ -1,0 +1,136 @@
+#include "scaleplan/planner/run.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace scaleplan {
+
+double deepseek_compute(double params, const Shape& shape, int seq_len, double tokens) {
+  return (6 * params + 12.0 * shape.n_layer * shape.d_model * seq_len) * tokens;
+}
+
+double optimal_batch_tokens(double params, const Shape& shape, int seq_len, double tokens) {
+  return deepseek_batch_tokens(deepseek_compute(params, shape, seq_len, tokens));
+}
+
+RunContext context_of(const Budget& b, const Law& law) {
+  RunContext c;
+  c.law = &law;
+  c.flops_convention = b.flops_per_token;
+  c.goodput = b.goodput.value_or(kDefaultGoodput);
+  c.mfu = b.mfu;
+  c.spot = b.spot;
+  c.budget_kind = b.kind;
+  c.budget_amount = b.amount;
+  c.deadline_hours = b.deadline_hours;
+  c.unique_tokens = b.unique_tokens;
+  return c;
+}
+
+bool Evaluation::feasible(double tolerance) const { return violated(tolerance).empty(); }
+
+std::vector<std::string> Evaluation::violated(double tolerance) const {
+  std::vector<std::string> names;
+  for (const ConstraintValue& c : constraints)
+    if (!c.met(tolerance)) names.emplace_back(c.name);
+  return names;
+}
+
+std::vector<std::string> Evaluation::binding() const {
+  std::vector<std::string> names;
+  for (const ConstraintValue& c : constraints)
+    if (c.value >= c.limit * (1 - kBindingTolerance)) names.emplace_back(c.name);
+  return names;
+}
+
+namespace {
+
+double budget_flops_per_token(const TrainingRun& r, FlopsConvention convention) {
+  if (convention == FlopsConvention::k6N) return 6 * r.params;
+  return 6 * r.params + model_flops_per_token(r.shape, r.seq_len) -
+         6 * non_embedding_params(r.shape);
+}
+
+void add_serving_constraints(const ServingInputs& in, double params, Evaluation* e) {
+  e->serving = serve(in, params);
+  e->constraints.push_back({"inference.latency_ms_per_token",
+                            1e3 * decode_step_seconds(in, params, 1), in.latency_ms_per_token});
+  if (in.ttft_ms && e->serving->feasible)
+    e->constraints.push_back({"inference.ttft_ms", e->serving->ttft_ms, *in.ttft_ms});
+  e->constraints.push_back(
+      {"inference.gpu", serving_memory_bytes(in, params), usable_memory_bytes(in.gpu)});
+}
+
+}  // namespace
+
+Evaluation evaluate(const TrainingRun& r, const RunContext& c) {
+  return evaluate(r, c, micro_batch_time(r.shape, r.seq_len, r.layout, r.gpu, r.precision));
+}
+
+Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchTime& micro_batch) {
+  Evaluation e;
+  const Layout& l = r.layout;
+  const long long unit = static_cast<long long>(l.data_parallel) * l.micro_batch_size;
+  const int micro_batches =
+      static_cast<int>(std::max(1LL, (r.batch_sequences + unit - 1) / unit));
+  e.batch_tokens = r.batch_sequences * r.seq_len;
+
+  e.step = step_time(micro_batch, l, micro_batches, r.gpu);
+  const double model_flops = model_flops_per_token(r.shape, r.seq_len);
+  const double peak = peak_flops_per_s(r.gpu, r.precision) * r.gpus;
+  const double counted_flops = budget_flops_per_token(r, c.flops_convention);
+  if (c.mfu) {  // a measured MFU (of the FLOPs the budget counts) replaces the step time
+    const double seconds = static_cast<double>(e.batch_tokens) * counted_flops / (*c.mfu * peak);
+    const double scale = seconds / e.step.seconds;
+    for (double* part : {&e.step.compute_s, &e.step.bubble_s, &e.step.tp_comm_s, &e.step.cp_comm_s,
+                         &e.step.pp_comm_s, &e.step.dp_comm_s, &e.step.optimizer_s,
+                         &e.step.overhead_s, &e.step.seconds})
+      *part *= scale;
+  }
+  e.tokens_per_second = static_cast<double>(e.batch_tokens) / e.step.seconds;
+  e.mfu = model_flops * e.tokens_per_second / peak;
+
+  e.optimal_batch_tokens = optimal_batch_tokens(r.params, r.shape, r.seq_len, r.tokens);
+  e.data_efficiency = batch_data_efficiency(static_cast<double>(e.batch_tokens),
+                                            e.optimal_batch_tokens);
+  e.loss = loss(*c.law, r.params * precision_traits(r.precision).quality_params_factor,
+                r.tokens * e.data_efficiency);
+  e.recipe = make_recipe(deepseek_compute(r.params, r.shape, r.seq_len, r.tokens), r.tokens,
+                         e.batch_tokens, r.schedule);
+
+  e.cost = training_cost(counted_flops, r.tokens, e.tokens_per_second, c.goodput,
+                         r.usd_per_gpu_hour, r.gpus);
+  e.deadline_wall_hours = e.cost.wall_hours;
+  if (r.pricing == Pricing::kSpot) {
+    const SpotEffect s = spot_effect(c.spot, r.params, r.gpus);
+    const double base_wall = e.cost.wall_hours;
+    e.cost.gpu_hours *= s.time_multiplier;
+    e.cost.usd *= s.time_multiplier;
+    e.cost.wall_hours *= s.time_multiplier;
+    SpotFigures f;
+    f.interruptions_expected = s.interruptions_per_hour * e.cost.wall_hours;
+    f.checkpoint_interval_minutes = 60 * s.checkpoint_interval_hours;
+    f.lost_work_fraction = s.lost_work_fraction;
+    f.wall_hours_p90 = spot_wall_hours_p90(s, base_wall, c.spot.restart_hours);
+    e.spot = f;
+    e.deadline_wall_hours = f.wall_hours_p90;
+  }
+
+  e.memory = training_memory(r.shape, r.seq_len, l, micro_batches);
+  e.memory_limit = usable_memory_bytes(r.gpu);
+
+  if (c.budget_kind) {
+    const double spent = *c.budget_kind == BudgetKind::kUsd        ? e.cost.usd
+                         : *c.budget_kind == BudgetKind::kGpuHours ? e.cost.gpu_hours
+                                                                   : e.cost.flops;
+    e.constraints.push_back({budget_field(*c.budget_kind), spent, c.budget_amount});
+  }
+  if (c.deadline_hours)
+    e.constraints.push_back({"budget.deadline_hours", e.deadline_wall_hours, *c.deadline_hours});
+  if (c.unique_tokens) e.constraints.push_back({"data.unique_tokens", r.tokens, *c.unique_tokens});
+  e.constraints.push_back({"memory", e.memory.total(), e.memory_limit});
+  if (c.serving) add_serving_constraints(*c.serving, r.params, &e);
+  return e;
+}
+
+}  // namespace scaleplan

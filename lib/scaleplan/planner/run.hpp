@@ -1,0 +1,114 @@
+#pragma once
+/// One candidate training run as a value, and its one evaluation: the figures `plan`, `check`
+/// and `frontier` all report come from `evaluate`, so they cannot disagree about the same run.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scaleplan/model/architecture.hpp"
+#include "scaleplan/model/cost.hpp"
+#include "scaleplan/model/hardware.hpp"
+#include "scaleplan/model/inference.hpp"
+#include "scaleplan/model/law.hpp"
+#include "scaleplan/model/layout.hpp"
+#include "scaleplan/model/memory.hpp"
+#include "scaleplan/model/recipe.hpp"
+#include "scaleplan/model/spot.hpp"
+#include "scaleplan/model/throughput.hpp"
+#include "scaleplan/planner/budget.hpp"
+
+namespace scaleplan {
+
+/// Everything that describes a run. `params` is what the law sees: the shape's non-embedding
+/// count for a concrete run; the search also evaluates continuous N between shapes.
+struct TrainingRun {
+  double params = 0;
+  double tokens = 0;
+  Shape shape;
+  int seq_len = 4096;
+  Precision precision = Precision::kBf16;
+  Gpu gpu;  ///< with the budget's cluster overrides applied
+  int gpus = 0;
+  Layout layout;
+  long long batch_sequences = 0;  ///< global batch
+  Pricing pricing = Pricing::kOnDemand;  ///< on_demand or spot
+  double usd_per_gpu_hour = 0;            ///< NaN when the price is unknown
+  ScheduleKind schedule = ScheduleKind::kWsd;
+};
+
+/// The compute DeepSeek LLM 2024's batch and learning-rate laws (Sec. 3.1 Eq. 1) are written in:
+/// C = M D with M the non-embedding FLOPs per token including attention, 72 n_layer d^2 +
+/// 12 n_layer d seq (Eq. 2; 6 params + 12 n_layer d seq here).
+double deepseek_compute(double params, const Shape& shape, int seq_len, double tokens);
+/// DeepSeek's B_opt at that compute, in tokens.
+double optimal_batch_tokens(double params, const Shape& shape, int seq_len, double tokens);
+
+/// What a run is judged in: the law, how compute and time are counted, the limits.
+struct RunContext {
+  const Law* law = nullptr;
+  FlopsConvention flops_convention = FlopsConvention::kDetailed;
+  double goodput = kDefaultGoodput;
+  /// hardware.mfu: the achieved share of peak on the FLOPs `flops_convention` counts; replaces
+  /// the step-time model (its parts scaled alike).
+  std::optional<double> mfu;
+  SpotInputs spot;
+  std::optional<ServingInputs> serving;
+  std::optional<BudgetKind> budget_kind;  ///< with budget_amount: the budget's limit
+  double budget_amount = 0;
+  std::optional<double> deadline_hours;
+  std::optional<double> unique_tokens;
+};
+
+/// The context a budget file describes.
+RunContext context_of(const Budget& budget, const Law& law);
+
+/// A constraint's value and limit (value <= limit to be met), named by its budget field.
+struct ConstraintValue {
+  std::string_view name;  ///< static storage: evaluations are many and cheap
+  double value = 0, limit = 0;
+  bool met(double tolerance = 0) const { return value <= limit * (1 + tolerance); }
+};
+
+/// What spot capacity does to the run.
+struct SpotFigures {
+  double interruptions_expected = 0;
+  double checkpoint_interval_minutes = 0;  ///< infinite without interruptions
+  double lost_work_fraction = 0;
+  double wall_hours_p90 = 0;
+};
+
+struct Evaluation {
+  double loss = 0;               ///< L(N_eff, D_eff): precision and batch included
+  double data_efficiency = 1;    ///< D_eff / D from the batch (recipe.hpp)
+  double optimal_batch_tokens = 0;
+  long long batch_tokens = 0;
+  StepTime step;
+  double tokens_per_second = 0;  ///< whole job, no failures
+  double mfu = 0;                ///< model FLOPs / (step time x peak at the run's precision)
+  MemoryUse memory;              ///< bytes per GPU
+  double memory_limit = 0;       ///< usable bytes per GPU
+  TrainingCost cost;             ///< expected: goodput and spot interruptions included
+  std::optional<SpotFigures> spot;
+  double deadline_wall_hours = 0;  ///< what the deadline is held to: p90 on spot
+  std::optional<Serving> serving;
+  std::vector<ConstraintValue> constraints;  ///< every limit the context sets, and memory
+  Recipe recipe;
+
+  bool feasible(double tolerance = 0) const;
+  /// Names of the constraints not met, or (`binding`) within kBindingTolerance of their limit.
+  std::vector<std::string> violated(double tolerance = 0) const;
+  std::vector<std::string> binding() const;
+};
+
+/// Relative tolerance within which a constraint counts as binding.
+inline constexpr double kBindingTolerance = 1e-4;
+
+Evaluation evaluate(const TrainingRun& run, const RunContext& context);
+/// The same evaluation with the run's micro_batch_time already computed (the planner reuses it
+/// while it sizes D for a fixed shape and layout).
+Evaluation evaluate(const TrainingRun& run, const RunContext& context,
+                    const MicroBatchTime& micro_batch);
+
+}  // namespace scaleplan
