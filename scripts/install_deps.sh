@@ -8,6 +8,7 @@ packages=(
   nlohmann-json3-dev libssl-dev
   libsleef-dev  # vectorised exp2/log in the fit's objective
   python3 python3-numpy python3-scipy  # golden-file number comparison; SciPy fit reference
+  python3-jsonschema python3-yaml  # the JSON Schemas checked with a draft 2020-12 validator
   gnuplot-nox  # --plot (optional at run time; the tests draw plots)
 )
 missing=()

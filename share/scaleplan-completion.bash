@@ -5,7 +5,7 @@ _scaleplan() {
   _init_completion 2>/dev/null || {
     cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}
   }
-  local commands="plan predict gpus laws fit check frontier isoflop"
+  local commands="plan predict gpus laws fit check frontier isoflop schema"
   local global="--format --gpus --log-level -q --quiet --version --help"
   case "$prev" in
     --format) COMPREPLY=($(compgen -W "table json yaml csv github" -- "$cur")); return ;;
@@ -17,7 +17,7 @@ _scaleplan() {
   esac
   local cmd="" w
   for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
-    case "$w" in plan|predict|gpus|laws|fit|check|frontier|isoflop) cmd=$w; break ;; esac
+    case "$w" in plan|predict|gpus|laws|fit|check|frontier|isoflop|schema) cmd=$w; break ;; esac
   done
   local opts
   case "$cmd" in
@@ -28,6 +28,7 @@ _scaleplan() {
     check) opts="--budget --strict --max-regret --max-batch-over-critical --max-epochs" ;;
     frontier) opts="--usd --gpu-hours --flops --points --plot" ;;
     isoflop) opts="--law --flops --points --range --plot" ;;
+    schema) COMPREPLY=($(compgen -W "budget run law gpus" -- "$cur")); return ;;
   esac
   if [[ "$cur" == -* ]]; then
     COMPREPLY=($(compgen -W "$opts $global" -- "$cur"))

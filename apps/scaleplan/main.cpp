@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
   cli::add_check_command(app, &action);
   cli::add_frontier_command(app, &action);
   cli::add_isoflop_command(app, &action);
+  cli::add_schema_command(app, &action);
 
   try {
     app.parse(argc, argv);

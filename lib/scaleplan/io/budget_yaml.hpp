@@ -8,6 +8,9 @@
 
 namespace scaleplan {
 
+/// The keys of a budget file (key_table.hpp): `scaleplan schema budget`, `scaleplan init`.
+const KeyTable& budget_keys();
+
 /// Parses budget YAML `text` read from `file`; throws InputError at the first bad field.
 Budget parse_budget(const std::string& text, const std::string& file);
 
