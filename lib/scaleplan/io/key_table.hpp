@@ -6,6 +6,7 @@
 /// plus its read.
 
 #include <nlohmann/json.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
