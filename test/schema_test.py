@@ -72,10 +72,13 @@ if mode == "shipped":
     print(f"{len(KINDS)} schemas are valid draft 2020-12 and equal the shipped ones")
 
 elif mode == "valid":
+    examples = glob.glob(f"{root}/configs/examples/*.yaml")
+    run_examples = [p for p in examples if "run" in load(p)]
     files = {
-        "budget": glob.glob(f"{root}/configs/examples/*.yaml") +
+        "budget": [p for p in examples if p not in run_examples] +
                   glob.glob(f"{root}/test/cli/*/budget.yaml"),
-        "run": glob.glob(f"{root}/test/cli/*/run.yaml") + glob.glob(f"{root}/bench/*.yaml"),
+        "run": run_examples + glob.glob(f"{root}/test/cli/*/run.yaml") +
+               glob.glob(f"{root}/bench/*.yaml"),
         "law": glob.glob(f"{root}/configs/laws/*.yaml"),
         "gpus": [f"{root}/configs/gpus.yaml"],
     }

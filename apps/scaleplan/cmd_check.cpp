@@ -47,11 +47,14 @@ Tree check_to_tree(const CheckReport& r, const ProposedRun& run) {
 
 int run_check(const CheckOptions& o, const GlobalOptions& g, std::ostream& out) {
   const OutputFormat format = output_format(g, false, true);
-  const std::string file = display_name(o.run_path);
-  const ProposedRun run = parse_run(read_input(o.run_path), file);
+  const InputText run_file = read_file_or_example(o.run_path);
+  const std::string& file = run_file.name;
+  const ProposedRun run = parse_run(run_file.text, file);
   std::optional<Budget> budget;
-  if (!o.budget_path.empty())
-    budget = parse_budget(read_input(o.budget_path), display_name(o.budget_path));
+  if (!o.budget_path.empty()) {
+    const InputText budget_file = read_file_or_example(o.budget_path);
+    budget = parse_budget(budget_file.text, budget_file.name);
+  }
   const GpuTable table = load_gpu_table(g.gpus_file);
   if (budget) resolve_serving_gpu(table, &*budget);
   const Gpu& gpu = resolve_gpu(table, run.gpu, run.position_of("run.gpu"), "run.gpu");
@@ -91,8 +94,10 @@ void add_check_command(CLI::App& app, Action* action) {
   auto o = std::make_shared<CheckOptions>();
   CLI::App* sub = app.add_subcommand(
       "check", "Judge a proposed run: cost, loss, regret, batch, memory, LR, schedule, data");
-  sub->add_option("run", o->run_path, "Run YAML file (- for stdin)")->required();
-  sub->add_option("--budget", o->budget_path, "Budget YAML whose limits the run must meet");
+  sub->add_option("run", o->run_path, "Run YAML file (- for stdin, example:NAME built in)")
+      ->required();
+  sub->add_option("--budget", o->budget_path,
+                  "Budget YAML (or example:NAME) whose limits the run must meet");
   sub->add_flag("--strict", o->strict, "Warnings fail too (exit 1)");
   sub->add_option("--max-regret", o->max_regret_percent,
                   "Fail above this excess loss over the best run for the same dollars, percent")

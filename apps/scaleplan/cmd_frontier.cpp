@@ -140,7 +140,8 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
 void add_frontier_command(CLI::App& app, Action* action) {
   auto o = std::make_shared<FrontierOptions>();
   CLI::App* sub = app.add_subcommand("frontier", "The best run at each budget over a range");
-  sub->add_option("budget", o->budget_path, "Budget YAML file (- for stdin); its amount is replaced")
+  sub->add_option("budget", o->budget_path,
+                  "Budget YAML file (- for stdin, example:NAME built in); its amount is replaced")
       ->required();
   sub->add_option("--usd", o->usd, "Dollar range LO:HI, e.g. 1e4:1e8");
   sub->add_option("--gpu-hours", o->gpu_hours, "GPU-hour range LO:HI");

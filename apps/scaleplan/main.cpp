@@ -15,15 +15,20 @@
 namespace {
 
 constexpr const char* kExamples = R"(
-Examples:
-  scaleplan plan configs/examples/h100_2m_usd.yaml
-  scaleplan plan budget.yaml --format json | jq .recommendation
-  cat budget.yaml | scaleplan plan - --format yaml
+Examples (each runs from any directory: example:NAME is a built-in file):
+  scaleplan examples
+  scaleplan plan example:h100_2m_usd
+  scaleplan plan example:h100_2m_usd --format json | jq .recommendation
+  scaleplan examples spot_small | scaleplan plan - --format yaml
+  scaleplan check example:h100_run --budget example:h100_2m_usd
+  scaleplan frontier example:h100_2m_usd --usd 1e5:1e7 --points 5
   scaleplan predict --law hoffmann2022 --params 7e10 --tokens 1.4e12
   scaleplan gpus --format json
   scaleplan laws
-  scaleplan fit runs.csv -o mylaw.yaml --exclude 'loss>=3.44' --holdout 'params>=1e10'
-  scaleplan plan budget.yaml --law mylaw.yaml
+  scaleplan isoflop --flops 1e18,1e19,1e20 --format csv | cut -d, -f1-4 > runs.csv
+  scaleplan fit runs.csv -o mylaw.yaml --holdout 'params>=1e9'
+  scaleplan plan example:h100_2m_usd --law mylaw.yaml
+  scaleplan schema budget
 
 Exit codes: 0 ok, 1 check failed, 2 bad input, 3 no run meets the constraints.
 Docs: README.md, docs/budget.md, docs/output.md, docs/models.md.)";
@@ -63,6 +68,7 @@ int main(int argc, char** argv) {
   cli::add_frontier_command(app, &action);
   cli::add_isoflop_command(app, &action);
   cli::add_schema_command(app, &action);
+  cli::add_examples_command(app, &action);
 
   try {
     app.parse(argc, argv);
