@@ -5,7 +5,7 @@ _scaleplan() {
   _init_completion 2>/dev/null || {
     cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}
   }
-  local commands="plan predict gpus laws fit check frontier isoflop schema"
+  local commands="init examples plan predict gpus laws fit check frontier isoflop schema"
   local global="--format --gpus --log-level -q --quiet --version --help"
   case "$prev" in
     --format) COMPREPLY=($(compgen -W "table json yaml csv github" -- "$cur")); return ;;
@@ -17,7 +17,7 @@ _scaleplan() {
   esac
   local cmd="" w
   for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
-    case "$w" in plan|predict|gpus|laws|fit|check|frontier|isoflop|schema) cmd=$w; break ;; esac
+    case "$w" in init|examples|plan|predict|gpus|laws|fit|check|frontier|isoflop|schema) cmd=$w; break ;; esac
   done
   local opts
   case "$cmd" in

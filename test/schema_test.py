@@ -83,6 +83,13 @@ elif mode == "valid":
         "gpus": [f"{root}/configs/gpus.yaml"],
     }
     n = 0
+    for options in [[], ["--gpu", "A100-80GB", "--usd", "5e4"], ["--gpu-hours", "1e4"],
+                    ["--flops", "1e21", "--gpu", "MI300X"]]:
+        starter = subprocess.run([binary, "init"] + options, check=True, capture_output=True,
+                                 text=True).stdout
+        for e in validator("budget").iter_errors(load(starter, True)):
+            fail(f"scaleplan init {' '.join(options)}: {e.message}")
+        n += 1
     for kind, paths in files.items():
         v = validator(kind)
         for path in sorted(paths):

@@ -16,6 +16,8 @@ namespace {
 
 constexpr const char* kExamples = R"(
 Examples (each runs from any directory: example:NAME is a built-in file):
+  scaleplan init --gpu A100-80GB --usd 5e4 -o budget.yaml
+  scaleplan plan budget.yaml
   scaleplan examples
   scaleplan plan example:h100_2m_usd
   scaleplan plan example:h100_2m_usd --format json | jq .recommendation
@@ -69,6 +71,7 @@ int main(int argc, char** argv) {
   cli::add_isoflop_command(app, &action);
   cli::add_schema_command(app, &action);
   cli::add_examples_command(app, &action);
+  cli::add_init_command(app, &action);
 
   try {
     app.parse(argc, argv);

@@ -170,7 +170,7 @@ const KeyTable& roi_keys() {
        {.name = "value_table", .type = KeyType::kPairList,
         .description = "[[loss, usd_per_query], ...], interpolated linearly; value may not rise "
                        "with the loss",
-        .min_items = 2},
+        .example = {{2.4, 0.0}, {2.0, 0.001}}, .min_items = 2},
        {.name = "error_law", .type = KeyType::kMap,
         .description = "replaces Gadre et al.'s C4 constants", .table = &error_law_keys()}},
       {{.keys = {"value_per_correct_answer_usd", "value_table"}}}};

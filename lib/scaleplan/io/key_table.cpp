@@ -1,5 +1,6 @@
 #include "scaleplan/io/key_table.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -172,6 +173,120 @@ Tree table_schema(const KeyTable& t) {
 }
 
 }  // namespace
+
+namespace {
+
+using Values = std::map<std::string, nlohmann::json>;
+
+/// An optional mapping whose presence changes the meaning of the file.
+bool opt_in(const Key& k) {
+  if (k.required || !k.table) return false;
+  if (!k.table->one_of.empty()) return true;
+  for (const Key& child : k.table->keys)
+    if (child.required) return true;
+  return false;
+}
+
+/// The keys of `t` that an exactly-one-of group leaves out (all but the chosen one).
+std::vector<std::string> left_out(const KeyTable& t, const std::string& path, const Values& values) {
+  std::vector<std::string> out;
+  for (const OneOf& group : t.one_of) {
+    std::string chosen = group.keys[0];
+    for (const std::string& key : group.keys)
+      if (values.count(path + key)) chosen = key;
+    for (const std::string& key : group.keys)
+      if (key != chosen) out.push_back(key);
+  }
+  return out;
+}
+
+std::string comment_of(const Key& k) {
+  std::string text = k.description;
+  if (!k.unit.empty()) text += " (unit: " + k.unit + ")";
+  if (k.type == KeyType::kChoice || k.type == KeyType::kChoiceList) {
+    text += ": ";
+    for (std::size_t i = 0; i < k.choices.size(); ++i) text += (i ? " | " : "") + k.choices[i];
+  }
+  return text;
+}
+
+/// `text` as comment lines at `pad`, wrapped at 100 columns.
+std::string comment_lines(const std::string& text, const std::string& pad) {
+  const std::size_t width = 100 - pad.size() - 2;
+  std::string out, line;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      out += pad + "# " + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+    start = end + 1;
+  }
+  if (!line.empty()) out += pad + "# " + line + "\n";
+  return out;
+}
+
+/// Writes the keys of `t` at `indent`; `commented` comments every line out. Returns whether any
+/// key was written out (not commented).
+bool write_table(const KeyTable& t, const std::string& path, int indent, bool commented,
+                 const Values& values, std::string& out) {
+  const std::vector<std::string> skip = left_out(t, path, values);
+  bool any = false;
+  for (const Key& k : t.keys) {
+    if (k.type == KeyType::kAny) continue;
+    const std::string pad(static_cast<std::size_t>(indent), ' ');
+    if (indent == 0 && !out.empty()) out += "\n";  // a blank line between sections
+    const std::string field = path + k.name;
+    const bool in_group = std::find(skip.begin(), skip.end(), k.name) != skip.end();
+    if (k.type == KeyType::kMap && k.table) {
+      // A mapping: written out when it holds a key written out and is not opt-in.
+      std::string body;
+      const bool off = commented || opt_in(k);
+      const bool written = write_table(*k.table, field + ".", indent + 2, off, values, body);
+      const bool comment_out = off || !written;
+      if (comment_out) {
+        // Comment the body's written lines too.
+        std::string again;
+        write_table(*k.table, field + ".", indent + 2, true, values, again);
+        body = again;
+      }
+      out += comment_lines(comment_of(k), pad);
+      out += pad + (comment_out ? "# " : "") + k.name + ":\n" + body;
+      any = any || !comment_out;
+      continue;
+    }
+    nlohmann::json value = k.default_value;
+    bool on = !value.is_null() || k.required;
+    if (values.count(field)) {
+      value = values.at(field);
+      on = true;
+    }
+    if (value.is_null()) value = k.example;
+    bool group_member = false;
+    for (const OneOf& group : t.one_of)
+      group_member = group_member ||
+                     std::find(group.keys.begin(), group.keys.end(), k.name) != group.keys.end();
+    if (group_member) on = !in_group;
+    if (commented) on = false;
+    out += comment_lines(comment_of(k), pad);
+    out += pad + (on ? "" : "# ") + k.name + ":" + (value.is_null() ? "" : " " + yaml_flow(value)) +
+           "\n";
+    any = any || on;
+  }
+  return any;
+}
+
+}  // namespace
+
+std::string starter_yaml(const KeyTable& root, const std::map<std::string, nlohmann::json>& values) {
+  std::string out;
+  write_table(root, "", 0, false, values, out);
+  return out;
+}
 
 nlohmann::ordered_json json_schema(const KeyTable& root, const std::string& title) {
   Tree s = {{"$schema", "https://json-schema.org/draft/2020-12/schema"}, {"title", title}};

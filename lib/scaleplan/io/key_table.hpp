@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -80,6 +81,14 @@ KeyTable subset(const KeyTable& from, const std::vector<std::string>& names,
 
 /// The JSON Schema (draft 2020-12) of a file whose top level has the keys of `root`.
 nlohmann::ordered_json json_schema(const KeyTable& root, const std::string& title);
+
+/// A starter file with every key of `root`: required keys and keys with a default written out,
+/// the others commented out with an example value, each under a comment saying what it is.
+/// `values` ("budget.usd" -> 5e4) replace examples and defaults; in an exactly-one-of group the
+/// key given a value is the one written out (else the first). An optional mapping that has a
+/// required key or group of its own (`inference:`) is commented out whole: its presence means
+/// something, so it cannot be "at its default".
+std::string starter_yaml(const KeyTable& root, const std::map<std::string, nlohmann::json>& values);
 
 /// A number as people write it in YAML: 4096, 0.01, 5e4, 1e9, 2.5e-4.
 std::string yaml_number(double x);
