@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "terminal.hpp"
 #include "scaleplan/io/file_io.hpp"
 #include "scaleplan/io/fit_report.hpp"
 #include "scaleplan/io/runs_csv.hpp"
@@ -77,7 +78,9 @@ int run_fit(const FitCliOptions& o, const GlobalOptions& g, std::ostream& out) {
   spdlog::info("fit: {} starts{} in {:.4f} s", report.fit.starts,
                o.bootstrap > 0 ? " and " + std::to_string(o.bootstrap) + " bootstrap refits" : "",
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  for (const std::string& w : report.warnings) spdlog::warn("{}", w);
+  // The result shows the warnings too: logged only when it does not go to the terminal.
+  if (!stdout_is_terminal())
+    for (const std::string& w : report.warnings) spdlog::warn("{}", w);
 
   Tree provenance = {{"input", file},
                      {"sha256", sha256_hex(text)},

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "terminal.hpp"
 #include "scaleplan/io/budget_yaml.hpp"
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/planner/plan.hpp"
@@ -51,8 +52,11 @@ int run_plan(const PlanOptions& o, const GlobalOptions& g, std::ostream& out) {
   const OutputFormat format = output_format(g, false);
   const PlanInputs in = load_plan_inputs(o.budget_path, o.law, g);
   const Plan plan = make_plan(in.budget, *in.gpu, in.law);
-  for (const std::string& w : plan.warnings) spdlog::warn("{}", w);
-  if (format == OutputFormat::kTable) print_plan_table(plan, out);
+  // The result shows the warnings too: on a terminal that is where the reader sees them, so the
+  // log would print them twice; logged when the result goes to a file or a pipe.
+  if (!stdout_is_terminal())
+    for (const std::string& w : plan.warnings) spdlog::warn("{}", w);
+  if (format == OutputFormat::kTable) print_plan_table(plan, out, table_width());
   else print_tree(plan_to_json(plan), format, out);
   return 0;
 }

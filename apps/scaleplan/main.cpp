@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   CLI::App app{"scaleplan " SCALEPLAN_VERSION
                ": plan the training run with the lowest predicted loss for a compute budget."};
   app.footer(kExamples);
-  app.set_version_flag("--version", "scaleplan " SCALEPLAN_VERSION);
+  app.set_version_flag("--version", "scaleplan " SCALEPLAN_VERSION " (commit " SCALEPLAN_COMMIT ")");
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the subcommand: `plan b.yaml --format json`
   cli::GlobalOptions options;
@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", options.quiet, "Print nothing but results (logs off)");
 
   cli::Action action;
+  cli::add_init_command(app, &action);
+  cli::add_examples_command(app, &action);
   cli::add_plan_command(app, &action);
   cli::add_predict_command(app, &action);
   cli::add_gpus_command(app, &action);
@@ -70,8 +72,6 @@ int main(int argc, char** argv) {
   cli::add_frontier_command(app, &action);
   cli::add_isoflop_command(app, &action);
   cli::add_schema_command(app, &action);
-  cli::add_examples_command(app, &action);
-  cli::add_init_command(app, &action);
 
   try {
     app.parse(argc, argv);

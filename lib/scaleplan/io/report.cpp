@@ -128,9 +128,10 @@ Tree plan_to_json(const Plan& p) {
   return j;
 }
 
-void print_plan_table(const Plan& p, std::ostream& out) {
+void print_plan_table(const Plan& p, std::ostream& out, int width) {
   const auto row = [&](const std::string& label, const std::string& value) {
-    out << "  " << std::left << std::setw(15) << label << value << "\n";
+    out << "  " << std::left << std::setw(15) << label
+        << wrap(value, 17, static_cast<std::size_t>(width)) << "\n";
   };
   out << "Recommended training run (law " << p.law_name << ")\n\n";
   row("model", human_count(p.params) + " params; shape n_layer " +
@@ -196,7 +197,8 @@ void print_plan_table(const Plan& p, std::ostream& out) {
   row("binding", binding.empty() ? "none" : binding);
   if (!p.warnings.empty()) {
     out << "\nwarnings:\n";
-    for (const std::string& w : p.warnings) out << "  - " << w << "\n";
+    for (const std::string& w : p.warnings)
+      out << "  - " << wrap(w, 4, static_cast<std::size_t>(width)) << "\n";
   }
 }
 

@@ -26,9 +26,13 @@ inline void print_tree(const nlohmann::json& tree, OutputFormat format, std::ost
   print_tree(Tree(tree), format, out);
 }
 
+/// Width of tables written to files and pipes; on a terminal, its width (apps/ asks).
+inline constexpr int kTableWidth = 100;
+
 /// The `plan` result tree (docs/output.md).
 Tree plan_to_json(const Plan& plan);
-void print_plan_table(const Plan& plan, std::ostream& out);
+/// The plan for people; long values wrap at `width` columns.
+void print_plan_table(const Plan& plan, std::ostream& out, int width = kTableWidth);
 
 /// The `gpus` listing.
 Tree gpus_to_json(const GpuTable& table);
