@@ -20,17 +20,8 @@ failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 # 1. Nothing in --help is missing from the completion file.
-commands=$("$bin" --help | sed -n '/^Subcommands:/,/^$/p' | awk 'NF > 1 {print $1}')
-[ -n "$commands" ] || fail "no subcommands found in --help"
-for c in $commands; do
-  grep -qw -- "$c" "$file" || fail "command $c is not completed"
-  for o in $("$bin" "$c" --help | sed -n '/^Options:/,/^$/p' | grep -oE -- '--[a-z][a-z-]*'); do
-    grep -q -- "${o#--}" "$file" || fail "option $o of $c is not completed"
-  done
-done
-for o in $("$bin" --help | sed -n '/^Options:/,/^$/p' | grep -oE -- '--[a-z][a-z-]*'); do
-  grep -q -- "${o#--}" "$file" || fail "global option $o is not completed"
-done
+bash "$(dirname "$0")/covers_help.sh" "$bin" "$file" >/dev/null || {
+  bash "$(dirname "$0")/covers_help.sh" "$bin" "$file"; failures=$((failures + 1)); }
 
 # 2. Completing, in a folder with a budget two levels down.
 dir=$(mktemp -d)

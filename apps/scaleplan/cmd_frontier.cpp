@@ -65,11 +65,14 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
                   unit == "usd" ? "budget (USD)" : "budget (" + unit + ")",
                   "predicted loss (nats/token)", true, {}, {}};
     Series s{"best run (labels: params)", {}, {}, {}, false};
+    std::string previous;  // a label only where the size changes: on a plateau they overlap
     for (const FrontierRow& r : rows) {
       if (!r.plan) continue;
       s.x.push_back(r.amount);
       s.y.push_back(r.plan->loss);
-      s.labels.push_back(human_count(r.plan->params));
+      const std::string label = human_count(r.plan->params);
+      s.labels.push_back(label == previous ? "" : label);
+      previous = label;
     }
     spec.series.push_back(s);
     write_plot(spec, o.plot);

@@ -30,7 +30,8 @@ const KeyTable& amount_keys() {
         .description = "training compute, as counted by model.flops_per_token",
         .range = Range::kPositive, .example = 1.0e23},
        {.name = "deadline_hours", .unit = "hours",
-        .description = "wall-clock limit from first to last step; none when absent",
+        .description = "wall-clock limit from first to last step; none when absent (then the "
+                       "planner may pick few GPUs and a long run)",
         .range = Range::kPositive, .example = 720}},
       {{.keys = {"usd", "gpu_hours", "flops"}, .noun = "amount"}}};
   return t;
