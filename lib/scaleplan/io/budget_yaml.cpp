@@ -17,7 +17,12 @@ std::vector<std::string> default_precisions() {
   return names;
 }
 
-// The key tables: docs/budget.md documents the same keys (a test checks each is there).
+// The key tables: what the parser accepts, `scaleplan schema budget` prints and `scaleplan init`
+// writes. To add a key: one entry in its section's table (name, type, unit, description, range,
+// max or choices, and a default_value or an example), its read in that section's read_*
+// function below, then scripts/update_schemas.sh and a row in docs/budget.md (key_table_test
+// checks every key is documented). A key that is a number or a {min, max} mapping is a
+// KeyType::kNumberOrMap with its own small table, as price_usd_per_gpu_hour is.
 
 const KeyTable& amount_keys() {
   static const KeyTable t{

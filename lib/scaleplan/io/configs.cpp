@@ -39,6 +39,8 @@ InputText read_file_or_example(const std::string& path) {
     if (e.name == name) return {std::string(e.text), "examples/" + name + ".yaml"};
     names.push_back(e.name);
   }
+  if (name.empty())
+    throw InputError({path, 0, 0}, "", "name an example: `scaleplan examples` lists them");
   throw InputError({path, 0, 0}, "",
                    "unknown example '" + name + "'" + did_you_mean(name, names) +
                        "; `scaleplan examples` lists them");
