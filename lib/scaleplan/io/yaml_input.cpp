@@ -12,15 +12,6 @@
 #include <sstream>
 
 namespace scaleplan {
-namespace {
-
-/// A read that does not match its key table is a bug in the parser, not a user mistake.
-[[noreturn]] void internal_error(const std::string& what) {
-  std::cerr << "scaleplan: internal error: " << what << "\n";
-  std::abort();
-}
-
-}  // namespace
 
 std::string display_name(const std::string& path) { return path == "-" ? "<stdin>" : path; }
 
@@ -57,6 +48,16 @@ YamlMap root_map(const YAML::Node& root, const std::string& file, const KeyTable
                      root.IsNull() ? "the file is empty" : "expected a YAML mapping at the top");
   return {root, file, "", &table};
 }
+
+namespace {
+
+/// A read that does not match its key table is a bug in the parser, not a user mistake.
+[[noreturn]] void internal_error(const std::string& what) {
+  std::cerr << "scaleplan: internal error: " << what << "\n";
+  std::abort();
+}
+
+}  // namespace
 
 SourcePos YamlMap::pos() const { return position(file, node); }
 
