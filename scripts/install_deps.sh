@@ -8,7 +8,10 @@ packages=(
   nlohmann-json3-dev libssl-dev
   libsleef-dev  # vectorised exp2/log in the fit's objective
   python3 python3-numpy python3-scipy  # golden-file number comparison; SciPy fit reference
+  python3-jsonschema python3-yaml  # the JSON Schemas checked with a draft 2020-12 validator
   gnuplot-nox  # --plot (optional at run time; the tests draw plots)
+  zsh fish tmux  # the zsh and fish completions, each tested by its shell (zsh typed into tmux)
+  jq  # the pipelines the docs show, run by the docs test
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -46,7 +46,9 @@ TEST_CASE("budget_yaml: every example budget parses", "[budget]") {
   for (const auto& entry :
        std::filesystem::directory_iterator(test::source_path("configs/examples"))) {
     INFO(entry.path());
-    CHECK_NOTHROW(parse_budget(read_input(entry.path().string()), entry.path().string()));
+    const std::string text = read_input(entry.path().string());
+    if (text.find("\nrun:") != std::string::npos) continue;  // a run file for `check`
+    CHECK_NOTHROW(parse_budget(text, entry.path().string()));
     ++n;
   }
   CHECK(n >= 3);

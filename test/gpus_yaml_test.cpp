@@ -65,7 +65,10 @@ TEST_CASE("gpus_yaml: a custom table is checked like a budget", "[gpus]") {
   REQUIRE(t.gpus.size() == 1);
   CHECK(t.gpus[0].tflops.at(Precision::kBf16) == 100);
   CHECK_THROWS_WITH(parse_gpu_table(ok + "    watts: 3\n", "t.yaml"),
-                    "t.yaml:8:5: gpus[0].watts: unknown key");
+                    "t.yaml:8:5: gpus[0].watts: unknown key (valid keys: name, aliases, vendor, "
+                    "memory_gb, memory_gib, mem_bw_tbps, tflops, interconnect_gbps, nvlink_gbps, "
+                    "gpus_per_node, scale_out_gbps, matmul_fraction, matmul_overhead_us, "
+                    "attention_fraction, price_usd_per_gpu_hour, source)");
   CHECK_THROWS_WITH(parse_gpu_table("gpus: []\n", "t.yaml"),
                     "t.yaml:1:7: gpus: expected a non-empty list of GPUs");
   CHECK_THROWS_WITH(

@@ -1,10 +1,13 @@
 // `scaleplan check RUN.yaml [--budget BUDGET.yaml]`: judge a proposed run in CI.
 
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <iomanip>
 #include <memory>
 
 #include "commands.hpp"
+#include "terminal.hpp"
 #include "scaleplan/io/budget_yaml.hpp"
 #include "scaleplan/planner/check.hpp"
 #include "scaleplan/io/configs.hpp"
@@ -18,8 +21,26 @@ struct CheckOptions {
   std::string run_path, budget_path;
   bool strict = false;
   CheckThresholds thresholds;
-  double max_regret_percent = 5;
+  std::string max_regret = "5%";
 };
+
+/// --max-regret: `5%`, or a bare fraction as JSON's regret.value is (0.05). A bare number of 1
+/// or more is refused: it is almost surely a percent without its sign.
+double parse_max_regret(const std::string& text) {
+  const bool percent = !text.empty() && text.back() == '%';
+  const std::string number = percent ? text.substr(0, text.size() - 1) : text;
+  char* end = nullptr;
+  const double v = std::strtod(number.c_str(), &end);
+  if (number.empty() || end != number.c_str() + number.size() || !std::isfinite(v) || v <= 0)
+    throw InputError({}, "--max-regret",
+                     "'" + text + "': expected a percent such as 5% or a fraction such as 0.05");
+  if (!percent && v >= 1)
+    throw InputError({}, "--max-regret",
+                     "'" + text + "': a bare number is a fraction, as JSON's regret.value (" +
+                         fmt("%g", v / 100) + " for " + text + "%); write " + text +
+                         "% for percent");
+  return percent ? v / 100 : v;
+}
 
 Tree check_to_tree(const CheckReport& r, const ProposedRun& run) {
   Tree findings = Tree::array();
@@ -64,11 +85,14 @@ Tree check_to_tree(const CheckReport& r, const ProposedRun& run) {
 
 int run_check(const CheckOptions& o, const GlobalOptions& g, std::ostream& out) {
   const OutputFormat format = output_format(g, false, true);
-  const std::string file = display_name(o.run_path);
-  const ProposedRun run = parse_run(read_input(o.run_path), file);
+  const InputText run_file = read_file_or_example(o.run_path);
+  const std::string& file = run_file.name;
+  const ProposedRun run = parse_run(run_file.text, file);
   std::optional<Budget> budget;
-  if (!o.budget_path.empty())
-    budget = parse_budget(read_input(o.budget_path), display_name(o.budget_path));
+  if (!o.budget_path.empty()) {
+    const InputText budget_file = read_file_or_example(o.budget_path);
+    budget = parse_budget(budget_file.text, budget_file.name);
+  }
   const GpuTable table = load_gpu_table(g.gpus_file);
   if (budget) resolve_serving_gpu(table, &*budget);
   const Gpu& gpu = resolve_gpu(table, run.gpu, run.position_of("run.gpu"), "run.gpu");
@@ -77,7 +101,7 @@ int run_check(const CheckOptions& o, const GlobalOptions& g, std::ostream& out) 
   const Law law =
       load_law(run.context.law, base_dir, run.position_of("model.law"), "model.law");
   CheckThresholds t = o.thresholds;
-  t.max_regret = o.max_regret_percent / 100;
+  t.max_regret = parse_max_regret(o.max_regret);
   const CheckReport report = check_run(run, gpu, law, budget, t);
 
   if (format == OutputFormat::kGithub) {
@@ -91,7 +115,7 @@ int run_check(const CheckOptions& o, const GlobalOptions& g, std::ostream& out) 
     int counts[3] = {0, 0, 0};
     for (const Finding& f : report.findings) {
       out << std::left << std::setw(6) << to_string(f.status) << std::setw(18) << f.name
-          << f.message << "\n";
+          << wrap(f.message, 24, static_cast<std::size_t>(table_width())) << "\n";
       ++counts[static_cast<int>(f.status)];
     }
     out << "\n" << counts[0] << " pass, " << counts[1] << " warn, " << counts[2] << " fail"
@@ -108,12 +132,14 @@ void add_check_command(CLI::App& app, Action* action) {
   auto o = std::make_shared<CheckOptions>();
   CLI::App* sub = app.add_subcommand(
       "check", "Judge a proposed run: cost, loss, regret, batch, memory, LR, schedule, data");
-  sub->add_option("run", o->run_path, "Run YAML file (- for stdin)")->required();
-  sub->add_option("--budget", o->budget_path, "Budget YAML whose limits the run must meet");
+  sub->add_option("run", o->run_path, "Run YAML file (- for stdin, example:NAME built in)")
+      ->required();
+  sub->add_option("--budget", o->budget_path,
+                  "Budget YAML (or example:NAME) whose limits the run must meet");
   sub->add_flag("--strict", o->strict, "Warnings fail too (exit 1)");
-  sub->add_option("--max-regret", o->max_regret_percent,
-                  "Fail above this excess loss over the best run for the same dollars, percent")
-      ->check(CLI::PositiveNumber)
+  sub->add_option("--max-regret", o->max_regret,
+                  "Fail above this excess loss over the best run for the same dollars: 5% or a "
+                  "fraction, 0.05 (as JSON regret.value)")
       ->capture_default_str();
   sub->add_option("--max-batch-over-critical", o->thresholds.max_batch_over_critical,
                   "Fail when batch_tokens exceeds the critical batch by this factor")

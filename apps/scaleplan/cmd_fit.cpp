@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "terminal.hpp"
 #include "scaleplan/io/file_io.hpp"
 #include "scaleplan/io/fit_report.hpp"
 #include "scaleplan/io/runs_csv.hpp"
@@ -34,13 +35,38 @@ struct FitCliOptions {
   std::string name;
 };
 
-/// "\rbootstrap 57/200" on stderr, only when stderr is a terminal.
+/// One line on stderr, redrawn in place, only when stderr is a terminal:
+/// "bootstrap [###############...............] 100/200 50%, 1.2 s left"; erased when done.
 std::function<void(int)> progress_bar(int total, bool quiet) {
-  if (quiet || !::isatty(STDERR_FILENO)) return {};
-  auto mutex = std::make_shared<std::mutex>();
-  return [mutex, total](int done) {
-    std::lock_guard<std::mutex> lock(*mutex);
-    std::cerr << "\rbootstrap " << done << "/" << total << (done == total ? "\n" : "") << std::flush;
+  if (quiet || total <= 0 || !::isatty(STDERR_FILENO)) return {};
+  struct State {
+    std::mutex mutex;
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    int shown = -1;  ///< the percent on screen
+  };
+  auto state = std::make_shared<State>();
+  return [state, total](int done) {
+    std::lock_guard<std::mutex> lock(state->mutex);
+    const int percent = 100 * done / total;
+    if (done == 1) state->start = std::chrono::steady_clock::now();  // the refits begin
+    if (percent == state->shown && done != total) return;  // redraw once a percent
+    state->shown = percent;
+    constexpr int kWidth = 30;
+    const int filled = kWidth * done / total;
+    std::string line = "bootstrap [" + std::string(static_cast<std::size_t>(filled), '#') +
+                       std::string(static_cast<std::size_t>(kWidth - filled), '.') + "] " +
+                       std::to_string(done) + "/" + std::to_string(total) + " " +
+                       std::to_string(percent) + "%";
+    if (done > 1 && done < total) {
+      const double per_refit =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - state->start).count() /
+          (done - 1);
+      line += ", " + fmt("%.1f", per_refit * (total - done)) + " s left";
+    }
+    // \r back to the line's start, then \033[K clears what a longer earlier line left.
+    std::cerr << "\r" << line << "\033[K";
+    if (done == total) std::cerr << "\r\033[K";
+    std::cerr << std::flush;
   };
 }
 
@@ -77,7 +103,9 @@ int run_fit(const FitCliOptions& o, const GlobalOptions& g, std::ostream& out) {
   spdlog::info("fit: {} starts{} in {:.4f} s", report.fit.starts,
                o.bootstrap > 0 ? " and " + std::to_string(o.bootstrap) + " bootstrap refits" : "",
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  for (const std::string& w : report.warnings) spdlog::warn("{}", w);
+  // The result shows the warnings too: logged only when it does not go to the terminal.
+  if (!stdout_is_terminal())
+    for (const std::string& w : report.warnings) spdlog::warn("{}", w);
 
   Tree provenance = {{"input", file},
                      {"sha256", sha256_hex(text)},

@@ -65,11 +65,14 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
                   unit == "usd" ? "budget (USD)" : "budget (" + unit + ")",
                   "predicted loss (nats/token)", true, {}, {}};
     Series s{"best run (labels: params)", {}, {}, {}, false};
+    std::string previous;  // a label only where the size changes: on a plateau they overlap
     for (const FrontierRow& r : rows) {
       if (!r.plan) continue;
       s.x.push_back(r.amount);
       s.y.push_back(r.plan->evaluation.loss);
-      s.labels.push_back(human_count(r.plan->run.params));
+      const std::string label = human_count(r.plan->run.params);
+      s.labels.push_back(label == previous ? "" : label);
+      previous = label;
     }
     spec.series.push_back(s);
     write_plot(spec, o.plot);
@@ -142,7 +145,8 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
 void add_frontier_command(CLI::App& app, Action* action) {
   auto o = std::make_shared<FrontierOptions>();
   CLI::App* sub = app.add_subcommand("frontier", "The best run at each budget over a range");
-  sub->add_option("budget", o->budget_path, "Budget YAML file (- for stdin); its amount is replaced")
+  sub->add_option("budget", o->budget_path,
+                  "Budget YAML file (- for stdin, example:NAME built in); its amount is replaced")
       ->required();
   sub->add_option("--usd", o->usd, "Dollar range LO:HI, e.g. 1e4:1e8");
   sub->add_option("--gpu-hours", o->gpu_hours, "GPU-hour range LO:HI");

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "terminal.hpp"
 #include "scaleplan/io/budget_yaml.hpp"
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/planner/plan.hpp"
@@ -25,7 +26,8 @@ OutputFormat output_format(const GlobalOptions& options, bool csv_allowed, bool 
 PlanInputs load_plan_inputs(const std::string& budget_path, const std::string& law_override,
                             const GlobalOptions& options) {
   PlanInputs in;
-  in.budget = parse_budget(read_input(budget_path), display_name(budget_path));
+  const InputText budget = read_file_or_example(budget_path);
+  in.budget = parse_budget(budget.text, budget.name);
   in.table = load_gpu_table(options.gpus_file);
   resolve_serving_gpu(in.table, &in.budget);
   in.gpu = &resolve_gpu(in.table, in.budget.gpu, in.budget.position_of("hardware.gpu"),
@@ -50,8 +52,11 @@ int run_plan(const PlanOptions& o, const GlobalOptions& g, std::ostream& out) {
   const OutputFormat format = output_format(g, false);
   const PlanInputs in = load_plan_inputs(o.budget_path, o.law, g);
   const Plan plan = make_plan(in.budget, *in.gpu, in.law);
-  for (const std::string& w : plan.warnings) spdlog::warn("{}", w);
-  if (format == OutputFormat::kTable) print_plan_table(plan, out);
+  // The result shows the warnings too: on a terminal that is where the reader sees them, so the
+  // log would print them twice; logged when the result goes to a file or a pipe.
+  if (!stdout_is_terminal())
+    for (const std::string& w : plan.warnings) spdlog::warn("{}", w);
+  if (format == OutputFormat::kTable) print_plan_table(plan, out, table_width());
   else print_tree(plan_to_json(plan), format, out);
   return 0;
 }
@@ -61,7 +66,9 @@ int run_plan(const PlanOptions& o, const GlobalOptions& g, std::ostream& out) {
 void add_plan_command(CLI::App& app, Action* action) {
   auto o = std::make_shared<PlanOptions>();
   CLI::App* sub = app.add_subcommand("plan", "Recommend the training run with the lowest loss");
-  sub->add_option("budget", o->budget_path, "Budget YAML file (- for stdin)")->required();
+  sub->add_option("budget", o->budget_path,
+                  "Budget YAML file (- for stdin, example:NAME for a built-in example)")
+      ->required();
   sub->add_option("--law", o->law, "Law preset or law YAML file, overriding model.law");
   sub->callback([o, action] {
     *action = [o](const GlobalOptions& g, std::ostream& out) { return run_plan(*o, g, out); };

@@ -34,6 +34,12 @@ void add_fit_command(CLI::App& app, Action* action);
 void add_check_command(CLI::App& app, Action* action);
 void add_frontier_command(CLI::App& app, Action* action);
 void add_isoflop_command(CLI::App& app, Action* action);
+void add_schema_command(CLI::App& app, Action* action);
+void add_examples_command(CLI::App& app, Action* action);
+void add_init_command(CLI::App& app, Action* action);
+
+/// The JSON Schema of a file kind: budget, run, law or gpus.
+Tree schema_of(const std::string& kind);
 
 /// A budget file with what it names resolved: the GPU, the serving GPU, the law.
 struct PlanInputs {

@@ -15,15 +15,22 @@
 namespace {
 
 constexpr const char* kExamples = R"(
-Examples:
-  scaleplan plan configs/examples/h100_2m_usd.yaml
-  scaleplan plan budget.yaml --format json | jq .recommendation
-  cat budget.yaml | scaleplan plan - --format yaml
+Examples (each runs from any directory: example:NAME is a built-in file):
+  scaleplan init --gpu A100-80GB --usd 5e4 -o budget.yaml
+  scaleplan plan budget.yaml
+  scaleplan examples
+  scaleplan plan example:h100_2m_usd
+  scaleplan plan example:h100_2m_usd --format json | jq .recommendation
+  scaleplan examples spot_small | scaleplan plan - --format yaml
+  scaleplan check example:h100_run --budget example:h100_2m_usd
+  scaleplan frontier example:h100_2m_usd --usd 1e5:1e7 --points 5
   scaleplan predict --law hoffmann2022 --params 7e10 --tokens 1.4e12
   scaleplan gpus --format json
   scaleplan laws
-  scaleplan fit runs.csv -o mylaw.yaml --exclude 'loss>=3.44' --holdout 'params>=1e10'
-  scaleplan plan budget.yaml --law mylaw.yaml
+  scaleplan isoflop --flops 1e18,1e19,1e20 --format csv | cut -d, -f1-4 > runs.csv
+  scaleplan fit runs.csv -o mylaw.yaml --holdout 'params>=1e9'
+  scaleplan plan example:h100_2m_usd --law mylaw.yaml
+  scaleplan schema budget
 
 Exit codes: 0 ok, 1 check failed, 2 bad input, 3 no run meets the constraints.
 Docs: README.md, docs/budget.md, docs/output.md, docs/models.md.)";
@@ -42,7 +49,7 @@ int main(int argc, char** argv) {
   CLI::App app{"scaleplan " SCALEPLAN_VERSION
                ": plan the training run with the lowest predicted loss for a compute budget."};
   app.footer(kExamples);
-  app.set_version_flag("--version", "scaleplan " SCALEPLAN_VERSION);
+  app.set_version_flag("--version", "scaleplan " SCALEPLAN_VERSION " (commit " SCALEPLAN_COMMIT ")");
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the subcommand: `plan b.yaml --format json`
   cli::GlobalOptions options;
@@ -54,6 +61,8 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", options.quiet, "Print nothing but results (logs off)");
 
   cli::Action action;
+  cli::add_init_command(app, &action);
+  cli::add_examples_command(app, &action);
   cli::add_plan_command(app, &action);
   cli::add_predict_command(app, &action);
   cli::add_gpus_command(app, &action);
@@ -62,6 +71,7 @@ int main(int argc, char** argv) {
   cli::add_check_command(app, &action);
   cli::add_frontier_command(app, &action);
   cli::add_isoflop_command(app, &action);
+  cli::add_schema_command(app, &action);
 
   try {
     app.parse(argc, argv);

@@ -3,49 +3,272 @@
 #include <algorithm>
 
 namespace scaleplan {
+namespace {
 
-void remember_position(Budget& b, const YamlMap& m, const std::string& key) {
-  if (m.has(key)) b.positions[m.field(key)] = m.pos(key);
+std::vector<std::string> precision_names() {
+  std::vector<std::string> names;
+  for (Precision p : all_precisions()) names.push_back(to_string(p));
+  return names;
+}
+
+std::vector<std::string> default_precisions() {
+  std::vector<std::string> names;
+  for (Precision p : Budget{}.precisions) names.push_back(to_string(p));
+  return names;
+}
+
+// The key tables: what the parser accepts, `scaleplan schema budget` prints and `scaleplan init`
+// writes. To add a key: one entry in its section's table (name, type, unit, description, range,
+// max or choices, and a default_value or an example), its read in that section's read_*
+// function below, then scripts/update_schemas.sh and a row in docs/budget.md (key_table_test
+// checks every key is documented). A key that is a number or a {min, max} mapping is a
+// KeyType::kNumberOrMap with its own small table, as price_usd_per_gpu_hour is.
+
+const KeyTable& amount_keys() {
+  static const KeyTable t{
+      "What the run may spend: exactly one of usd, gpu_hours or flops, and a deadline",
+      {{.name = "usd", .unit = "USD", .description = "total training spend",
+        .range = Range::kPositive, .example = 1.0e5},
+       {.name = "gpu_hours", .unit = "GPU-hours", .description = "GPU time (GPUs x hours)",
+        .range = Range::kPositive, .example = 2.0e5},
+       {.name = "flops", .unit = "FLOPs",
+        .description = "training compute, as counted by model.flops_per_token",
+        .range = Range::kPositive, .example = 1.0e23},
+       {.name = "deadline_hours", .unit = "hours",
+        .description = "wall-clock limit from first to last step; none when absent (then the "
+                       "planner may pick few GPUs and a long run)",
+        .range = Range::kPositive, .example = 720}},
+      {{.keys = {"usd", "gpu_hours", "flops"}, .noun = "amount"}}};
+  return t;
+}
+
+const KeyTable& price_keys() {
+  static const KeyTable t{
+      "Prices per GPU-hour by kind",
+      {{.name = "on_demand", .unit = "USD per GPU-hour", .description = "on-demand price",
+        .range = Range::kPositive},
+       {.name = "spot", .unit = "USD per GPU-hour", .description = "spot price",
+        .range = Range::kPositive}},
+      {}};
+  return t;
+}
+
+}  // namespace
+
+const KeyTable& hardware_keys() {
+  static const Budget d;
+  static const KeyTable t{
+      "The GPUs: exactly one of count or max_count",
+      {{.name = "gpu", .type = KeyType::kString,
+        .description = "a GPU from `scaleplan gpus` (case-insensitive; aliases accepted)",
+        .example = "H100-SXM", .required = true,
+        .missing = "missing: name a GPU from `scaleplan gpus`"},
+       {.name = "count", .type = KeyType::kInteger, .unit = "GPUs",
+        .description = "a fixed number of GPUs", .range = Range::kPositive, .example = 64},
+       {.name = "max_count", .type = KeyType::kInteger, .unit = "GPUs",
+        .description = "the planner tries 1, 2, 4, ... up to this and picks the smallest count "
+                       "that reaches the lowest loss",
+        .range = Range::kPositive, .example = 64},
+       {.name = "pricing", .type = KeyType::kChoice,
+        .description = "which price the run pays; cheapest tries both per plan",
+        .choices = {"on_demand", "spot", "cheapest"}, .default_value = to_string(d.pricing)},
+       {.name = "price_usd_per_gpu_hour", .type = KeyType::kNumberOrMap,
+        .unit = "USD per GPU-hour",
+        .description = "the on-demand price, or {on_demand, spot}; the GPU table's when absent "
+                       "(needed when it has none and the budget is in dollars)",
+        .range = Range::kPositive, .example = 2.5, .table = &price_keys()},
+       {.name = "mfu", .unit = "fraction of peak",
+        .description = "measured utilisation of the FLOPs model.flops_per_token counts; replaces "
+                       "the step-time model when given",
+        .range = Range::kPositive, .max = 1, .example = 0.4},
+       {.name = "goodput", .unit = "fraction of GPU time",
+        .description = "share of the job's GPU time that trains (failures, restarts, evaluations "
+                       "take the rest); Llama 3's 90% when absent",
+        .range = Range::kPositive, .max = 1, .default_value = kDefaultGoodput},
+       {.name = "gpus_per_node", .type = KeyType::kInteger, .unit = "GPUs",
+        .description = "GPUs sharing one NVLink domain (4-GPU HPC nodes, 8-GPU HGX, 72-GPU "
+                       "NVL72); the GPU table's when absent",
+        .range = Range::kPositive, .example = 8},
+       {.name = "scale_out_gbps", .unit = "GB/s per GPU per direction",
+        .description = "scale-out network bandwidth per GPU (25 or 50 GB/s on DGX A100/H100); "
+                       "the GPU table's when absent",
+        .range = Range::kPositive, .example = 50},
+       {.name = "spot_interruptions_per_hour", .unit = "interruptions per instance-hour",
+        .description = "spot interruption rate (an assumption by default; 0 is valid)",
+        .range = Range::kNonNegative, .default_value = d.spot.interruptions_per_instance_hour},
+       {.name = "gpus_per_instance", .type = KeyType::kInteger, .unit = "GPUs",
+        .description = "GPUs per interruptible instance", .range = Range::kPositive,
+        .default_value = d.spot.gpus_per_instance},
+       {.name = "checkpoint_write_gbps", .unit = "GB/s",
+        .description = "checkpoint write bandwidth (an assumption by default)",
+        .range = Range::kPositive, .default_value = d.spot.checkpoint_write_gbps}},
+      {{.keys = {"count", "max_count"}}}};
+  return t;
+}
+
+const std::vector<std::string>& hardware_run_keys() {
+  static const std::vector<std::string> keys = {
+      "price_usd_per_gpu_hour", "mfu", "goodput", "gpus_per_node", "scale_out_gbps",
+      "spot_interruptions_per_hour", "gpus_per_instance", "checkpoint_write_gbps"};
+  return keys;
 }
 
 namespace {
 
-void remember(Budget& b, const YamlMap& m, const std::string& key) {
-  remember_position(b, m, key);
+const KeyTable& model_keys() {
+  static const Budget d;
+  static const KeyTable t{
+      "The model family: law, FLOP convention, precisions, sequence length, schedule",
+      {{.name = "law", .type = KeyType::kString,
+        .description = "a preset from `scaleplan laws`, or a law YAML file (relative to this "
+                       "file's folder)",
+        .default_value = d.law},
+       {.name = "flops_per_token", .type = KeyType::kChoice,
+        .description = "6N (the scaling-law papers') or detailed (6N + 12 n_layer d_model "
+                       "seq_len, PaLM App. B)",
+        .choices = {"6N", "detailed"},
+        .default_value = d.flops_per_token == FlopsConvention::k6N ? "6N" : "detailed"},
+       {.name = "precisions", .type = KeyType::kChoiceList,
+        .description = "training precisions the planner may choose; ones the GPU lacks are "
+                       "skipped",
+        .choices = precision_names(), .default_value = default_precisions()},
+       {.name = "seq_len", .type = KeyType::kInteger, .unit = "tokens",
+        .description = "training sequence length", .range = Range::kPositive,
+        .default_value = d.seq_len},
+       {.name = "vocab", .type = KeyType::kInteger, .unit = "tokens",
+        .description = "vocabulary of the planned model (its embedding and output head)",
+        .range = Range::kPositive, .default_value = d.vocab},
+       {.name = "schedule", .type = KeyType::kChoice, .description = "learning-rate schedule",
+        .choices = {"wsd", "cosine"}, .default_value = to_string(d.schedule)}},
+      {}};
+  return t;
+}
+
+const KeyTable& data_keys() {
+  static const KeyTable t{
+      "The training data",
+      {{.name = "unique_tokens", .unit = "tokens",
+        .description = "unique training data available; D may not exceed it (unlimited when "
+                       "absent)",
+        .range = Range::kPositive, .example = 1.0e13}},
+      {}};
+  return t;
+}
+
+const KeyTable& inference_keys() {
+  static const InferenceBudget d;
+  static const KeyTable t{
+      "How the trained model will be served (docs/economics.md)",
+      {{.name = "gpu", .type = KeyType::kString,
+        .description = "serving GPU from `scaleplan gpus` (one replica per GPU)",
+        .example = "H100-SXM", .required = true, .missing = "missing: the serving GPU"},
+       {.name = "precision", .type = KeyType::kChoice, .description = "weight precision when serving",
+        .choices = {"bf16", "fp8", "int8", "int4"}, .default_value = to_string(d.precision)},
+       {.name = "latency_ms_per_token", .unit = "ms", .description = "cap on a decode step",
+        .range = Range::kPositive, .example = 30, .required = true,
+        .missing = "missing: the decode latency cap"},
+       {.name = "ttft_ms", .unit = "ms", .description = "cap on the time to first token; none when absent",
+        .range = Range::kPositive, .example = 800},
+       {.name = "prompt_tokens", .unit = "tokens", .description = "prompt length per query",
+        .range = Range::kNonNegative, .default_value = d.prompt_tokens},
+       {.name = "tokens_per_query", .unit = "tokens", .description = "generated tokens per query",
+        .range = Range::kPositive, .default_value = d.tokens_per_query},
+       {.name = "lifetime_queries", .unit = "queries",
+        .description = "queries served over the model's life", .range = Range::kNonNegative,
+        .default_value = d.lifetime_queries}},
+      {}};
+  return t;
+}
+
+const KeyTable& error_law_keys() {
+  static const LossToError d;
+  static const KeyTable t{
+      "Gadre et al. 2024's loss-to-error law Err(L) = epsilon - k exp(-gamma L)",
+      {{.name = "epsilon", .description = "irreducible error", .range = Range::kPositive,
+        .default_value = d.epsilon},
+       {.name = "k", .description = "scale", .range = Range::kPositive, .default_value = d.k},
+       {.name = "gamma", .description = "rate", .range = Range::kPositive,
+        .default_value = d.gamma}},
+      {}};
+  return t;
+}
+
+const KeyTable& roi_keys() {
+  static const KeyTable t{
+      "What a query is worth (objective maximize_profit): exactly one of "
+      "value_per_correct_answer_usd or value_table",
+      {{.name = "value_per_correct_answer_usd", .unit = "USD",
+        .description = "value of a correct answer, through the loss-to-error law",
+        .range = Range::kPositive, .example = 0.002},
+       {.name = "value_table", .type = KeyType::kPairList,
+        .description = "[[loss, usd_per_query], ...], interpolated linearly; value may not rise "
+                       "with the loss",
+        .example = {{2.4, 0.0}, {2.0, 0.001}}, .min_items = 2},
+       {.name = "error_law", .type = KeyType::kMap,
+        .description = "replaces Gadre et al.'s C4 constants", .table = &error_law_keys()}},
+      {{.keys = {"value_per_correct_answer_usd", "value_table"}}}};
+  return t;
+}
+
+const KeyTable& root_keys() {
+  static const KeyTable t{
+      "A scaleplan budget (docs/budget.md)",
+      {{.name = "budget", .type = KeyType::kMap, .description = "what the run may spend",
+        .required = true, .missing = "missing section", .table = &amount_keys()},
+       {.name = "hardware", .type = KeyType::kMap, .description = "the GPUs",
+        .required = true, .missing = "missing section", .table = &hardware_keys()},
+       {.name = "model", .type = KeyType::kMap, .description = "the model family",
+        .table = &model_keys()},
+       {.name = "data", .type = KeyType::kMap, .description = "the training data",
+        .table = &data_keys()},
+       {.name = "objective", .type = KeyType::kChoice,
+        .description = "what the planner optimises (minimize_cost needs target_loss; "
+                       "maximize_profit needs inference and roi)",
+        .choices = {"minimize_loss", "minimize_cost", "maximize_profit"},
+        .default_value = to_string(Budget{}.objective)},
+       {.name = "target_loss", .unit = "nats/token",
+        .description = "the loss the cheapest lifetime run must reach (only with objective "
+                       "minimize_cost, and required there)",
+        .range = Range::kPositive, .example = 2.0},
+       {.name = "inference", .type = KeyType::kMap,
+        .description = "how the model will be served (required by maximize_profit)",
+        .table = &inference_keys()},
+       {.name = "roi", .type = KeyType::kMap,
+        .description = "what a query is worth (only with objective maximize_profit)",
+        .table = &roi_keys()}},
+      {}};
+  return t;
+}
+
+/// Records where each key of `m` present in the file was read.
+void remember_all(Budget& b, const YamlMap& m) {
+  for (const Key& k : m.table->keys) remember_position(b, m, k.name);
 }
 
 void read_budget_section(const YamlMap& m, Budget& b) {
-  m.check_keys({"usd", "gpu_hours", "flops", "deadline_hours"});
+  m.check_keys();
   const std::vector<std::pair<std::string, BudgetKind>> kinds = {
       {"usd", BudgetKind::kUsd}, {"gpu_hours", BudgetKind::kGpuHours}, {"flops", BudgetKind::kFlops}};
-  std::string given;
   for (const auto& [key, kind] : kinds) {
     if (!m.has(key)) continue;
-    if (!given.empty())
-      m.fail(key, "give exactly one of usd, gpu_hours or flops (" + given + " is also given)");
-    given = key;
     b.kind = kind;
-    b.amount = *m.positive(key);
-    remember(b, m, key);
+    b.amount = *m.number(key);
   }
-  if (given.empty())
-    throw InputError(m.pos(), m.path, "missing amount: give one of usd, gpu_hours or flops");
-  b.deadline_hours = m.positive("deadline_hours");
-  remember(b, m, "deadline_hours");
+  b.deadline_hours = m.number("deadline_hours");
+  remember_all(b, m);
 }
 
 void read_price(const YamlMap& m, Budget& b) {
   const std::string key = "price_usd_per_gpu_hour";
   if (!m.has(key)) return;
-  remember(b, m, key);
   if (m.get(key).IsScalar()) {
-    b.price_on_demand_usd_per_gpu_hour = m.positive(key);
+    b.price_on_demand_usd_per_gpu_hour = m.number(key);
     return;
   }
   const YamlMap prices = m.map(key);
-  prices.check_keys({"on_demand", "spot"});
-  b.price_on_demand_usd_per_gpu_hour = prices.positive("on_demand");
-  b.price_spot_usd_per_gpu_hour = prices.positive("spot");
+  prices.check_keys();
+  b.price_on_demand_usd_per_gpu_hour = prices.number("on_demand");
+  b.price_spot_usd_per_gpu_hour = prices.number("spot");
 }
 
 void read_precisions(const YamlMap& m, Budget& b) {
@@ -61,7 +284,8 @@ void read_precisions(const YamlMap& m, Budget& b) {
     const auto p = parse_precision(name);
     if (!p)
       throw InputError(position(m.file, item), m.field("precisions"),
-                       "unknown precision '" + name + "' (choose fp32, tf32, bf16, fp8 or fp4)");
+                       "unknown precision '" + name + "' (choose " +
+                           join_choices(m.spec("precisions").choices) + ")");
     if (std::find(b.precisions.begin(), b.precisions.end(), *p) != b.precisions.end())
       throw InputError(position(m.file, item), m.field("precisions"),
                        "precision '" + name + "' is listed twice");
@@ -71,154 +295,133 @@ void read_precisions(const YamlMap& m, Budget& b) {
 
 }  // namespace
 
+const KeyTable& budget_keys() { return root_keys(); }
+
+void remember_position(Budget& b, const YamlMap& m, const std::string& key) {
+  if (m.has(key)) b.positions[m.field(key)] = m.pos(key);
+}
+
 void read_hardware_run_keys(const YamlMap& m, Budget& b) {
   read_price(m, b);
-  b.mfu = m.positive("mfu");
-  if (b.mfu && *b.mfu > 1) m.fail("mfu", "must be <= 1, got " + m.get("mfu").Scalar());
-  b.goodput = m.positive("goodput");
-  if (b.goodput && *b.goodput > 1)
-    m.fail("goodput", "must be <= 1, got " + m.get("goodput").Scalar());
-  b.gpus_per_node = m.positive_int("gpus_per_node");
-  b.scale_out_gbps = m.positive("scale_out_gbps");
-  if (const auto r = m.non_negative("spot_interruptions_per_hour"))
+  b.mfu = m.number("mfu");
+  b.goodput = m.number("goodput");
+  b.gpus_per_node = m.integer("gpus_per_node");
+  b.scale_out_gbps = m.number("scale_out_gbps");
+  if (const auto r = m.number("spot_interruptions_per_hour"))
     b.spot.interruptions_per_instance_hour = *r;
-  if (const auto g = m.positive_int("gpus_per_instance")) b.spot.gpus_per_instance = *g;
-  if (const auto w = m.positive("checkpoint_write_gbps")) b.spot.checkpoint_write_gbps = *w;
-  for (const std::string& key : kHardwareRunKeys) remember(b, m, key);
+  if (const auto g = m.integer("gpus_per_instance")) b.spot.gpus_per_instance = *g;
+  if (const auto w = m.number("checkpoint_write_gbps")) b.spot.checkpoint_write_gbps = *w;
+  for (const std::string& key : hardware_run_keys()) remember_position(b, m, key);
 }
 
 void read_model_section(const YamlMap& m, Budget& b) {
-  m.check_keys({"law", "flops_per_token", "precisions", "seq_len", "vocab", "schedule"});
+  m.check_keys();
   if (const auto law = m.string("law")) b.law = *law;
-  if (const auto f = m.choice("flops_per_token", {"6N", "detailed"}))
+  if (const auto f = m.string("flops_per_token"))
     b.flops_per_token = *f == "6N" ? FlopsConvention::k6N : FlopsConvention::kDetailed;
   read_precisions(m, b);
-  if (const auto s = m.positive_int("seq_len")) b.seq_len = *s;
-  if (const auto v = m.positive_int("vocab")) b.vocab = *v;
-  if (const auto s = m.choice("schedule", {"wsd", "cosine"}))
+  if (const auto s = m.integer("seq_len")) b.seq_len = *s;
+  if (const auto v = m.integer("vocab")) b.vocab = *v;
+  if (const auto s = m.string("schedule"))
     b.schedule = *s == "wsd" ? ScheduleKind::kWsd : ScheduleKind::kCosine;
-  for (const char* key : {"law", "flops_per_token", "precisions", "seq_len", "vocab", "schedule"})
-    remember(b, m, key);
+  remember_all(b, m);
 }
 
 void read_data_section(const YamlMap& m, Budget& b) {
-  m.check_keys({"unique_tokens"});
-  b.unique_tokens = m.positive("unique_tokens");
-  remember(b, m, "unique_tokens");
+  m.check_keys();
+  b.unique_tokens = m.number("unique_tokens");
+  remember_all(b, m);
 }
 
 namespace {
 
 void read_hardware(const YamlMap& m, Budget& b) {
-  std::vector<std::string> keys = {"gpu", "count", "max_count", "pricing"};
-  keys.insert(keys.end(), kHardwareRunKeys.begin(), kHardwareRunKeys.end());
-  m.check_keys(keys);
-  const auto gpu = m.string("gpu");
-  if (!gpu) throw InputError(m.pos(), m.field("gpu"), "missing: name a GPU from `scaleplan gpus`");
-  b.gpu = *gpu;
-  b.count = m.positive_int("count");
-  b.max_count = m.positive_int("max_count");
-  if (b.count && b.max_count) m.fail("max_count", "give count or max_count, not both");
-  if (!b.count && !b.max_count)
-    throw InputError(m.pos(), m.field("count"), "missing: give count or max_count");
-  if (const auto p = m.choice("pricing", {"on_demand", "spot", "cheapest"})) {
+  m.check_keys();
+  b.gpu = *m.string("gpu");
+  b.count = m.integer("count");
+  b.max_count = m.integer("max_count");
+  if (const auto p = m.string("pricing")) {
     b.pricing = *p == "spot" ? Pricing::kSpot
                 : *p == "cheapest" ? Pricing::kCheapest
                                    : Pricing::kOnDemand;
   }
   read_hardware_run_keys(m, b);
-  for (const char* key : {"gpu", "count", "max_count", "pricing"}) remember(b, m, key);
+  remember_all(b, m);
 }
 
 void read_inference(const YamlMap& m, Budget& b) {
-  m.check_keys({"gpu", "precision", "latency_ms_per_token", "ttft_ms", "prompt_tokens",
-                "tokens_per_query", "lifetime_queries"});
+  m.check_keys();
   InferenceBudget in;
-  const auto gpu = m.string("gpu");
-  if (!gpu) throw InputError(m.pos(), m.field("gpu"), "missing: the serving GPU");
-  in.gpu = *gpu;
-  if (const auto p = m.choice("precision", {"bf16", "fp8", "int8", "int4"}))
-    in.precision = *parse_serving_precision(*p);
-  const auto cap = m.positive("latency_ms_per_token");
-  if (!cap) throw InputError(m.pos(), m.field("latency_ms_per_token"), "missing: the decode latency cap");
-  in.latency_ms_per_token = *cap;
-  in.ttft_ms = m.positive("ttft_ms");
-  if (const auto v = m.non_negative("prompt_tokens")) in.prompt_tokens = *v;
-  if (const auto v = m.positive("tokens_per_query")) in.tokens_per_query = *v;
-  if (const auto v = m.non_negative("lifetime_queries")) in.lifetime_queries = *v;
-  for (const char* key : {"gpu", "precision", "latency_ms_per_token", "ttft_ms", "prompt_tokens",
-                          "tokens_per_query", "lifetime_queries"})
-    remember(b, m, key);
+  in.gpu = *m.string("gpu");
+  if (const auto p = m.string("precision")) in.precision = *parse_serving_precision(*p);
+  in.latency_ms_per_token = *m.number("latency_ms_per_token");
+  in.ttft_ms = m.number("ttft_ms");
+  if (const auto v = m.number("prompt_tokens")) in.prompt_tokens = *v;
+  if (const auto v = m.number("tokens_per_query")) in.tokens_per_query = *v;
+  if (const auto v = m.number("lifetime_queries")) in.lifetime_queries = *v;
+  remember_all(b, m);
   b.inference = in;
 }
 
-void read_roi(const YamlMap& m, Budget& b) {
-  m.check_keys({"value_per_correct_answer_usd", "value_table", "error_law"});
-  Roi roi;
-  roi.value_per_correct_answer_usd = m.positive("value_per_correct_answer_usd");
-  if (m.has("value_table")) {
-    if (roi.value_per_correct_answer_usd)
-      m.fail("value_table", "give value_per_correct_answer_usd or value_table, not both");
-    const YAML::Node table = m.get("value_table");
-    if (!table.IsSequence() || table.size() < 2)
-      m.fail("value_table", "expected a list of at least two [loss, usd_per_query] pairs");
-    for (const YAML::Node& row : table) {
-      if (!row.IsSequence() || row.size() != 2)
-        throw InputError(position(m.file, row), m.field("value_table"),
-                         "each row must be [loss, usd_per_query]");
-      const double l = number_at(row[0], m.file, m.field("value_table"));
-      const double v = number_at(row[1], m.file, m.field("value_table"));
-      if (l <= 0 || v < 0)
-        throw InputError(position(m.file, row), m.field("value_table"),
-                         "loss must be > 0 and usd_per_query >= 0");
-      roi.value_table.emplace_back(l, v);
-    }
-    auto sorted = roi.value_table;
-    std::sort(sorted.begin(), sorted.end());
-    for (std::size_t i = 1; i < sorted.size(); ++i) {
-      if (sorted[i].first == sorted[i - 1].first)
-        m.fail("value_table", "a loss appears twice");
-      if (sorted[i].second > sorted[i - 1].second)
-        m.fail("value_table", "value must not rise with the loss");
-    }
+void read_value_table(const YamlMap& m, Roi& roi) {
+  const YAML::Node table = m.get("value_table");
+  if (!table.IsSequence() || table.size() < m.spec("value_table").min_items)
+    m.fail("value_table", "expected a list of at least two [loss, usd_per_query] pairs");
+  for (const YAML::Node& row : table) {
+    if (!row.IsSequence() || row.size() != 2)
+      throw InputError(position(m.file, row), m.field("value_table"),
+                       "each row must be [loss, usd_per_query]");
+    const double l = number_at(row[0], m.file, m.field("value_table"));
+    const double v = number_at(row[1], m.file, m.field("value_table"));
+    if (l <= 0 || v < 0)
+      throw InputError(position(m.file, row), m.field("value_table"),
+                       "loss must be > 0 and usd_per_query >= 0");
+    roi.value_table.emplace_back(l, v);
   }
-  if (!roi.value_per_correct_answer_usd && roi.value_table.empty())
-    throw InputError(m.pos(), m.field("value_per_correct_answer_usd"),
-                     "missing: give value_per_correct_answer_usd or value_table");
+  auto sorted = roi.value_table;
+  std::sort(sorted.begin(), sorted.end());
+  for (std::size_t i = 1; i < sorted.size(); ++i) {
+    if (sorted[i].first == sorted[i - 1].first) m.fail("value_table", "a loss appears twice");
+    if (sorted[i].second > sorted[i - 1].second)
+      m.fail("value_table", "value must not rise with the loss");
+  }
+}
+
+void read_roi(const YamlMap& m, Budget& b) {
+  m.check_keys();
+  Roi roi;
+  roi.value_per_correct_answer_usd = m.number("value_per_correct_answer_usd");
+  if (m.has("value_table")) read_value_table(m, roi);
   if (m.has("error_law")) {
     const YamlMap e = m.map("error_law");
-    e.check_keys({"epsilon", "k", "gamma"});
-    if (const auto v = e.positive("epsilon")) roi.error_law.epsilon = *v;
-    if (const auto v = e.positive("k")) roi.error_law.k = *v;
-    if (const auto v = e.positive("gamma")) roi.error_law.gamma = *v;
+    e.check_keys();
+    if (const auto v = e.number("epsilon")) roi.error_law.epsilon = *v;
+    if (const auto v = e.number("k")) roi.error_law.k = *v;
+    if (const auto v = e.number("gamma")) roi.error_law.gamma = *v;
   }
-  for (const char* key : {"value_per_correct_answer_usd", "value_table"}) remember(b, m, key);
+  remember_all(b, m);
   b.roi = roi;
 }
 
 }  // namespace
 
 Budget parse_budget(const std::string& text, const std::string& file) {
-  const YamlMap root = root_map(parse_yaml(text, file), file);
-  root.check_keys({"budget", "hardware", "model", "data", "objective", "target_loss", "inference",
-                   "roi"});
+  const YamlMap root = root_map(parse_yaml(text, file), file, budget_keys());
+  root.check_keys();
   Budget b;
   b.positions[""] = root.pos();
-  for (const char* section : {"budget", "hardware"})
-    if (!root.has(section)) throw InputError(root.pos(), section, "missing section");
-  for (const char* section : {"budget", "hardware", "model", "data"}) remember(b, root, section);
+  remember_all(b, root);
   read_budget_section(root.map("budget"), b);
   read_hardware(root.map("hardware"), b);
   if (root.has("model")) read_model_section(root.map("model"), b);
   if (root.has("data")) read_data_section(root.map("data"), b);
   if (root.has("inference")) read_inference(root.map("inference"), b);
   if (root.has("roi")) read_roi(root.map("roi"), b);
-  if (const auto o = root.choice("objective", {"minimize_loss", "minimize_cost", "maximize_profit"}))
+  if (const auto o = root.string("objective"))
     b.objective = *o == "minimize_cost"     ? Objective::kMinimizeCost
                   : *o == "maximize_profit" ? Objective::kMaximizeProfit
                                             : Objective::kMinimizeLoss;
-  b.target_loss = root.positive("target_loss");
-  for (const char* key : {"objective", "target_loss", "inference", "roi"}) remember(b, root, key);
+  b.target_loss = root.number("target_loss");
   if (b.objective == Objective::kMinimizeCost && !b.target_loss)
     throw InputError(root.pos("objective"), "target_loss",
                      "missing: objective minimize_cost needs a target_loss");

@@ -8,6 +8,9 @@
 
 namespace scaleplan {
 
+/// The keys of a budget file (key_table.hpp): `scaleplan schema budget`, `scaleplan init`.
+const KeyTable& budget_keys();
+
 /// Parses budget YAML `text` read from `file`; throws InputError at the first bad field.
 Budget parse_budget(const std::string& text, const std::string& file);
 
@@ -15,10 +18,10 @@ Budget parse_budget(const std::string& text, const std::string& file);
 void read_model_section(const YamlMap& m, Budget& b);
 void read_data_section(const YamlMap& m, Budget& b);
 /// The keys of a hardware section that describe how the GPUs run (price, MFU override, goodput,
-/// cluster links, spot behaviour), shared by budget and run files; `m.check_keys` is the caller's.
-inline const std::vector<std::string> kHardwareRunKeys = {
-    "price_usd_per_gpu_hour", "mfu", "goodput", "gpus_per_node", "scale_out_gbps",
-    "spot_interruptions_per_hour", "gpus_per_instance", "checkpoint_write_gbps"};
+/// cluster links, spot behaviour), shared by budget and run files.
+const std::vector<std::string>& hardware_run_keys();
+const KeyTable& hardware_keys();
+/// Reads those keys of `m` (the caller checks the keys of the whole mapping).
 void read_hardware_run_keys(const YamlMap& m, Budget& b);
 /// Records where `key` of `m` was read.
 void remember_position(Budget& b, const YamlMap& m, const std::string& key);

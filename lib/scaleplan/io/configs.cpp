@@ -1,5 +1,6 @@
 #include "scaleplan/io/configs.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "scaleplan/planner/budget.hpp"
@@ -14,6 +15,35 @@ std::string_view embedded_config(std::string_view relative_path) {
   for (const EmbeddedFile& f : embedded_files())
     if (f.path == relative_path) return f.text;
   return {};
+}
+
+std::vector<Example> examples() {
+  std::vector<Example> out;
+  for (const EmbeddedFile& f : embedded_files()) {
+    const std::filesystem::path p(f.path);
+    if (p.parent_path() != "examples") continue;
+    std::string description;
+    if (f.text.rfind("# ", 0) == 0) description = f.text.substr(2, f.text.find('\n') - 2);
+    out.push_back({p.stem().string(), description, f.text});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Example& a, const Example& b) { return a.name < b.name; });
+  return out;
+}
+
+InputText read_file_or_example(const std::string& path) {
+  if (path.rfind(kExamplePrefix, 0) != 0) return {read_input(path), display_name(path)};
+  const std::string name = path.substr(kExamplePrefix.size());
+  std::vector<std::string> names;
+  for (const Example& e : examples()) {
+    if (e.name == name) return {std::string(e.text), "examples/" + name + ".yaml"};
+    names.push_back(e.name);
+  }
+  if (name.empty())
+    throw InputError({path, 0, 0}, "", "name an example: `scaleplan examples` lists them");
+  throw InputError({path, 0, 0}, "",
+                   "unknown example '" + name + "'" + did_you_mean(name, names) +
+                       "; `scaleplan examples` lists them");
 }
 
 GpuTable load_gpu_table(const std::string& path) {

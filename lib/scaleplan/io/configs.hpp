@@ -16,6 +16,26 @@ namespace scaleplan {
 /// empty if there is none.
 std::string_view embedded_config(std::string_view relative_path);
 
+/// A compiled-in example budget (configs/examples/NAME.yaml).
+struct Example {
+  std::string name;         ///< "h100_2m_usd"
+  std::string description;  ///< the file's first comment line
+  std::string_view text;
+};
+std::vector<Example> examples();
+
+/// The prefix that names a compiled-in example wherever a budget or run file is read.
+inline constexpr std::string_view kExamplePrefix = "example:";
+
+/// A budget or run file's text and the name errors give it.
+struct InputText {
+  std::string text;
+  std::string name;
+};
+/// `example:NAME` is a compiled-in example (named "examples/NAME.yaml" in errors), "-" is
+/// stdin, anything else a path (read_input).
+InputText read_file_or_example(const std::string& path);
+
 /// The compiled-in GPU table, or the one in `path` when it is not empty.
 GpuTable load_gpu_table(const std::string& path);
 

@@ -4,9 +4,13 @@
 
 #include <string>
 
+#include "scaleplan/io/key_table.hpp"
 #include "scaleplan/model/law.hpp"
 
 namespace scaleplan {
+
+/// The keys of a law file (key_table.hpp): `scaleplan schema law`.
+const KeyTable& law_file_keys();
 
 /// Parses a law YAML file; throws InputError at the first bad field.
 Law parse_law(const std::string& text, const std::string& file);

@@ -208,11 +208,12 @@ std::string describe_step(const Evaluation& e) {
          fmt("%.1f%%", 100 * e.step.exposed_communication_fraction());
 }
 
-void print_plan_table(const Plan& p, std::ostream& out) {
+void print_plan_table(const Plan& p, std::ostream& out, int width) {
   const TrainingRun& r = p.run;
   const Evaluation& e = p.evaluation;
   const auto row = [&](const std::string& label, const std::string& value) {
-    out << "  " << std::left << std::setw(15) << label << value << "\n";
+    out << "  " << std::left << std::setw(15) << label
+        << wrap(value, 17, static_cast<std::size_t>(width)) << "\n";
   };
   out << "Recommended training run (law " << p.law_name << ")\n\n";
   row("model", human_count(r.params) + " params: n_layer " + std::to_string(r.shape.n_layer) +
@@ -279,7 +280,8 @@ void print_plan_table(const Plan& p, std::ostream& out) {
   row("binding", binding.empty() ? "none" : binding);
   if (!p.warnings.empty()) {
     out << "\nwarnings:\n";
-    for (const std::string& w : p.warnings) out << "  - " << w << "\n";
+    for (const std::string& w : p.warnings)
+      out << "  - " << wrap(w, 4, static_cast<std::size_t>(width)) << "\n";
   }
 }
 

@@ -26,6 +26,9 @@ inline void print_tree(const nlohmann::json& tree, OutputFormat format, std::ost
   print_tree(Tree(tree), format, out);
 }
 
+/// Width of tables written to files and pipes; on a terminal, its width (apps/ asks).
+inline constexpr int kTableWidth = 100;
+
 /// The `plan` result tree (docs/output.md), and the parts `check` shares with it.
 Tree plan_to_json(const Plan& plan);
 Tree layout_to_json(const Layout& layout);
@@ -33,7 +36,8 @@ Tree step_to_json(const Evaluation& evaluation);
 Tree memory_to_json(const Evaluation& evaluation);
 Tree shape_to_json(const Shape& shape);
 std::string describe_layout(const Layout& layout);
-void print_plan_table(const Plan& plan, std::ostream& out);
+/// The plan for people; long values wrap at `width` columns.
+void print_plan_table(const Plan& plan, std::ostream& out, int width = kTableWidth);
 
 /// The `gpus` listing.
 Tree gpus_to_json(const GpuTable& table);

@@ -4,9 +4,13 @@
 
 #include <string>
 
+#include "scaleplan/io/key_table.hpp"
 #include "scaleplan/planner/proposed_run.hpp"
 
 namespace scaleplan {
+
+/// The keys of a run file (key_table.hpp): `scaleplan schema run`.
+const KeyTable& run_file_keys();
 
 /// Parses a run file; throws InputError at the first bad field.
 ProposedRun parse_run(const std::string& text, const std::string& file);

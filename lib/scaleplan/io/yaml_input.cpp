@@ -42,12 +42,22 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file) {
   }
 }
 
-YamlMap root_map(const YAML::Node& root, const std::string& file) {
+YamlMap root_map(const YAML::Node& root, const std::string& file, const KeyTable& table) {
   if (!root.IsMap())
     throw InputError(position(file, root), "",
                      root.IsNull() ? "the file is empty" : "expected a YAML mapping at the top");
-  return {root, file, ""};
+  return {root, file, "", &table};
 }
+
+namespace {
+
+/// A read that does not match its key table is a bug in the parser, not a user mistake.
+[[noreturn]] void internal_error(const std::string& what) {
+  std::cerr << "scaleplan: internal error: " << what << "\n";
+  std::abort();
+}
+
+}  // namespace
 
 SourcePos YamlMap::pos() const { return position(file, node); }
 
@@ -70,26 +80,63 @@ YAML::Node YamlMap::get(const std::string& key) const {
   return self[key];
 }
 
+const Key& YamlMap::spec(const std::string& key) const { return table->key(key); }
+
 void YamlMap::fail(const std::string& key, const std::string& message) const {
   throw InputError(pos(key), field(key), message);
 }
 
-void YamlMap::check_keys(const std::vector<std::string>& allowed) const {
+void YamlMap::missing(const std::string& key) const {
+  const Key& k = spec(key);
+  std::string message = k.missing;
+  if (message.empty())
+    message = k.type == KeyType::kChoice ? "missing (" + join_choices(k.choices) + ")" : "missing";
+  throw InputError(pos(), field(key), message);
+}
+
+void YamlMap::check_keys() const {
+  const std::vector<std::string> allowed = table->names();
   std::set<std::string> seen;
   for (const auto& item : node) {
     const SourcePos at = position(file, item.first);
     if (!item.first.IsScalar()) throw InputError(at, path, "keys must be plain names");
     const std::string key = item.first.Scalar();
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-      throw InputError(at, field(key), "unknown key" + did_you_mean(key, allowed));
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      std::string hint = did_you_mean(key, allowed);
+      if (hint.empty()) {
+        hint = " (valid keys:";
+        for (const std::string& name : allowed) hint += " " + name + ",";
+        hint.back() = ')';
+      }
+      throw InputError(at, field(key), "unknown key" + hint);
+    }
     if (!seen.insert(key).second) throw InputError(at, field(key), "duplicate key");
+  }
+  for (const Key& k : table->keys)
+    if (k.required && !has(k.name)) missing(k.name);
+  for (const OneOf& group : table->one_of) {
+    std::string given;
+    for (const std::string& key : group.keys) {
+      if (!has(key)) continue;
+      if (!given.empty())
+        fail(key, group.noun.empty()
+                      ? "give " + join_choices(group.keys) + ", not both"
+                      : "give exactly one of " + join_choices(group.keys) + " (" + given +
+                            " is also given)");
+      given = key;
+    }
+    if (!given.empty()) continue;
+    if (group.noun.empty())
+      throw InputError(pos(), field(group.keys[0]), "missing: give " + join_choices(group.keys));
+    throw InputError(pos(), path,
+                     "missing " + group.noun + ": give one of " + join_choices(group.keys));
   }
 }
 
 YamlMap YamlMap::map(const std::string& key) const {
   const YAML::Node value = get(key);
   if (!value.IsMap()) fail(key, "expected a mapping of keys");
-  return {value, file, field(key)};
+  return {value, file, field(key), spec(key).table};
 }
 
 double number_at(const YAML::Node& node, const std::string& file, const std::string& field) {
@@ -110,51 +157,66 @@ double number_at(const YAML::Node& node, const std::string& file, const std::str
 }
 
 std::optional<double> YamlMap::number(const std::string& key) const {
-  if (!has(key)) return std::nullopt;
-  return number_at(get(key), file, field(key));
-}
-
-std::optional<double> YamlMap::positive(const std::string& key) const {
-  const auto value = number(key);
-  if (value && *value <= 0) fail(key, "must be > 0, got " + get(key).Scalar());
+  const Key& k = spec(key);
+  if (!has(key)) {
+    if (k.required) missing(key);
+    return std::nullopt;
+  }
+  const double value = number_at(get(key), file, field(key));
+  const std::string text = get(key).Scalar();
+  if (k.range == Range::kPositive && value <= 0) fail(key, "must be > 0, got " + text);
+  if (k.range == Range::kNonNegative && value < 0) fail(key, "must be >= 0, got " + text);
+  if (k.type == KeyType::kInteger) {
+    if (value != std::floor(value)) fail(key, "must be a whole number, got " + text);
+    const double max = k.max.value_or(1e9);
+    if (value > max) fail(key, "must be at most " + yaml_number(max) + ", got " + text);
+  } else if (k.max && value > *k.max) {
+    fail(key, "must be <= " + yaml_number(*k.max) + ", got " + text);
+  }
   return value;
 }
 
-std::optional<double> YamlMap::non_negative(const std::string& key) const {
+std::optional<long long> YamlMap::long_integer(const std::string& key) const {
+  if (spec(key).type != KeyType::kInteger) internal_error(field(key) + " is not an integer key");
   const auto value = number(key);
-  if (value && *value < 0) fail(key, "must be >= 0, got " + get(key).Scalar());
-  return value;
-}
-
-std::optional<int> YamlMap::positive_int(const std::string& key) const {
-  const auto value = positive(key);
   if (!value) return std::nullopt;
-  if (*value != std::floor(*value)) fail(key, "must be a whole number, got " + get(key).Scalar());
-  if (*value > 1e9) fail(key, "must be at most 1e9, got " + get(key).Scalar());
+  return static_cast<long long>(*value);
+}
+
+std::optional<int> YamlMap::integer(const std::string& key) const {
+  if (spec(key).max.value_or(1e9) > 2147483647.0)
+    internal_error(field(key) + " may exceed an int: read it with long_integer");
+  const auto value = long_integer(key);
+  if (!value) return std::nullopt;
   return static_cast<int>(*value);
 }
 
 std::optional<std::string> YamlMap::string(const std::string& key) const {
-  if (!has(key)) return std::nullopt;
+  const Key& k = spec(key);
+  if (!has(key)) {
+    if (k.required) missing(key);
+    return std::nullopt;
+  }
   const YAML::Node value = get(key);
   if (!value.IsScalar()) fail(key, "expected a string");
-  return value.Scalar();
+  const std::string text = value.Scalar();
+  if (k.type == KeyType::kChoice &&
+      std::find(k.choices.begin(), k.choices.end(), text) == k.choices.end())
+    fail(key, "unknown value '" + text + "' (choose " + join_choices(k.choices) + ")");
+  return text;
 }
 
 std::optional<bool> YamlMap::boolean(const std::string& key) const {
-  const auto value = string(key);
-  if (!value) return std::nullopt;
-  if (*value == "true") return true;
-  if (*value == "false") return false;
-  fail(key, "expected true or false, got '" + *value + "'");
-}
-
-std::optional<std::string> YamlMap::choice(const std::string& key,
-                                           const std::vector<std::string>& choices) const {
-  const auto value = string(key);
-  if (value && std::find(choices.begin(), choices.end(), *value) == choices.end())
-    fail(key, "unknown value '" + *value + "' (choose " + join_choices(choices) + ")");
-  return value;
+  if (spec(key).type != KeyType::kBool) internal_error(field(key) + " is not a boolean key");
+  if (!has(key)) {
+    if (spec(key).required) missing(key);
+    return std::nullopt;
+  }
+  const YAML::Node value = get(key);
+  const std::string text = value.IsScalar() ? value.Scalar() : "";
+  if (text == "true") return true;
+  if (text == "false") return false;
+  fail(key, "expected true or false, got '" + text + "'");
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "scaleplan/input_error.hpp"
+#include "scaleplan/io/key_table.hpp"
 
 namespace scaleplan {
 
@@ -21,38 +22,45 @@ std::string display_name(const std::string& path);
 /// Parses YAML text; a syntax error becomes an InputError at its line and column.
 YAML::Node parse_yaml(const std::string& text, const std::string& file);
 
-/// A YAML map being read, with the file name and the dotted path of the map ("hardware").
+/// A YAML map being read against its key table (key_table.hpp), with the file name and the
+/// dotted path of the map ("hardware"). Every read checks the key's type and constraint as the
+/// table states them, so the parser and the JSON Schema agree.
 struct YamlMap {
   YAML::Node node;
   std::string file;
   std::string path;
+  const KeyTable* table = nullptr;  ///< the keys this map may hold
 
   SourcePos pos() const;
   SourcePos pos(const std::string& key) const;
   std::string field(const std::string& key) const;  ///< "hardware.gpu"
   bool has(const std::string& key) const;
   YAML::Node get(const std::string& key) const;
+  const Key& spec(const std::string& key) const;  ///< the table's entry; aborts when absent
 
-  /// Rejects keys outside `allowed` (with a did-you-mean) and duplicated keys.
-  void check_keys(const std::vector<std::string>& allowed) const;
-  /// A nested map (error if the value is not a map).
+  /// Rejects keys outside the table (with a did-you-mean, else the list of valid keys) and
+  /// duplicated keys, then missing required keys and broken one-of groups, in table order.
+  void check_keys() const;
+  /// A nested map read against its own table (error if the value is not a map).
   YamlMap map(const std::string& key) const;
 
-  std::optional<double> number(const std::string& key) const;        ///< finite
-  std::optional<double> positive(const std::string& key) const;      ///< finite, > 0
-  std::optional<double> non_negative(const std::string& key) const;  ///< finite, >= 0
-  std::optional<int> positive_int(const std::string& key) const;
+  /// Each read returns nullopt for an absent key (an error when the table marks it required)
+  /// and checks the value against the table: finite, the sign, the upper bound, whole numbers.
+  std::optional<double> number(const std::string& key) const;
+  std::optional<int> integer(const std::string& key) const;
+  std::optional<long long> long_integer(const std::string& key) const;
+  /// A string, or for a kChoice key one of its choices (else an error listing them).
   std::optional<std::string> string(const std::string& key) const;
-  std::optional<bool> boolean(const std::string& key) const;  ///< true or false
-  /// One of `choices`, else an error listing them.
-  std::optional<std::string> choice(const std::string& key,
-                                    const std::vector<std::string>& choices) const;
+  std::optional<bool> boolean(const std::string& key) const;  ///< a kBool key: true or false
 
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+  /// The error for a required key that is absent (Key::missing, or "missing").
+  [[noreturn]] void missing(const std::string& key) const;
 };
 
-/// A map at the document root of `file`; errors if the document is not a map.
-YamlMap root_map(const YAML::Node& root, const std::string& file);
+/// A map at the document root of `file` with the keys of `table`; errors if the document is
+/// not a map.
+YamlMap root_map(const YAML::Node& root, const std::string& file, const KeyTable& table);
 
 /// Reads a number from a scalar node (finite); the error names `field`.
 double number_at(const YAML::Node& node, const std::string& file, const std::string& field);

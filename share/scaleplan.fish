@@ -1,0 +1,67 @@
+# fish completion for scaleplan (installed by `cmake --install` to
+# share/fish/vendor_completions.d). Paths complete as usual (folders descend); where a budget or
+# run file is read, the built-in example:NAME files complete too.
+
+set -l commands init examples plan predict gpus laws fit check frontier isoflop schema
+function __scaleplan_examples
+    scaleplan examples 2>/dev/null | string replace -r '\s.*' ''
+end
+function __scaleplan_gpus
+    scaleplan gpus --format json 2>/dev/null | string match -r -g '^    "name": "(.*)",$'
+end
+
+complete -c scaleplan -f
+# Global options.
+complete -c scaleplan -l format -x -a 'table json yaml csv github' -d 'Output format'
+complete -c scaleplan -l gpus -r -F -d 'GPU table replacing the built-in one'
+complete -c scaleplan -l log-level -x -a 'trace debug info warn error off' -d 'Log level on stderr'
+complete -c scaleplan -s q -l quiet -d 'Print nothing but results'
+complete -c scaleplan -l version -d 'Print the version and commit'
+complete -c scaleplan -s h -l help -d 'Print help'
+# Commands.
+set -l none "not __fish_seen_subcommand_from $commands"
+complete -c scaleplan -n $none -a init -d 'Write a commented starter budget'
+complete -c scaleplan -n $none -a examples -d 'List the built-in example files, or print one'
+complete -c scaleplan -n $none -a plan -d 'Recommend the training run with the lowest loss'
+complete -c scaleplan -n $none -a predict -d 'Predicted loss of N params on D tokens'
+complete -c scaleplan -n $none -a gpus -d 'List the GPU table'
+complete -c scaleplan -n $none -a laws -d 'List the scaling-law presets'
+complete -c scaleplan -n $none -a fit -d 'Fit a scaling law to your own runs'
+complete -c scaleplan -n $none -a check -d 'Judge a proposed run'
+complete -c scaleplan -n $none -a frontier -d 'The best run at each budget over a range'
+complete -c scaleplan -n $none -a isoflop -d 'Loss against model size at fixed compute'
+complete -c scaleplan -n $none -a schema -d 'Print the JSON Schema of a file kind'
+# Files read as budgets or runs: paths, and the built-in examples.
+complete -c scaleplan -n '__fish_seen_subcommand_from plan check frontier' -F \
+    -a '(__scaleplan_examples)'
+complete -c scaleplan -n '__fish_seen_subcommand_from fit' -F
+complete -c scaleplan -n '__fish_seen_subcommand_from examples' -x \
+    -a '(__scaleplan_examples | string replace example: "")'
+complete -c scaleplan -n '__fish_seen_subcommand_from schema' -x -a 'budget run law gpus'
+# Options of each command.
+complete -c scaleplan -n '__fish_seen_subcommand_from init' -l gpu -x -a '(__scaleplan_gpus)' -d 'GPU'
+complete -c scaleplan -n '__fish_seen_subcommand_from init frontier' -l usd -x -d 'Budget in USD'
+complete -c scaleplan -n '__fish_seen_subcommand_from init frontier' -l gpu-hours -x -d 'Budget in GPU-hours'
+complete -c scaleplan -n '__fish_seen_subcommand_from init frontier isoflop' -l flops -x -d 'Budget in FLOPs'
+complete -c scaleplan -n '__fish_seen_subcommand_from init fit' -s o -l output -r -F -d 'Write here'
+complete -c scaleplan -n '__fish_seen_subcommand_from plan predict isoflop' -l law -r -F \
+    -a 'hoffmann2022 besiroglu2024 kaplan2020' -d 'Law preset or law file'
+complete -c scaleplan -n '__fish_seen_subcommand_from predict' -l params -x -d 'Model parameters N'
+complete -c scaleplan -n '__fish_seen_subcommand_from predict' -l tokens -x -d 'Training tokens D'
+complete -c scaleplan -n '__fish_seen_subcommand_from fit' -l form -x -a 'chinchilla kaplan'
+complete -c scaleplan -n '__fish_seen_subcommand_from fit' -l bootstrap -x -d 'Resamples (0: off)'
+complete -c scaleplan -n '__fish_seen_subcommand_from fit' -l seed -x -d 'Bootstrap seed'
+complete -c scaleplan -n '__fish_seen_subcommand_from fit' -l final-only -d 'Last checkpoint of each run'
+complete -c scaleplan -n '__fish_seen_subcommand_from fit' -l exclude -x -d 'Drop rows: COLUMN OP NUMBER'
+complete -c scaleplan -n '__fish_seen_subcommand_from fit' -l holdout -x -d 'Hold rows out: COLUMN OP NUMBER'
+complete -c scaleplan -n '__fish_seen_subcommand_from fit' -l residuals -r -F -d 'Residuals CSV'
+complete -c scaleplan -n '__fish_seen_subcommand_from fit' -l name -x -d 'Name in the law file'
+complete -c scaleplan -n '__fish_seen_subcommand_from check' -l budget -r -F \
+    -a '(__scaleplan_examples)' -d 'Budget the run must meet'
+complete -c scaleplan -n '__fish_seen_subcommand_from check' -l strict -d 'Warnings fail too'
+complete -c scaleplan -n '__fish_seen_subcommand_from check' -l max-regret -x -d 'Fail above: 5% or a fraction'
+complete -c scaleplan -n '__fish_seen_subcommand_from check' -l max-batch-over-critical -x -d 'Fail above this factor'
+complete -c scaleplan -n '__fish_seen_subcommand_from check' -l max-epochs -x -d 'Fail above this many epochs'
+complete -c scaleplan -n '__fish_seen_subcommand_from frontier isoflop' -l points -x -d 'Points'
+complete -c scaleplan -n '__fish_seen_subcommand_from frontier isoflop' -l plot -r -F -d 'FILE.svg or FILE.png'
+complete -c scaleplan -n '__fish_seen_subcommand_from isoflop' -l range -x -d 'Curve span factor'
