@@ -131,17 +131,23 @@ TrainingRun training_run_of(const ProposedRun& p, const Gpu& table_gpu) {
   fallback.data_parallel = p.gpus / model_parallel;
   fallback.zero_stage = q.zero_stage.value_or(fallback.pipeline_parallel == 1 ? 3 : 1);
 
-  // The batch the file gives, else the law's optimum; the layout is the fastest for that batch.
-  const double batch_target =
-      p.batch_tokens ? static_cast<double>(*p.batch_tokens)
-                     : optimal_batch_tokens(r.params, r.shape, r.seq_len, r.tokens);
+  // The batch the file gives (in whole sequences), else the law's optimum; the layout is the
+  // fastest for that batch.
   LayoutSearch search(r.gpu, r.seq_len, r.precision, q);
-  const std::optional<LayoutChoice> choice = search.choose(r.shape, r.gpus, batch_target);
+  std::optional<LayoutChoice> choice;
+  if (p.batch_tokens) {
+    r.batch_sequences = (*p.batch_tokens + r.seq_len - 1) / r.seq_len;
+    choice = search.choose_for_batch(r.shape, r.gpus, r.batch_sequences);
+  } else {
+    const double target = optimal_batch_tokens(r.params, r.shape, r.seq_len, r.tokens);
+    choice = search.choose(r.shape, r.gpus, target);
+    r.batch_sequences =
+        choice ? choice->batch_sequences
+               : global_batch_sequences(target, r.seq_len,
+                                        static_cast<long long>(fallback.data_parallel) *
+                                            fallback.micro_batch_size);
+  }
   r.layout = choice ? choice->layout : fallback;
-  const long long unit = static_cast<long long>(r.layout.data_parallel) * r.layout.micro_batch_size;
-  r.batch_sequences = choice ? choice->batch_sequences
-                             : global_batch_sequences(batch_target, r.seq_len, unit);
-  if (p.batch_tokens) r.batch_sequences = (*p.batch_tokens + r.seq_len - 1) / r.seq_len;
   return r;
 }
 

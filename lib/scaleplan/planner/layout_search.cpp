@@ -29,8 +29,7 @@ std::vector<int> values_or(const std::optional<int>& fixed, std::vector<int> all
 
 }  // namespace
 
-LayoutSearch::LayoutSearch(const Gpu& gpu, int seq_len, Precision precision,
-                           LayoutRequest request)
+LayoutSearch::LayoutSearch(const Gpu& gpu, int seq_len, Precision precision, LayoutRequest request)
     : gpu_(gpu), seq_len_(seq_len), precision_(precision), request_(std::move(request)) {}
 
 std::vector<int> LayoutSearch::zero_stages(const Layout& l, int data_parallel) const {
@@ -40,24 +39,20 @@ std::vector<int> LayoutSearch::zero_stages(const Layout& l, int data_parallel) c
 }
 
 LayoutSearch::ShapeKey LayoutSearch::key_of(const Shape& s) {
-  return {s.n_layer,    s.d_model, s.n_head, s.n_kv_heads,
-          s.ffn_hidden, static_cast<int>(s.ffn_kind), s.vocab};
+  return {s.n_layer, s.d_model, s.n_head, s.n_kv_heads, s.ffn_hidden, static_cast<int>(s.ffn_kind),
+          s.vocab};
 }
 
-std::vector<std::pair<int, int>> LayoutSearch::pipelines(const Shape& s) const {
-  std::vector<std::pair<int, int>> out;
-  for (int pp : values_or(request_.pipeline_parallel, pipeline_depths())) {
-    if (pp > s.n_layer) break;
-    for (int v : values_or(request_.virtual_stages, {1, 2}))
-      if (pp * v <= s.n_layer && (v == 1 || pp > 1)) out.emplace_back(pp, v);
-  }
-  return out;
-}
-
-const std::vector<LayoutSearch::Candidate>& LayoutSearch::shape_candidates(const Shape& s) {
+const LayoutSearch::ShapeEntry& LayoutSearch::shape_entry(const Shape& s) {
   const ShapeKey key = key_of(s);
   if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-  std::vector<Candidate>& out = cache_[key];
+  ShapeEntry& entry = cache_[key];
+  for (int pp : values_or(request_.pipeline_parallel, pipeline_depths())) {
+    if (pp > s.n_layer) break;
+    for (int v : values_or(request_.virtual_stages, {1, 2, 4, 8}))
+      if (pp * v <= s.n_layer && (v == 1 || pp > 1)) entry.pipelines.emplace_back(pp, v);
+  }
+  std::vector<Candidate>& out = entry.candidates;
 
   std::vector<int> tps, cps;
   for (int tp = 1; tp <= std::min(gpu_.gpus_per_node, 64); tp *= 2) tps.push_back(tp);
@@ -84,16 +79,24 @@ const std::vector<LayoutSearch::Candidate>& LayoutSearch::shape_candidates(const
           l.overlap_data_parallel = request_.overlap_data_parallel.value_or(true);
           l.kernels = request_.kernels.value_or(Kernels::kFused);
           if (!layout_problem(l, s, seq_len_).empty()) continue;
-          out.push_back({l, layer_cost(s, seq_len_, l, gpu_, precision_),
-                         layer_activations(s, seq_len_, l)});
+          const LayerCost layer = layer_cost(s, seq_len_, l, gpu_, precision_);
+          const double kernels =
+              s.n_layer * layer.kernels() + layer.head_forward_s + layer.head_backward_s;
+          out.push_back({l, layer, layer_activations(s, seq_len_, l),
+                         kernels * tp * cp / (static_cast<double>(mbs) * seq_len_)});
         }
-  return out;
+  // Stable: ties keep the enumeration order, so the choice does not depend on the sort.
+  std::stable_sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
+    return a.bound_times_gpus < b.bound_times_gpus;
+  });
+  return entry;
 }
 
 std::vector<Layout> LayoutSearch::candidates(const Shape& shape, int gpus) {
   std::vector<Layout> out;
-  for (const Candidate& c : shape_candidates(shape))
-    for (const auto& [pp, v] : pipelines(shape)) {
+  const ShapeEntry& entry = shape_entry(shape);
+  for (const Candidate& c : entry.candidates)
+    for (const auto& [pp, v] : entry.pipelines) {
       const int per_replica = c.layout.tensor_parallel * c.layout.context_parallel * pp;
       if (gpus % per_replica != 0) continue;
       Layout l = c.layout;
@@ -114,41 +117,56 @@ std::optional<LayoutChoice> LayoutSearch::choose(const Shape& shape, int gpus,
   const auto key = std::make_tuple(key_of(shape), gpus, bucket);
   if (auto it = choices_.find(key); it != choices_.end()) return it->second;
   // Chosen at the bucket's centre, so the answer does not depend on the order of the calls.
-  return choices_[key] = choose_uncached(shape, gpus, std::exp(0.005 * static_cast<double>(bucket)));
+  return choices_[key] = choose_uncached(shape, gpus, std::exp(0.005 * static_cast<double>(bucket)),
+                                         std::nullopt);
+}
+
+std::optional<LayoutChoice> LayoutSearch::choose_for_batch(const Shape& shape, int gpus,
+                                                           long long batch_sequences) {
+  return choose_uncached(shape, gpus, static_cast<double>(batch_sequences) * seq_len_,
+                         batch_sequences);
 }
 
 std::optional<LayoutChoice> LayoutSearch::choose_uncached(const Shape& shape, int gpus,
-                                                          double optimal_batch_tokens) {
+                                                          double optimal_batch_tokens,
+                                                          std::optional<long long> fixed_batch) {
   const double usable = usable_memory_bytes(gpu_);
-  const std::vector<std::pair<int, int>> depths = pipelines(shape);
   std::optional<LayoutChoice> best;
   // Layouts that fit without recomputation: the same one with recomputation cannot win.
   std::vector<Layout> fit_without;
-  for (const Candidate& c : shape_candidates(shape))
-    for (const auto& [pp, v] : depths) {
-      const int per_replica = c.layout.tensor_parallel * c.layout.context_parallel * pp;
-      if (gpus % per_replica != 0) continue;
+  const ShapeEntry& entry = shape_entry(shape);
+  for (const Candidate& c : entry.candidates) {
+    if (best && c.bound_times_gpus / gpus >= best->seconds_per_useful_token)
+      break;  // nor can any after it
+    for (const auto& [pp, v] : entry.pipelines) {
+      const int ranks = c.layout.tensor_parallel * c.layout.context_parallel * pp;
+      if (gpus % ranks != 0) continue;
       Layout l = c.layout;
       l.pipeline_parallel = pp;
       l.virtual_stages = v;
-      l.data_parallel = gpus / per_replica;
+      l.data_parallel = gpus / ranks;
       const long long unit = static_cast<long long>(l.data_parallel) * l.micro_batch_size;
-      const long long batch = global_batch_sequences(optimal_batch_tokens, seq_len_, unit);
-      const int micro_batches = static_cast<int>(std::min<long long>(batch / unit, 1 << 30));
-      const double useful = static_cast<double>(batch) * seq_len_ *
-                            batch_data_efficiency(static_cast<double>(batch) * seq_len_,
-                                                  optimal_batch_tokens);
-      // A lower bound: the kernels alone. Skip what cannot beat the best so far.
       const double kernels = layers_per_stage(shape, l) * c.layer.kernels() +
                              c.layer.head_forward_s + c.layer.head_backward_s;
-      if (best && micro_batches * kernels / useful >= best->seconds_per_useful_token) continue;
+      if (best &&
+          kernels / (static_cast<double>(unit) * seq_len_) >= best->seconds_per_useful_token)
+        continue;  // its kernels alone are slower than the best so far
+      if (fixed_batch && *fixed_batch % unit != 0) continue;
+      const long long batch =
+          fixed_batch ? *fixed_batch : global_batch_sequences(optimal_batch_tokens, seq_len_, unit);
+      const int micro_batches = static_cast<int>(std::min<long long>(batch / unit, 1 << 30));
+      const double useful =
+          static_cast<double>(batch) * seq_len_ *
+          batch_data_efficiency(static_cast<double>(batch) * seq_len_, optimal_batch_tokens);
       const MicroBatchTime time = micro_batch_time(c.layer, shape, l);
       for (int zero : zero_stages(l, l.data_parallel)) {
         l.zero_stage = zero;
         const auto leaner = [&](const Layout& f) {
-          return f.tensor_parallel == l.tensor_parallel && f.context_parallel == l.context_parallel &&
-                 f.micro_batch_size == l.micro_batch_size && f.pipeline_parallel == pp &&
-                 f.virtual_stages == v && f.zero_stage == zero;
+          return f.tensor_parallel == l.tensor_parallel &&
+                 f.context_parallel == l.context_parallel &&
+                 f.micro_batch_size == l.micro_batch_size &&
+                 f.pipeline_parallel == l.pipeline_parallel &&
+                 f.virtual_stages == l.virtual_stages && f.zero_stage == zero;
         };
         if (l.recompute != Recompute::kNone &&
             std::any_of(fit_without.begin(), fit_without.end(), leaner))
@@ -162,6 +180,7 @@ std::optional<LayoutChoice> LayoutSearch::choose_uncached(const Shape& shape, in
           best = LayoutChoice{l, batch, step, cost};
       }
     }
+  }
   return best;
 }
 

@@ -45,6 +45,10 @@ class LayoutSearch {
   /// parallelism is on with it, ZeRO 3 only without pipeline parallelism, recomputation only
   /// when needed to fit (an unneeded one is slower).
   std::optional<LayoutChoice> choose(const Shape& shape, int gpus, double optimal_batch_tokens);
+  /// The same for a batch fixed in advance (a run file's batch_tokens): only layouts whose
+  /// data-parallel ranks x micro-batch divide it.
+  std::optional<LayoutChoice> choose_for_batch(const Shape& shape, int gpus,
+                                               long long batch_sequences);
 
   /// Whether some layout fits `shape` on `gpus` GPUs at all (cheap: the leanest layouts only).
   bool fits(const Shape& shape, int gpus);
@@ -58,25 +62,37 @@ class LayoutSearch {
   /// One setting of what a layer's cost depends on (tensor and context parallelism,
   /// micro-batch, recomputation, kernels), with that cost; pipeline depth, data parallelism and
   /// ZeRO are tried per GPU count on top of it.
+  /// One setting of what a layer's cost depends on (tensor and context parallelism,
+  /// micro-batch, recomputation, kernels), with that cost; pipeline depth, data parallelism and
+  /// ZeRO are tried per GPU count on top of it.
   struct Candidate {
     Layout layout;
     LayerCost layer;
     LayerActivations activations;
+    /// A lower bound on seconds per useful token times the GPU count, whatever the pipeline:
+    /// the kernels alone, (layers x layer + head) x tensor x context ranks / (micro-batch x seq)
+    /// (a batch above the optimum only raises it).
+    double bound_times_gpus;
   };
-  /// The pipeline depths and virtual stages to try for a shape.
-  std::vector<std::pair<int, int>> pipelines(const Shape& shape) const;
+  /// What the search keeps per shape: its candidates, sorted by bound so the search stops at
+  /// the first that cannot beat the best so far, and the (pipeline depth, virtual stages) to try.
+  struct ShapeEntry {
+    std::vector<Candidate> candidates;
+    std::vector<std::pair<int, int>> pipelines;
+  };
   using ShapeKey = std::tuple<int, int, int, int, int, int, int>;
   static ShapeKey key_of(const Shape& shape);
-  const std::vector<Candidate>& shape_candidates(const Shape& shape);
+  const ShapeEntry& shape_entry(const Shape& shape);
   std::optional<LayoutChoice> choose_uncached(const Shape& shape, int gpus,
-                                              double optimal_batch_tokens);
+                                              double optimal_batch_tokens,
+                                              std::optional<long long> fixed_batch);
   std::vector<int> zero_stages(const Layout& layout, int data_parallel) const;
 
   Gpu gpu_;
   int seq_len_;
   Precision precision_;
   LayoutRequest request_;
-  std::map<ShapeKey, std::vector<Candidate>> cache_;
+  std::map<ShapeKey, ShapeEntry> cache_;
   /// choose() by shape, GPU count and the optimal batch to 0.5% (it moves with D only slowly).
   std::map<std::tuple<ShapeKey, int, long long>, std::optional<LayoutChoice>> choices_;
 };
