@@ -28,3 +28,73 @@ std::string human_usd(double x) {
 }
 
 }  // namespace scaleplan
+
+namespace scaleplan {
+
+std::size_t utf8_length_at(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char b = byte(i);
+  if (b < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+  if (b >= 0xC2 && b <= 0xDF) n = 2;
+  else if (b == 0xE0) n = 3, lo = 0xA0;           // no overlong 3-byte forms
+  else if (b == 0xED) n = 3, hi = 0x9F;           // no UTF-16 surrogates
+  else if (b >= 0xE1 && b <= 0xEF) n = 3;
+  else if (b == 0xF0) n = 4, lo = 0x90;           // no overlong 4-byte forms
+  else if (b >= 0xF1 && b <= 0xF3) n = 4;
+  else if (b == 0xF4) n = 4, hi = 0x8F;           // nothing above U+10FFFF
+  else return 0;
+  if (i + n > text.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  return n;
+}
+
+std::string printable(std::string_view text, std::size_t max_chars) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    if (chars == max_chars) return out + "...";
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const std::size_t n = utf8_length_at(text, i);
+    if (n > 1) {
+      out.append(text.substr(i, n));
+    } else if (n == 1 && c >= 0x20 && c != 0x7F) {
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\0') {
+      out += "\\0";
+    } else {
+      out += {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
+    }
+    i += n > 0 ? n : 1;
+    ++chars;
+  }
+  return out;
+}
+
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = utf8_length_at(text, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      ++i;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+}  // namespace scaleplan
