@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "scaleplan/io/gpus_yaml.hpp"  // kMaxPriceUsdPerGpuHour
+
 namespace scaleplan {
 
 void remember_position(Budget& b, const YamlMap& m, const std::string& key) {
@@ -39,13 +41,13 @@ void read_price(const YamlMap& m, Budget& b) {
   if (!m.has(key)) return;
   remember(b, m, key);
   if (m.get(key).IsScalar()) {
-    b.price_on_demand_usd_per_gpu_hour = m.positive(key);
+    b.price_on_demand_usd_per_gpu_hour = m.positive(key, kMaxPriceUsdPerGpuHour);
     return;
   }
   const YamlMap prices = m.map(key);
   prices.check_keys({"on_demand", "spot"});
-  b.price_on_demand_usd_per_gpu_hour = prices.positive("on_demand");
-  b.price_spot_usd_per_gpu_hour = prices.positive("spot");
+  b.price_on_demand_usd_per_gpu_hour = prices.positive("on_demand", kMaxPriceUsdPerGpuHour);
+  b.price_spot_usd_per_gpu_hour = prices.positive("spot", kMaxPriceUsdPerGpuHour);
 }
 
 void read_precisions(const YamlMap& m, Budget& b) {
@@ -61,10 +63,10 @@ void read_precisions(const YamlMap& m, Budget& b) {
     const auto p = parse_precision(name);
     if (!p)
       throw InputError(position(m.file, item), m.field("precisions"),
-                       "unknown precision '" + name + "' (choose fp32, tf32, bf16, fp8 or fp4)");
+                       "unknown precision " + quote(name) + " (choose fp32, tf32, bf16, fp8 or fp4)");
     if (std::find(b.precisions.begin(), b.precisions.end(), *p) != b.precisions.end())
       throw InputError(position(m.file, item), m.field("precisions"),
-                       "precision '" + name + "' is listed twice");
+                       "precision " + quote(name) + " is listed twice");
     b.precisions.push_back(*p);
   }
 }
@@ -73,8 +75,7 @@ void read_precisions(const YamlMap& m, Budget& b) {
 
 void read_price_and_mfu(const YamlMap& m, Budget& b) {
   read_price(m, b);
-  b.mfu = m.positive("mfu");
-  if (b.mfu && *b.mfu > 1) m.fail("mfu", "must be <= 1, got " + m.get("mfu").Scalar());
+  b.mfu = m.positive("mfu", 1);
   remember(b, m, "mfu");
 }
 

@@ -21,27 +21,26 @@ Gpu read_gpu(const YamlMap& m) {
     }
   }
   gpu.vendor = m.string("vendor").value_or("");
-  const auto required = [&](const std::string& key) {
-    const auto v = m.positive(key);
+  const auto required = [&](const std::string& key, double max) {
+    const auto v = m.positive(key, max);
     if (!v) throw InputError(m.pos(), m.field(key), "missing");
     return *v;
   };
-  gpu.memory_gb = required("memory_gb");
-  gpu.mem_bw_tbps = required("mem_bw_tbps");
-  gpu.interconnect_gbps = m.positive("interconnect_gbps").value_or(0);
+  gpu.memory_gb = required("memory_gb", kMaxMemoryGb);
+  gpu.mem_bw_tbps = required("mem_bw_tbps", kMaxMemBwTbps);
+  gpu.interconnect_gbps = m.positive("interconnect_gbps", kMaxInterconnectGbps).value_or(0);
   if (!m.has("tflops")) throw InputError(m.pos(), m.field("tflops"), "missing");
   const YamlMap tflops = m.map("tflops");
   tflops.check_keys({"fp32", "tf32", "bf16", "fp8", "fp4"});
   for (Precision p : all_precisions())
-    if (const auto v = tflops.positive(to_string(p))) gpu.tflops[p] = *v;
+    if (const auto v = tflops.positive(to_string(p), kMaxTflops)) gpu.tflops[p] = *v;
   if (m.has("price_usd_per_gpu_hour")) {
     const YamlMap price = m.map("price_usd_per_gpu_hour");
     price.check_keys({"on_demand", "spot"});
-    gpu.price_on_demand_usd_per_gpu_hour = price.positive("on_demand");
-    gpu.price_spot_usd_per_gpu_hour = price.positive("spot");
+    gpu.price_on_demand_usd_per_gpu_hour = price.positive("on_demand", kMaxPriceUsdPerGpuHour);
+    gpu.price_spot_usd_per_gpu_hour = price.positive("spot", kMaxPriceUsdPerGpuHour);
   }
-  gpu.mfu = required("mfu");
-  if (gpu.mfu > 1) m.fail("mfu", "must be <= 1");
+  gpu.mfu = required("mfu", 1);
   gpu.source = m.string("source").value_or("");
   return gpu;
 }
@@ -61,7 +60,7 @@ GpuTable parse_gpu_table(const std::string& text, const std::string& file) {
       throw InputError(position(file, gpus[i]), "gpus", "expected a mapping for each GPU");
     const Gpu gpu = read_gpu({gpus[i], file, "gpus[" + std::to_string(i) + "]"});
     if (find_gpu(table, gpu.name))
-      throw InputError(position(file, gpus[i]), "gpus", "GPU '" + gpu.name + "' listed twice");
+      throw InputError(position(file, gpus[i]), "gpus", "GPU " + quote(gpu.name) + " listed twice");
     table.gpus.push_back(gpu);
   }
   return table;

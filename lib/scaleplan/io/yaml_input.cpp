@@ -1,32 +1,18 @@
 #include "scaleplan/io/yaml_input.hpp"
 
+#include <yaml-cpp/depthguard.h>  // YAML::DeepRecursion
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iostream>
 #include <set>
-#include <sstream>
+
+#include "scaleplan/text.hpp"
 
 namespace scaleplan {
-
-std::string display_name(const std::string& path) { return path == "-" ? "<stdin>" : path; }
-
-std::string read_input(const std::string& path) {
-  std::ostringstream text;
-  if (path == "-") {
-    text << std::cin.rdbuf();
-    return text.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0}, "", std::string("cannot read: ") + std::strerror(errno));
-  text << in.rdbuf();
-  if (in.bad()) throw InputError({path, 0, 0}, "", "read error");
-  return text.str();
-}
 
 SourcePos position(const std::string& file, const YAML::Node& node) {
   const YAML::Mark mark = node.Mark();  // 0-based; -1 when unknown
@@ -34,12 +20,81 @@ SourcePos position(const std::string& file, const YAML::Node& node) {
   return {file, mark.line + 1, mark.column + 1};
 }
 
-YAML::Node parse_yaml(const std::string& text, const std::string& file) {
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "", "invalid YAML: " + e.msg);
+namespace {
+
+/// YAML 1.2 line breaks: CRLF and a bare CR end a line as LF does (yaml-cpp knows only LF).
+std::string normalise_line_breaks(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\r') out += text[i];
+    else if (i + 1 == text.size() || text[i + 1] != '\n') out += '\n';
   }
+  return out;
+}
+
+/// YAML streams are UTF-8 without control characters other than tab and line breaks (YAML 1.2,
+/// 5.1 c-printable); yaml-cpp takes any byte and would echo it in messages and results.
+void check_characters(const std::string& text, const std::string& file) {
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const std::size_t n = utf8_length_at(text, i);
+    if (n == 0)
+      throw InputError({file, line, column}, "",
+                       "invalid YAML: byte " + printable(text.substr(i, 1)) +
+                           " is not UTF-8 (YAML files are UTF-8 text)");
+    if (n == 1 && ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F))
+      throw InputError({file, line, column}, "",
+                       "invalid YAML: control character " + printable(text.substr(i, 1)) +
+                           " (YAML files are text)");
+    if (c == '\n') ++line, column = 1;
+    else ++column;
+    i += n;
+  }
+}
+
+bool is_document_marker(std::string_view line) {
+  return line.rfind("---", 0) == 0 && (line.size() == 3 || line[3] == ' ' || line[3] == '\t');
+}
+
+/// The 1-based line of the `---` that starts the document beginning at 0-based `content_line`
+/// (the last marker at or before it), or the content's own line when there is none.
+int document_start_line(const std::string& text, int content_line) {
+  int line = 0, marker = -1;
+  std::size_t begin = 0;
+  while (begin <= text.size() && line <= content_line) {
+    const std::size_t end = std::min(text.find('\n', begin), text.size());
+    if (is_document_marker(std::string_view(text).substr(begin, end - begin))) marker = line;
+    begin = end + 1;
+    ++line;
+  }
+  return (marker >= 0 ? marker : content_line) + 1;
+}
+
+}  // namespace
+
+YAML::Node parse_yaml(const std::string& raw_text, const std::string& file) {
+  const std::string text = normalise_line_breaks(raw_text);
+  check_characters(text, file);
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's depth guard gives no position.
+    throw InputError({file, 0, 0}, "",
+                     "invalid YAML: nested more than " + std::to_string(e.depth() - 1) +
+                         " levels deep");
+  } catch (const YAML::Exception& e) {
+    throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "",
+                     "invalid YAML: " + printable(e.msg));
+  }
+  if (documents.size() > 1) {
+    const YAML::Mark second = documents[1].Mark();
+    throw InputError({file, document_start_line(text, std::max(second.line, 0)), 1}, "",
+                     "a second YAML document starts here; the file must hold one");
+  }
+  return documents.empty() ? YAML::Node() : documents[0];
 }
 
 YamlMap root_map(const YAML::Node& root, const std::string& file) {
@@ -53,7 +108,18 @@ SourcePos YamlMap::pos() const { return position(file, node); }
 
 SourcePos YamlMap::pos(const std::string& key) const {
   const YAML::Node value = get(key);
-  return value ? position(file, value) : pos();
+  if (!value) return pos();
+  // An alias (`usd: *x`) shares its node, and so its position, with the anchor, which YAML
+  // requires earlier in the file: a value that seems to precede its own key came through an
+  // alias, and the key's line is where the user wrote it.
+  for (const auto& item : node) {
+    if (!item.first.IsScalar() || item.first.Scalar() != key) continue;
+    const YAML::Mark k = item.first.Mark(), v = value.Mark();
+    if (v.line < k.line || (v.line == k.line && v.column < k.column))
+      return position(file, item.first);
+    break;
+  }
+  return position(file, value);
 }
 
 std::string YamlMap::field(const std::string& key) const {
@@ -81,7 +147,7 @@ void YamlMap::check_keys(const std::vector<std::string>& allowed) const {
     if (!item.first.IsScalar()) throw InputError(at, path, "keys must be plain names");
     const std::string key = item.first.Scalar();
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-      throw InputError(at, field(key), "unknown key" + did_you_mean(key, allowed));
+      throw InputError(at, field(printable(key)), "unknown key" + did_you_mean(key, allowed));
     if (!seen.insert(key).second) throw InputError(at, field(key), "duplicate key");
   }
 }
@@ -102,10 +168,10 @@ double number_at(const YAML::Node& node, const std::string& file, const std::str
     char* end = nullptr;
     std::strtod(text.c_str(), &end);
     if (errno == ERANGE && end && *end == '\0')
-      throw InputError(at, field, "out of range, got '" + text + "'");
-    throw InputError(at, field, "expected a number, got '" + text + "'");
+      throw InputError(at, field, "out of range, got " + quote(text));
+    throw InputError(at, field, "expected a number, got " + quote(text));
   }
-  if (!std::isfinite(value)) throw InputError(at, field, "must be finite, got '" + text + "'");
+  if (!std::isfinite(value)) throw InputError(at, field, "must be finite, got " + quote(text));
   return value;
 }
 
@@ -114,23 +180,25 @@ std::optional<double> YamlMap::number(const std::string& key) const {
   return number_at(get(key), file, field(key));
 }
 
-std::optional<double> YamlMap::positive(const std::string& key) const {
+std::optional<double> YamlMap::positive(const std::string& key, double max) const {
   const auto value = number(key);
-  if (value && *value <= 0) fail(key, "must be > 0, got " + get(key).Scalar());
+  if (value && *value <= 0) fail(key, "must be > 0, got " + printable(get(key).Scalar()));
+  if (value && *value > max)
+    fail(key, "must be <= " + fmt("%g", max) + ", got " + printable(get(key).Scalar()));
   return value;
 }
 
 std::optional<double> YamlMap::non_negative(const std::string& key) const {
   const auto value = number(key);
-  if (value && *value < 0) fail(key, "must be >= 0, got " + get(key).Scalar());
+  if (value && *value < 0) fail(key, "must be >= 0, got " + printable(get(key).Scalar()));
   return value;
 }
 
 std::optional<int> YamlMap::positive_int(const std::string& key) const {
   const auto value = positive(key);
   if (!value) return std::nullopt;
-  if (*value != std::floor(*value)) fail(key, "must be a whole number, got " + get(key).Scalar());
-  if (*value > 1e9) fail(key, "must be at most 1e9, got " + get(key).Scalar());
+  if (*value != std::floor(*value)) fail(key, "must be a whole number, got " + printable(get(key).Scalar()));
+  if (*value > 1e9) fail(key, "must be at most 1e9, got " + printable(get(key).Scalar()));
   return static_cast<int>(*value);
 }
 
@@ -145,7 +213,7 @@ std::optional<std::string> YamlMap::choice(const std::string& key,
                                            const std::vector<std::string>& choices) const {
   const auto value = string(key);
   if (value && std::find(choices.begin(), choices.end(), *value) == choices.end())
-    fail(key, "unknown value '" + *value + "' (choose " + join_choices(choices) + ")");
+    fail(key, "unknown value " + quote(*value) + " (choose " + join_choices(choices) + ")");
   return value;
 }
 
@@ -197,8 +265,10 @@ std::optional<std::string> closest(const std::string& word,
 
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
   const auto c = closest(word, candidates);
-  return c ? " (did you mean '" + *c + "'?)" : "";
+  return c ? " (did you mean " + quote(*c) + "?)" : "";
 }
+
+std::string quote(const std::string& text) { return "'" + printable(text) + "'"; }
 
 std::string join_choices(const std::vector<std::string>& choices) {
   std::string out;

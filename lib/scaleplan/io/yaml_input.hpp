@@ -5,20 +5,21 @@
 #include <yaml-cpp/yaml.h>
 
 #include <initializer_list>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "scaleplan/input_error.hpp"
+#include "scaleplan/io/file_io.hpp"  // read_input, display_name
+#include "scaleplan/text.hpp"        // printable
 
 namespace scaleplan {
 
-/// Reads a whole file ("-" is stdin); throws InputError naming the file on failure.
-std::string read_input(const std::string& path);
-/// The name errors use for `path` ("<stdin>" for "-").
-std::string display_name(const std::string& path);
-
-/// Parses YAML text; a syntax error becomes an InputError at its line and column.
+/// Parses YAML text holding one document; a syntax error becomes an InputError at its line and
+/// column. Stricter than yaml-cpp: the text must be UTF-8 without control characters (YAML 1.2,
+/// 5.1: tab, LF and CR only), a second document (`---`) is an error at its line, and nesting
+/// deeper than yaml-cpp's limit is named as such. Bare CRs and CRLFs end lines, as in YAML.
 YAML::Node parse_yaml(const std::string& text, const std::string& file);
 
 /// A YAML map being read, with the file name and the dotted path of the map ("hardware").
@@ -39,7 +40,9 @@ struct YamlMap {
   YamlMap map(const std::string& key) const;
 
   std::optional<double> number(const std::string& key) const;        ///< finite
-  std::optional<double> positive(const std::string& key) const;      ///< finite, > 0
+  /// finite, > 0 and <= `max` (physical limits of table values, so later sums cannot overflow)
+  std::optional<double> positive(const std::string& key,
+                                 double max = std::numeric_limits<double>::max()) const;
   std::optional<double> non_negative(const std::string& key) const;  ///< finite, >= 0
   std::optional<int> positive_int(const std::string& key) const;
   std::optional<std::string> string(const std::string& key) const;
@@ -64,5 +67,8 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
 std::string join_choices(const std::vector<std::string>& choices);
 
 SourcePos position(const std::string& file, const YAML::Node& node);
+
+/// A scalar's text for a message: printable(), quoted.
+std::string quote(const std::string& text);
 
 }  // namespace scaleplan
