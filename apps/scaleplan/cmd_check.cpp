@@ -1,9 +1,11 @@
 // `scaleplan check RUN.yaml [--budget BUDGET.yaml]`: judge a proposed run in CI.
 
+#include <cmath>
 #include <filesystem>
 #include <iomanip>
 #include <memory>
 
+#include "app.hpp"
 #include "commands.hpp"
 #include "scaleplan/io/budget_yaml.hpp"
 #include "scaleplan/planner/check.hpp"
@@ -26,8 +28,9 @@ Tree check_to_tree(const CheckReport& r, const ProposedRun& run) {
   for (const Finding& f : r.findings)
     findings.push_back({{"name", f.name},
                         {"status", to_string(f.status)},
-                        {"value", number_or_null(f.value)},
-                        {"threshold", f.threshold ? number_or_null(*f.threshold) : Tree(nullptr)},
+                        // A cost is unknown (NaN) without a price; every other figure is a number.
+                        {"value", number_or_null(f.value, f.name != "cost" || !std::isnan(f.value))},
+                        {"threshold", f.threshold ? Tree(*f.threshold) : Tree(nullptr)},
                         {"message", f.message},
                         {"field", f.field},
                         {"line", run.position_of(f.field).line}});
@@ -62,6 +65,8 @@ int run_check(const CheckOptions& o, const GlobalOptions& g, std::ostream& out) 
   CheckThresholds t = o.thresholds;
   t.max_regret = o.max_regret_percent / 100;
   const CheckReport report = check_run(run, gpu, law, budget, t);
+  const Tree tree = check_to_tree(report, run);
+  require_finite(tree);
 
   if (format == OutputFormat::kGithub) {
     for (const Finding& f : report.findings) {
@@ -80,7 +85,7 @@ int run_check(const CheckOptions& o, const GlobalOptions& g, std::ostream& out) 
     out << "\n" << counts[0] << " pass, " << counts[1] << " warn, " << counts[2] << " fail"
         << (report.failed(o.strict) ? ": check failed" : "") << "\n";
   } else {
-    print_tree(check_to_tree(report, run), format, out);
+    print_tree(tree, format, out);
   }
   return report.failed(o.strict) ? static_cast<int>(ExitCode::kCheckFailed) : 0;
 }
@@ -96,15 +101,15 @@ void add_check_command(CLI::App& app, Action* action) {
   sub->add_flag("--strict", o->strict, "Warnings fail too (exit 1)");
   sub->add_option("--max-regret", o->max_regret_percent,
                   "Fail above this excess loss over the best run for the same dollars, percent")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_number())
       ->capture_default_str();
   sub->add_option("--max-batch-over-critical", o->thresholds.max_batch_over_critical,
                   "Fail when batch_tokens exceeds the critical batch by this factor")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_number())
       ->capture_default_str();
   sub->add_option("--max-epochs", o->thresholds.max_epochs,
                   "Fail above this many epochs over the unique data")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_number())
       ->capture_default_str();
   sub->callback([o, action] {
     *action = [o](const GlobalOptions& g, std::ostream& out) { return run_check(*o, g, out); };

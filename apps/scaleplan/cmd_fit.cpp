@@ -96,16 +96,17 @@ int run_fit(const FitCliOptions& o, const GlobalOptions& g, std::ostream& out) {
                        {"exclude", o.exclude},
                        {"holdout", o.holdout}}},
                      {"scaleplan", SCALEPLAN_VERSION}};
+  OutputFiles files;  // both outputs staged before either replaces a file
   if (!o.output.empty()) {
     const std::string name =
         o.name.empty() ? std::filesystem::path(o.output).stem().string() : o.name;
     std::ostringstream law;
     law << "# Scaling law fitted by `scaleplan fit` (docs/fit.md); `plan --law` reads it.\n";
     print_tree(fit_to_tree(report, provenance, true, name), OutputFormat::kYaml, law);
-    write_file_atomically(o.output, law.str());
+    files.stage(o.output, law.str());
   }
-  if (!o.residuals.empty())
-    write_file_atomically(o.residuals, residuals_csv(report, request.train));
+  if (!o.residuals.empty()) files.stage(o.residuals, residuals_csv(report, request.train));
+  files.commit();
   if (format == OutputFormat::kTable) print_fit_table(report, out);
   else print_tree(fit_to_tree(report, provenance, false, ""), format, out);
   return 0;

@@ -50,9 +50,11 @@ int run_plan(const PlanOptions& o, const GlobalOptions& g, std::ostream& out) {
   const OutputFormat format = output_format(g, false);
   const PlanInputs in = load_plan_inputs(o.budget_path, o.law, g);
   const Plan plan = make_plan(in.budget, *in.gpu, in.law);
-  for (const std::string& w : plan.warnings) spdlog::warn("{}", w);
+  const Tree tree = plan_to_json(plan);
+  require_finite(tree);
+  for (const std::string& w : plan.warnings) spdlog::warn("{}", printable(w, 1000));
   if (format == OutputFormat::kTable) print_plan_table(plan, out);
-  else print_tree(plan_to_json(plan), format, out);
+  else print_tree(tree, format, out);
   return 0;
 }
 
