@@ -11,6 +11,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "app.hpp"
 #include "commands.hpp"
 #include "scaleplan/io/file_io.hpp"
 #include "scaleplan/io/fit_report.hpp"
@@ -128,7 +129,9 @@ void add_fit_command(CLI::App& app, Action* action) {
   sub->add_option("--bootstrap", o->bootstrap, "Bootstrap resamples of runs (0: off)")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
-  sub->add_option("--seed", o->seed, "Seed of the bootstrap")->capture_default_str();
+  sub->add_option("--seed", o->seed, "Seed of the bootstrap")
+      ->check(finite_number(0, 18446744073709551615.0))  // CLI11 wraps "-1" to 2^64 - 1
+      ->capture_default_str();
   sub->add_flag("--final-only", o->final_only, "Keep only the last checkpoint of each run");
   sub->add_option("--exclude", o->exclude, "Drop rows matching COLUMN OP NUMBER, e.g. 'loss>=3.44'");
   sub->add_option("--holdout", o->holdout,

@@ -12,6 +12,7 @@
 #include "app.hpp"
 #include "scaleplan/input_error.hpp"
 #include "scaleplan/io/file_io.hpp"
+#include "scaleplan/io/yaml_input.hpp"  // quote, did_you_mean, join_choices
 #include "scaleplan/text.hpp"
 
 namespace {
@@ -30,6 +31,20 @@ int fail(ExitCode code, const std::string& message) {
   return static_cast<int>(code);
 }
 
+/// CLI11's message, except where it misleads: `scaleplan frobnicate` is an unknown command, not
+/// a missing one.
+std::string parse_error_message(const CLI::App& app, const CLI::ParseError& e, int argc,
+                                char** argv) {
+  if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty()) {
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+    return "unknown command " + scaleplan::quote(argv[1]) +
+           scaleplan::did_you_mean(argv[1], names) + " (choose " +
+           scaleplan::join_choices(names) + ")";
+  }
+  return std::string(e.what()) + " (see --help)";
+}
+
 int run(int argc, char** argv) {
   scaleplan::cli::Invocation invocation;
   const auto app = scaleplan::cli::make_app(&invocation);
@@ -37,7 +52,7 @@ int run(int argc, char** argv) {
     app->parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() != 0)  // CLI11's codes (104, 106, 109...) are all bad input to us
-      return fail(ExitCode::kBadInput, std::string(e.what()) + " (see --help)");
+      return fail(ExitCode::kBadInput, parse_error_message(*app, e, argc, argv));
     app->exit(e);  // --help, --version
     if (!(std::cout << std::flush))
       return fail(ExitCode::kBadInput, "<stdout>: cannot write the help");

@@ -125,7 +125,7 @@ void OutputFiles::stage(const std::string& path, std::string_view content) {
       fail(path, "is neither a regular file, a character device nor a FIFO; refusing to write");
   }
   std::error_code ec;
-  const std::string target = fs::weakly_canonical(path, ec).string();
+  const std::string target = fs::weakly_canonical(fs::absolute(path, ec), ec).string();
   if (ec) fail(path, "cannot write: " + ec.message());
   for (const Staged& s : staged_)
     if (s.target == target) fail(path, "is given twice as an output");
