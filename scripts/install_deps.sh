@@ -9,6 +9,7 @@ packages=(
   libsleef-dev  # vectorised exp2/log in the fit's objective
   python3 python3-numpy python3-scipy  # golden-file number comparison; SciPy fit reference
   gnuplot-nox  # --plot (optional at run time; the tests draw plots)
+  clang libclang-rt-14-dev  # libFuzzer for the bounded fuzz step of scripts/test.sh
 )
 missing=()
 for p in "${packages[@]}"; do
