@@ -296,6 +296,8 @@ TEST_CASE("hardening 9: a second YAML document is an error at its line", "[cli][
        {{"r.yaml", "# a run\n---\nrun: {params: 1e9, tokens: 2e10, gpu: H100, gpus: 8}\n--- "
                    "{run: {}}\n"}},
        2, "scaleplan: r.yaml:4:1: a second YAML document starts here; the file must hold one"},
+      {"a stray comma, which yaml-cpp's LoadAll never consumes", "plan b.yaml",
+       {{"b.yaml", ", budget: {usd: 1e6}\n"}}, 2, "scaleplan: b.yaml:1:1: invalid YAML: unexpected ','"},
       {"in a law file", "predict --law l.yaml --params 1e9 --tokens 1e9",
        {{"l.yaml", "form: kaplan\nparams: {N_c: 8.8e13, D_c: 5.4e13, alpha_N: 0.076, alpha_D: "
                    "0.095}\n...\n---\nform: chinchilla\n"}},

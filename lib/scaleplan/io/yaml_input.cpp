@@ -1,6 +1,7 @@
 #include "scaleplan/io/yaml_input.hpp"
 
-#include <yaml-cpp/depthguard.h>  // YAML::DeepRecursion
+#include <yaml-cpp/depthguard.h>    // YAML::DeepRecursion
+#include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
 #include <cctype>
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <set>
+#include <sstream>
 
 #include "scaleplan/text.hpp"
 
@@ -54,22 +56,52 @@ void check_characters(const std::string& text, const std::string& file) {
   }
 }
 
-bool is_document_marker(std::string_view line) {
-  return line.rfind("---", 0) == 0 && (line.size() == 3 || line[3] == ' ' || line[3] == '\t');
+/// Records where each document starts; the events themselves are not needed.
+struct DocumentStarts : YAML::EventHandler {
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+[[noreturn]] void invalid_yaml(const YAML::Exception& e, const std::string& file) {
+  throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "", "invalid YAML: " + printable(e.msg));
 }
 
-/// The 1-based line of the `---` that starts the document beginning at 0-based `content_line`
-/// (the last marker at or before it), or the content's own line when there is none.
-int document_start_line(const std::string& text, int content_line) {
-  int line = 0, marker = -1;
-  std::size_t begin = 0;
-  while (begin <= text.size() && line <= content_line) {
-    const std::size_t end = std::min(text.find('\n', begin), text.size());
-    if (is_document_marker(std::string_view(text).substr(begin, end - begin))) marker = line;
-    begin = end + 1;
-    ++line;
+/// Parses the text's first two documents as events, without building them: a second document
+/// is an error at its `---`, and so is YAML that yaml-cpp 0.7 never consumes (a stray ',' at
+/// the top yields empty documents at the same place forever, so YAML::LoadAll never returns).
+void check_one_document(const std::string& text, const std::string& file) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts documents;
+  try {
+    for (int i = 0; i < 2 && parser.HandleNextDocument(documents); ++i) {
+    }
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's depth guard gives no position.
+    throw InputError({file, 0, 0}, "",
+                     "invalid YAML: nested more than " + std::to_string(e.depth() - 1) +
+                         " levels deep");
+  } catch (const YAML::Exception& e) {
+    invalid_yaml(e, file);
   }
-  return (marker >= 0 ? marker : content_line) + 1;
+  if (documents.starts.size() < 2) return;
+  const YAML::Mark first = documents.starts[0], second = documents.starts[1];
+  const SourcePos at{file, second.line + 1, second.column + 1};
+  if (second.pos == first.pos) {
+    const std::size_t offset = static_cast<std::size_t>(std::max(second.pos, 0));
+    throw InputError(at, "", "invalid YAML: unexpected " + quote(text.substr(offset, 1)));
+  }
+  throw InputError(at, "", "a second YAML document starts here; the file must hold one");
 }
 
 }  // namespace
@@ -77,24 +109,12 @@ int document_start_line(const std::string& text, int content_line) {
 YAML::Node parse_yaml(const std::string& raw_text, const std::string& file) {
   const std::string text = normalise_line_breaks(raw_text);
   check_characters(text, file);
-  std::vector<YAML::Node> documents;
+  check_one_document(text, file);
   try {
-    documents = YAML::LoadAll(text);
-  } catch (const YAML::DeepRecursion& e) {
-    // yaml-cpp's depth guard gives no position.
-    throw InputError({file, 0, 0}, "",
-                     "invalid YAML: nested more than " + std::to_string(e.depth() - 1) +
-                         " levels deep");
+    return YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "",
-                     "invalid YAML: " + printable(e.msg));
+    invalid_yaml(e, file);
   }
-  if (documents.size() > 1) {
-    const YAML::Mark second = documents[1].Mark();
-    throw InputError({file, document_start_line(text, std::max(second.line, 0)), 1}, "",
-                     "a second YAML document starts here; the file must hold one");
-  }
-  return documents.empty() ? YAML::Node() : documents[0];
 }
 
 YamlMap root_map(const YAML::Node& root, const std::string& file) {
