@@ -16,7 +16,7 @@ cmake --build build-fuzz -j2 --target $(printf 'fuzz_%s ' "${targets[@]}") >/dev
 status=0
 for t in "${targets[@]}"; do
   work=build-fuzz/corpus/$t crashes=build-fuzz/crashes/$t
-  rm -rf "$work" && mkdir -p "$work" "$crashes" && cp fuzz/corpus/$t/* "$work"/
+  rm -rf "$work" "$crashes" && mkdir -p "$work" "$crashes" && cp fuzz/corpus/$t/* "$work"/
   echo "fuzz_$t: ${seconds}s" >&2
   # -timeout: one input taking 10 s is a finding too (a hang); -rss_limit_mb: so is 2 GB.
   if ! build-fuzz/fuzz/fuzz_$t "$work" -max_total_time="$seconds" -artifact_prefix="$crashes/" \

@@ -75,6 +75,9 @@ TEST_CASE("hardening 1: bytes that are not UTF-8 are bad input, never a JSON cra
        2,
        "scaleplan: law.yaml:1:10: invalid YAML: byte \\xe9 is not UTF-8 (YAML files are UTF-8 "
        "text)"},
+      {"a GPU table without gpus: (an internal error, exit 70, before)", "--gpus g.yaml gpus",
+       {{"g.yaml", "source: x\n"}}, 2,
+       "scaleplan: g.yaml:1:1: gpus: expected a non-empty list of GPUs"},
       {"a NUL byte", "plan b.yaml", {{"b.yaml", "budget: {usd: 1e6}\0\nhardware: {}\n"s}}, 2,
        "scaleplan: b.yaml:1:19: invalid YAML: control character \\0 (YAML files are text)"},
       {"an escape character", "plan b.yaml", {{"b.yaml", "budget: {usd: \x1b[31m1e6}\n"}}, 2,
@@ -205,6 +208,9 @@ TEST_CASE("hardening 8: parse errors are one line with the scaleplan: prefix", "
       {"an unknown subcommand", "plann b.yaml", {}, 2,
        "scaleplan: unknown command 'plann' (did you mean 'plan'?) (choose plan, predict, gpus, "
        "laws, fit, check, frontier or isoflop)"},
+      {"an empty output path (an unset shell variable)", "fit runs.csv -o \"$LAW\"",
+       {{"runs.csv", kRuns}}, 2, "scaleplan: --output: must not be empty (see --help)"},
+      {"an empty budget path", "plan ''", {}, 2, "scaleplan: budget: must not be empty (see --help)"},
       {"an unknown format", "--format xml gpus", {}, 2,
        "scaleplan: --format: xml not in {table,json,yaml,csv,github} (see --help)"},
       {"a 100 KB argument", "plan " + std::string(100000, 'x') + ".yaml", {}, 2,
@@ -261,6 +267,10 @@ TEST_CASE("hardening 8: messages echo input printable and short", "[cli][hardeni
        {{"b.yaml", "budget: {usd: 1e6}\nhardware: {gpu: \"H100\\n\", count: 8}\n"}}, 2,
        "scaleplan: b.yaml:2:17: hardware.gpu: unknown GPU 'H100\\n' (did you mean 'H100'?); "
        "`scaleplan gpus` lists them"},
+      {"a right-to-left override is shown, not obeyed", "plan b.yaml",
+       {{"b.yaml", "budget: {usd: 1e6}\nhardware: {gpu: \"H\\u202e001\", count: 8}\n"}}, 2,
+       "scaleplan: b.yaml:2:17: hardware.gpu: unknown GPU 'H\\u202e001'; `scaleplan gpus` lists "
+       "them"},
       {"UTF-8 passes as it is", "plan b.yaml",
        {{"b.yaml", "budget: {usd: 1e6}\nhardware: {gpu: H100-\xc3\xa9t\xc3\xa9, count: 8}\n"}}, 2,
        "scaleplan: b.yaml:2:17: hardware.gpu: unknown GPU 'H100-\xc3\xa9t\xc3\xa9'; `scaleplan "
@@ -511,5 +521,6 @@ TEST_CASE("text: printable escapes what a terminal would act on and cuts long va
   CHECK(printable("\xc0\xaf") == "\\xc0\\xaf");          // an overlong '/'
   CHECK(printable(std::string(100, 'x'), 10) == "xxxxxxxxxx...");
   CHECK(printable("\xc3\xa9\xc3\xa9\xc3\xa9", 2) == "\xc3\xa9\xc3\xa9...");
+  CHECK(printable("a\u202eb\u200bc\xef\xbb\xbf\xc2\x9b") == "a\\u202eb\\u200bc\\ufeff\\u009b");
   CHECK(scaleplan::valid_utf8("a\xff" "b\xc3\xa9") == "a\xEF\xBF\xBD" "b\xc3\xa9");
 }

@@ -78,6 +78,17 @@ std::unique_ptr<CLI::App> make_app(Invocation* invocation) {
   add_check_command(*app, action);
   add_frontier_command(*app, action);
   add_isoflop_command(*app, action);
+
+  // No text option or argument may be empty: `-o "$LAW"` with LAW unset would otherwise mean
+  // "no output" and `plan ""` a file named "".
+  const CLI::Validator non_empty(
+      [](std::string& text) { return text.empty() ? std::string("must not be empty") : ""; }, "",
+      "non-empty");
+  std::vector<CLI::App*> apps = app->get_subcommands({});
+  apps.push_back(app.get());
+  for (CLI::App* a : apps)
+    for (CLI::Option* option : a->get_options({}))
+      if (option->get_type_name().rfind("TEXT", 0) == 0) option->check(non_empty);
   return app;
 }
 

@@ -1,6 +1,7 @@
 #include "scaleplan/text.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 namespace scaleplan {
@@ -27,10 +28,6 @@ std::string human_usd(double x) {
   return (x < 0 ? "-$" : "$") + human_count(std::abs(x));
 }
 
-}  // namespace scaleplan
-
-namespace scaleplan {
-
 std::size_t utf8_length_at(std::string_view text, std::size_t i) {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
   const unsigned char b = byte(i);
@@ -52,6 +49,27 @@ std::size_t utf8_length_at(std::string_view text, std::size_t i) {
   return n;
 }
 
+namespace {
+
+/// The code point of one well-formed UTF-8 sequence.
+std::uint32_t code_point(std::string_view s) {
+  const auto byte = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(s[k])); };
+  if (s.size() == 2) return ((byte(0) & 0x1F) << 6) | (byte(1) & 0x3F);
+  if (s.size() == 3) return ((byte(0) & 0x0F) << 12) | ((byte(1) & 0x3F) << 6) | (byte(2) & 0x3F);
+  return ((byte(0) & 0x07) << 18) | ((byte(1) & 0x3F) << 12) | ((byte(2) & 0x3F) << 6) |
+         (byte(3) & 0x3F);
+}
+
+/// Characters a terminal acts on or that change how the text around them reads (Unicode C1
+/// controls and the format characters of "Trojan Source", CVE-2021-42574).
+bool is_invisible(std::uint32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x200B && cp <= 0x200F) ||
+         (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) || cp == 0xFEFF ||
+         (cp >= 0xFFF9 && cp <= 0xFFFB);
+}
+
+}  // namespace
+
 std::string printable(std::string_view text, std::size_t max_chars) {
   static const char* kHex = "0123456789abcdef";
   std::string out;
@@ -60,7 +78,11 @@ std::string printable(std::string_view text, std::size_t max_chars) {
     if (chars == max_chars) return out + "...";
     const unsigned char c = static_cast<unsigned char>(text[i]);
     const std::size_t n = utf8_length_at(text, i);
-    if (n > 1) {
+    if (n > 1 && is_invisible(code_point(text.substr(i, n)))) {
+      const std::uint32_t cp = code_point(text.substr(i, n));
+      out += {'\\', 'u', kHex[(cp >> 12) & 15], kHex[(cp >> 8) & 15], kHex[(cp >> 4) & 15],
+              kHex[cp & 15]};
+    } else if (n > 1) {
       out.append(text.substr(i, n));
     } else if (n == 1 && c >= 0x20 && c != 0x7F) {
       out += static_cast<char>(c);

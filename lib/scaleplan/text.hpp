@@ -19,7 +19,9 @@ std::string human_usd(double x);
 inline constexpr std::size_t kMaxEchoedChars = 64;
 
 /// `text` made safe to echo on one line of a terminal or log: UTF-8 passes; control characters
-/// show as \n, \r, \t, \0 or \xNN and bytes that are not UTF-8 as \xNN; beyond `max_chars`
+/// show as \n, \r, \t, \0 or \xNN, bytes that are not UTF-8 as \xNN, and the invisible
+/// characters that reorder or hide text (C1 controls, bidirectional overrides such as U+202E,
+/// zero-width spaces, the BOM) as \uNNNN; beyond `max_chars`
 /// characters it is cut and ends in "...". Every value a message quotes from the input goes
 /// through this, so no message carries raw bytes, NULs, bare CRs or a 200 KB value.
 std::string printable(std::string_view text, std::size_t max_chars = kMaxEchoedChars);

@@ -153,7 +153,10 @@ bool YamlMap::has(const std::string& key) const {
 
 YAML::Node YamlMap::get(const std::string& key) const {
   const YAML::Node& self = node;  // const access never inserts
-  return self[key];
+  const YAML::Node value = self[key];
+  // A missing key gives yaml-cpp's "zombie" node, whose every accessor but IsDefined() throws
+  // InvalidNode (found by fuzzing: a GPU table without `gpus`); an undefined node answers.
+  return value.IsDefined() ? value : YAML::Node(YAML::NodeType::Undefined);
 }
 
 void YamlMap::fail(const std::string& key, const std::string& message) const {
