@@ -232,6 +232,9 @@ TEST_CASE("hardening 8: unreadable inputs are named with the system's reason", "
        "scaleplan: <stdin>: cannot read: standard input is closed"},
       {"a directory on stdin", "plan - < .", {}, 2, "scaleplan: <stdin>: cannot read: Is a directory"},
       {"an empty stdin", "plan -", {}, 2, "scaleplan: <stdin>: the file is empty"},
+      {"stdin named twice", "check - --budget - <r.yaml",
+       {{"r.yaml", "run: {params: 1e9, tokens: 2e10, gpu: H100, gpus: 8}\n"}}, 2,
+       "scaleplan: <stdin>: cannot read: standard input is already read for another argument"},
       {"a file larger than 256 MiB", "plan /dev/zero", {}, 2,
        "scaleplan: /dev/zero: cannot read: larger than 256 MiB"},
   });
@@ -417,6 +420,13 @@ TEST_CASE("hardening 5: links are followed, devices and FIFOs written through, n
                                  files);
     CHECK(r.err.empty());
     CHECK(r.out == "rc=0\ndevice\n");
+  }
+  SECTION("past ulimit -f: an error, not death by SIGXFSZ, and no temporary file left") {
+    const auto r = run_scaleplan("--version >/dev/null; ulimit -f 1; '" SCALEPLAN_BINARY
+                                 "' -q fit runs.csv --bootstrap 0 -o law.yaml; echo rc=$?; ls -a",
+                                 files);
+    CHECK(r.err == "scaleplan: law.yaml: cannot write: File too large\n");
+    CHECK(r.out == "rc=2\n.\n..\nerr.txt\nout.txt\nruns.csv\n");
   }
   SECTION("a full device: the write fails") {
     const auto r = run_scaleplan("-q fit runs.csv --bootstrap 0 -o /dev/full", files);

@@ -83,9 +83,10 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   scaleplan::reserve_standard_streams();
-  // A reader that went away is a write error that write_stdout reports, not a silent death by
-  // SIGPIPE (exit 141).
+  // A reader that went away and a file past `ulimit -f` are write errors that the writer
+  // reports (and cleans up after), not a silent death by SIGPIPE (141) or SIGXFSZ (153).
   std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     return run(argc, argv);
   } catch (const std::exception& e) {

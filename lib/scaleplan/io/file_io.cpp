@@ -27,7 +27,7 @@ std::vector<InputFile>& inputs_read() {
   static std::vector<InputFile> files;
   return files;
 }
-bool stdin_closed = false, stdout_closed = false;
+bool stdin_closed = false, stdout_closed = false, stdin_read = false;
 
 std::string reason(int err) { return std::strerror(err); }
 
@@ -66,6 +66,9 @@ std::string read_input(const std::string& path) {
   const std::string name = display_name(path);
   const bool is_stdin = path == "-";
   if (is_stdin && stdin_closed) fail(name, "cannot read: standard input is closed");
+  if (is_stdin && stdin_read)
+    fail(name, "cannot read: standard input is already read for another argument");
+  if (is_stdin) stdin_read = true;
   const int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail(name, "cannot read: " + reason(errno));
   struct Closer {
