@@ -112,10 +112,11 @@ void OutputFiles::stage(const std::string& path, std::string_view content) {
   namespace fs = std::filesystem;
   if (path.empty()) fail(path, "cannot write: no file name");
   struct stat link {}, st {};
-  const bool is_link = ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode);
   const bool exists = ::stat(path.c_str(), &st) == 0;  // follows links
+  const int stat_errno = errno;
+  const bool is_link = ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode);
+  if (!exists && stat_errno != ENOENT) fail(path, "cannot write: " + reason(stat_errno));
   if (!exists && is_link) fail(path, "is a symbolic link to a missing file; refusing to write");
-  if (!exists && errno != ENOENT) fail(path, "cannot write: " + reason(errno));
   if (exists) {
     // Only a regular file loses data when replaced; devices and FIFOs are written through.
     for (const InputFile& in : inputs_read())
