@@ -37,11 +37,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   if (!invocation.action) __builtin_trap();  // a parse that succeeds has chosen a subcommand
-  const bool pure = (app->got_subcommand("predict") &&
-                     app->get_subcommand("predict")->count("--law") == 0) ||
-                    (app->got_subcommand("isoflop") &&
-                     app->get_subcommand("isoflop")->count("--law") == 0 &&
-                     app->get_subcommand("isoflop")->count("--plot") == 0);
+  const bool pure =
+      (app->got_subcommand("predict") && app->get_subcommand("predict")->count("--law") == 0) ||
+      (app->got_subcommand("isoflop") && app->get_subcommand("isoflop")->count("--law") == 0 &&
+       app->get_subcommand("isoflop")->count("--plot") == 0);
   if (!pure || !invocation.options.gpus_file.empty()) return 0;
   try {
     std::ostringstream out;

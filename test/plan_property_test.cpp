@@ -6,7 +6,6 @@
 // deadline.
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <functional>
 #include <random>
@@ -42,10 +41,14 @@ Budget random_budget(std::mt19937& rng) {
   const Gpu& gpu = table().gpus[pick(rng)];
   b.gpu = gpu.name;
   const int n = static_cast<int>(std::lround(log_uniform(rng, 1, 1e5)));
-  if (u(rng) < 0.5) b.count = n;
-  else b.max_count = n;
+  if (u(rng) < 0.5)
+    b.count = n;
+  else
+    b.max_count = n;
   const double pricing = u(rng);
-  b.pricing = pricing < 0.4 ? Pricing::kOnDemand : pricing < 0.7 ? Pricing::kSpot : Pricing::kCheapest;
+  b.pricing = pricing < 0.4   ? Pricing::kOnDemand
+              : pricing < 0.7 ? Pricing::kSpot
+                              : Pricing::kCheapest;
   // A GPU without a table price gets one in the budget, as a user would have to give.
   if (!gpu.price_on_demand_usd_per_gpu_hour || u(rng) < 0.2)
     b.price_on_demand_usd_per_gpu_hour = log_uniform(rng, 0.2, 20);
@@ -94,9 +97,10 @@ void for_each_plan(const std::function<void(const Budget&, const Plan&)>& check,
 
 }  // namespace
 
-TEST_CASE("plan property: 1,000 random valid budgets answer within budget and deadline, or are "
-          "infeasible",
-          "[plan][property]") {
+TEST_CASE(
+    "plan property: 1,000 random valid budgets answer within budget and deadline, or are "
+    "infeasible",
+    "[plan][property]") {
   int answered = 0, infeasible = 0;
   for_each_plan(
       [](const Budget& b, const Plan& plan) {

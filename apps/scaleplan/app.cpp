@@ -40,8 +40,7 @@ CLI::Validator finite_number(double lo, double hi, bool lo_excluded) {
         char* end = nullptr;
         errno = 0;
         const double v = std::strtod(text.c_str(), &end);
-        if (text.empty() || end != text.c_str() + text.size())
-          return "expected a number" + got;
+        if (text.empty() || end != text.c_str() + text.size()) return "expected a number" + got;
         if (!std::isfinite(v) || (errno == ERANGE && std::abs(v) > 1))
           return "must be a finite number " + rule + got;
         if (v < lo || (lo_excluded && v == lo) || v > hi) return "must be a number " + rule + got;
@@ -50,7 +49,9 @@ CLI::Validator finite_number(double lo, double hi, bool lo_excluded) {
       "NUMBER " + rule, "finite number");
 }
 
-CLI::Validator positive_number() { return finite_number(0, std::numeric_limits<double>::max(), true); }
+CLI::Validator positive_number() {
+  return finite_number(0, std::numeric_limits<double>::max(), true);
+}
 
 std::unique_ptr<CLI::App> make_app(Invocation* invocation) {
   auto app = std::make_unique<CLI::App>(

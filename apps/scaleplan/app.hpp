@@ -3,7 +3,6 @@
 /// with it; fuzz/fuzz_cli.cpp fuzzes it), and the validators its numeric options share.
 
 #include <CLI/CLI.hpp>
-
 #include <limits>
 #include <memory>
 

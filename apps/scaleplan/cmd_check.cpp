@@ -29,7 +29,8 @@ Tree check_to_tree(const CheckReport& r, const ProposedRun& run) {
     findings.push_back({{"name", f.name},
                         {"status", to_string(f.status)},
                         // A cost is unknown (NaN) without a price; every other figure is a number.
-                        {"value", number_or_null(f.value, f.name != "cost" || !std::isnan(f.value))},
+                        {"value",
+                         number_or_null(f.value, f.name != "cost" || !std::isnan(f.value))},
                         {"threshold", f.threshold ? Tree(*f.threshold) : Tree(nullptr)},
                         {"message", f.message},
                         {"field", f.field},

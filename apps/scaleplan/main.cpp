@@ -39,8 +39,8 @@ std::string parse_error_message(const CLI::App& app, const CLI::ParseError& e, i
     std::vector<std::string> names;
     for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
     return "unknown command " + scaleplan::quote(argv[1]) +
-           scaleplan::did_you_mean(argv[1], names) + " (choose " +
-           scaleplan::join_choices(names) + ")";
+           scaleplan::did_you_mean(argv[1], names) + " (choose " + scaleplan::join_choices(names) +
+           ")";
   }
   return std::string(e.what()) + " (see --help)";
 }

@@ -46,14 +46,17 @@ std::string slurp(const std::string& path) {
   return bytes.str();
 }
 
-[[noreturn]] void plot_error(const std::string& message) { throw InputError({}, "--plot", message); }
+[[noreturn]] void plot_error(const std::string& message) {
+  throw InputError({}, "--plot", message);
+}
 
 /// The last non-empty line of gnuplot's messages: where it names the cause.
 std::string last_line(const std::string& text) {
   std::istringstream lines(text);
   std::string line, last;
   while (std::getline(lines, line))
-    if (line.find_first_not_of(" \t") != std::string::npos) last = line.substr(line.find_first_not_of(" \t"));
+    if (line.find_first_not_of(" \t") != std::string::npos)
+      last = line.substr(line.find_first_not_of(" \t"));
   return last;
 }
 
@@ -64,7 +67,8 @@ struct ScratchDir {
     const char* tmpdir = std::getenv("TMPDIR");
     std::string templ = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/scaleplan-plot-XXXXXX";
     if (!::mkdtemp(templ.data()))
-      plot_error("cannot create a temporary folder for gnuplot: " + std::string(std::strerror(errno)));
+      plot_error("cannot create a temporary folder for gnuplot: " +
+                 std::string(std::strerror(errno)));
     path = templ;
   }
   ~ScratchDir() {
@@ -90,8 +94,9 @@ void run_gnuplot(const std::string& script, const std::string& messages) {
   const int err = ::posix_spawnp(&pid, "gnuplot", &files, nullptr, argv, environ);
   posix_spawn_file_actions_destroy(&files);
   if (err == ENOENT)
-    plot_error("gnuplot is not installed (not found on PATH); --plot needs it: apt-get install "
-               "gnuplot-nox");
+    plot_error(
+        "gnuplot is not installed (not found on PATH); --plot needs it: apt-get install "
+        "gnuplot-nox");
   if (err != 0) plot_error("cannot start gnuplot: " + std::string(std::strerror(err)));
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {

@@ -34,14 +34,22 @@ std::size_t utf8_length_at(std::string_view text, std::size_t i) {
   if (b < 0x80) return 1;
   std::size_t n = 0;
   unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-  if (b >= 0xC2 && b <= 0xDF) n = 2;
-  else if (b == 0xE0) n = 3, lo = 0xA0;           // no overlong 3-byte forms
-  else if (b == 0xED) n = 3, hi = 0x9F;           // no UTF-16 surrogates
-  else if (b >= 0xE1 && b <= 0xEF) n = 3;
-  else if (b == 0xF0) n = 4, lo = 0x90;           // no overlong 4-byte forms
-  else if (b >= 0xF1 && b <= 0xF3) n = 4;
-  else if (b == 0xF4) n = 4, hi = 0x8F;           // nothing above U+10FFFF
-  else return 0;
+  if (b >= 0xC2 && b <= 0xDF)
+    n = 2;
+  else if (b == 0xE0)
+    n = 3, lo = 0xA0;  // no overlong 3-byte forms
+  else if (b == 0xED)
+    n = 3, hi = 0x9F;  // no UTF-16 surrogates
+  else if (b >= 0xE1 && b <= 0xEF)
+    n = 3;
+  else if (b == 0xF0)
+    n = 4, lo = 0x90;  // no overlong 4-byte forms
+  else if (b >= 0xF1 && b <= 0xF3)
+    n = 4;
+  else if (b == 0xF4)
+    n = 4, hi = 0x8F;  // nothing above U+10FFFF
+  else
+    return 0;
   if (i + n > text.size()) return 0;
   if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
   for (std::size_t k = 2; k < n; ++k)
@@ -53,7 +61,9 @@ namespace {
 
 /// The code point of one well-formed UTF-8 sequence.
 std::uint32_t code_point(std::string_view s) {
-  const auto byte = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(s[k])); };
+  const auto byte = [&](std::size_t k) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(s[k]));
+  };
   if (s.size() == 2) return ((byte(0) & 0x1F) << 6) | (byte(1) & 0x3F);
   if (s.size() == 3) return ((byte(0) & 0x0F) << 12) | ((byte(1) & 0x3F) << 6) | (byte(2) & 0x3F);
   return ((byte(0) & 0x07) << 18) | ((byte(1) & 0x3F) << 12) | ((byte(2) & 0x3F) << 6) |
@@ -80,7 +90,7 @@ std::string printable(std::string_view text, std::size_t max_chars) {
     const std::size_t n = utf8_length_at(text, i);
     if (n > 1 && is_invisible(code_point(text.substr(i, n)))) {
       const std::uint32_t cp = code_point(text.substr(i, n));
-      out += {'\\', 'u', kHex[(cp >> 12) & 15], kHex[(cp >> 8) & 15], kHex[(cp >> 4) & 15],
+      out += {'\\',         'u', kHex[(cp >> 12) & 15], kHex[(cp >> 8) & 15], kHex[(cp >> 4) & 15],
               kHex[cp & 15]};
     } else if (n > 1) {
       out.append(text.substr(i, n));

@@ -62,8 +62,9 @@ void read_precisions(const YamlMap& m, Budget& b) {
     const std::string name = item.Scalar();
     const auto p = parse_precision(name);
     if (!p)
-      throw InputError(position(m.file, item), m.field("precisions"),
-                       "unknown precision " + quote(name) + " (choose fp32, tf32, bf16, fp8 or fp4)");
+      throw InputError(
+          position(m.file, item), m.field("precisions"),
+          "unknown precision " + quote(name) + " (choose fp32, tf32, bf16, fp8 or fp4)");
     if (std::find(b.precisions.begin(), b.precisions.end(), *p) != b.precisions.end())
       throw InputError(position(m.file, item), m.field("precisions"),
                        "precision " + quote(name) + " is listed twice");

@@ -45,8 +45,9 @@ Law load_law(const std::string& name_or_path, const std::string& base_dir, const
     return parse_law(read_input(path.string()), path.string());
   }
   throw InputError(at, field,
-                   "unknown law " + quote(name_or_path) + did_you_mean(name_or_path, law_presets()) +
-                       " (choose " + join_choices(law_presets()) + ", or a law YAML file)");
+                   "unknown law " + quote(name_or_path) +
+                       did_you_mean(name_or_path, law_presets()) + " (choose " +
+                       join_choices(law_presets()) + ", or a law YAML file)");
 }
 
 void resolve_serving_gpu(const GpuTable& table, Budget* budget) {

@@ -111,7 +111,8 @@ OutputFiles::~OutputFiles() {
 void OutputFiles::stage(const std::string& path, std::string_view content) {
   namespace fs = std::filesystem;
   if (path.empty()) fail(path, "cannot write: no file name");
-  struct stat link {}, st {};
+  struct stat link {
+  }, st{};
   const bool exists = ::stat(path.c_str(), &st) == 0;  // follows links
   const int stat_errno = errno;
   const bool is_link = ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode);
@@ -121,9 +122,9 @@ void OutputFiles::stage(const std::string& path, std::string_view content) {
     // Only a regular file loses data when replaced; devices and FIFOs are written through.
     for (const InputFile& in : inputs_read())
       if (S_ISREG(st.st_mode) && in.dev == st.st_dev && in.ino == st.st_ino)
-        fail(path, in.name == path ? "is an input of this run; refusing to overwrite it"
-                                   : "is the same file as the input " + in.name +
-                                         "; refusing to overwrite it");
+        fail(path, in.name == path
+                       ? "is an input of this run; refusing to overwrite it"
+                       : "is the same file as the input " + in.name + "; refusing to overwrite it");
     if (S_ISDIR(st.st_mode)) fail(path, "cannot write: " + reason(EISDIR));
     if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode))
       fail(path, "is neither a regular file, a character device nor a FIFO; refusing to write");
@@ -151,7 +152,7 @@ void OutputFiles::stage(const std::string& path, std::string_view content) {
     fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   } while (fd < 0 && errno == EEXIST);
   if (fd < 0) fail(path, "cannot write: " + reason(errno));
-  staged_.push_back({path, target, tmp, ""});  // from here the destructor removes it
+  staged_.push_back({path, target, tmp, ""});    // from here the destructor removes it
   if (exists) ::fchmod(fd, st.st_mode & 07777);  // a replaced file keeps its permissions
   const bool ok = write_all(fd, content) && ::fsync(fd) == 0;
   const int err = errno;
@@ -189,8 +190,9 @@ void write_file_atomically(const std::string& path, std::string_view content) {
 void write_stdout(std::string_view text) {
   if (stdout_closed) fail("<stdout>", "cannot write results: standard output is closed");
   if (!write_all(STDOUT_FILENO, text))
-    fail("<stdout>", "cannot write results: " +
-                         (errno == EBADF ? std::string("standard output is closed") : reason(errno)));
+    fail("<stdout>",
+         "cannot write results: " +
+             (errno == EBADF ? std::string("standard output is closed") : reason(errno)));
 }
 
 std::string sha256_hex(std::string_view data) {

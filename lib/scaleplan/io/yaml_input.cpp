@@ -1,6 +1,6 @@
 #include "scaleplan/io/yaml_input.hpp"
 
-#include <yaml-cpp/depthguard.h>    // YAML::DeepRecursion
+#include <yaml-cpp/depthguard.h>  // YAML::DeepRecursion
 #include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
@@ -29,8 +29,10 @@ std::string normalise_line_breaks(const std::string& text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '\r') out += text[i];
-    else if (i + 1 == text.size() || text[i + 1] != '\n') out += '\n';
+    if (text[i] != '\r')
+      out += text[i];
+    else if (i + 1 == text.size() || text[i + 1] != '\n')
+      out += '\n';
   }
   return out;
 }
@@ -50,8 +52,10 @@ void check_characters(const std::string& text, const std::string& file) {
       throw InputError({file, line, column}, "",
                        "invalid YAML: control character " + printable(text.substr(i, 1)) +
                            " (YAML files are text)");
-    if (c == '\n') ++line, column = 1;
-    else ++column;
+    if (c == '\n')
+      ++line, column = 1;
+    else
+      ++column;
     i += n;
   }
 }
@@ -63,7 +67,8 @@ struct DocumentStarts : YAML::EventHandler {
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
   void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
   void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
                        YAML::EmitterStyle::value) override {}
   void OnSequenceEnd() override {}
@@ -73,7 +78,8 @@ struct DocumentStarts : YAML::EventHandler {
 };
 
 [[noreturn]] void invalid_yaml(const YAML::Exception& e, const std::string& file) {
-  throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "", "invalid YAML: " + printable(e.msg));
+  throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "",
+                   "invalid YAML: " + printable(e.msg));
 }
 
 /// Parses the text's first two documents as events, without building them: a second document
@@ -88,9 +94,9 @@ void check_one_document(const std::string& text, const std::string& file) {
     }
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's depth guard gives no position.
-    throw InputError({file, 0, 0}, "",
-                     "invalid YAML: nested more than " + std::to_string(e.depth() - 1) +
-                         " levels deep");
+    throw InputError(
+        {file, 0, 0}, "",
+        "invalid YAML: nested more than " + std::to_string(e.depth() - 1) + " levels deep");
   } catch (const YAML::Exception& e) {
     invalid_yaml(e, file);
   }
@@ -220,7 +226,8 @@ std::optional<double> YamlMap::non_negative(const std::string& key) const {
 std::optional<int> YamlMap::positive_int(const std::string& key) const {
   const auto value = positive(key);
   if (!value) return std::nullopt;
-  if (*value != std::floor(*value)) fail(key, "must be a whole number, got " + printable(get(key).Scalar()));
+  if (*value != std::floor(*value))
+    fail(key, "must be a whole number, got " + printable(get(key).Scalar()));
   if (*value > 1e9) fail(key, "must be at most 1e9, got " + printable(get(key).Scalar()));
   return static_cast<int>(*value);
 }
