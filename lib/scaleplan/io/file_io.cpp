@@ -111,8 +111,8 @@ OutputFiles::~OutputFiles() {
 void OutputFiles::stage(const std::string& path, std::string_view content) {
   namespace fs = std::filesystem;
   if (path.empty()) fail(path, "cannot write: no file name");
-  struct stat link {
-  }, st{};
+  struct stat st = {};
+  struct stat link = {};
   const bool exists = ::stat(path.c_str(), &st) == 0;  // follows links
   const int stat_errno = errno;
   const bool is_link = ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode);
