@@ -12,6 +12,7 @@ packages=(
   gnuplot-nox  # --plot (optional at run time; the tests draw plots)
   zsh fish tmux  # the zsh and fish completions, each tested by its shell (zsh typed into tmux)
   jq  # the pipelines the docs show, run by the docs test
+  clang libclang-rt-14-dev  # libFuzzer for the bounded fuzz step of scripts/test.sh
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds scaleplan with warnings as errors and runs the whole test suite, then builds it again
-# under AddressSanitizer + UndefinedBehaviorSanitizer and runs the suite there too (what CI runs).
+# under AddressSanitizer + UndefinedBehaviorSanitizer and runs the suite there too, then fuzzes
+# each parser for a bounded time, FUZZ_SECONDS per target (default 20; 0 skips), from the
+# committed corpus (what CI runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install_deps.sh
@@ -13,3 +15,8 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCALEPLAN_SANITIZE=
 cmake --build build-asan -j2
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j2
+fuzz_seconds=${FUZZ_SECONDS:-20}
+if [ "$fuzz_seconds" -gt 0 ]; then
+  echo "== fuzzing each parser for ${fuzz_seconds}s (scripts/fuzz.sh)" >&2
+  bash scripts/fuzz.sh "$fuzz_seconds"
+fi

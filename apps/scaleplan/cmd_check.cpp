@@ -6,6 +6,7 @@
 #include <iomanip>
 #include <memory>
 
+#include "app.hpp"
 #include "commands.hpp"
 #include "terminal.hpp"
 #include "scaleplan/io/budget_yaml.hpp"
@@ -33,10 +34,10 @@ double parse_max_regret(const std::string& text) {
   const double v = std::strtod(number.c_str(), &end);
   if (number.empty() || end != number.c_str() + number.size() || !std::isfinite(v) || v <= 0)
     throw InputError({}, "--max-regret",
-                     "'" + text + "': expected a percent such as 5% or a fraction such as 0.05");
+                     quote(text) + ": expected a percent such as 5% or a fraction such as 0.05");
   if (!percent && v >= 1)
     throw InputError({}, "--max-regret",
-                     "'" + text + "': a bare number is a fraction, as JSON's regret.value (" +
+                     quote(text) + ": a bare number is a fraction, as JSON's regret.value (" +
                          fmt("%g", v / 100) + " for " + text + "%); write " + text +
                          "% for percent");
   return percent ? v / 100 : v;
@@ -47,8 +48,10 @@ Tree check_to_tree(const CheckReport& r, const ProposedRun& run) {
   for (const Finding& f : r.findings)
     findings.push_back({{"name", f.name},
                         {"status", to_string(f.status)},
-                        {"value", number_or_null(f.value)},
-                        {"threshold", f.threshold ? number_or_null(*f.threshold) : Tree(nullptr)},
+                        // A cost is unknown (NaN) without a price; every other figure is a number.
+                        {"value",
+                         number_or_null(f.value, f.name != "cost" || !std::isnan(f.value))},
+                        {"threshold", f.threshold ? Tree(*f.threshold) : Tree(nullptr)},
                         {"message", f.message},
                         {"field", f.field},
                         {"line", run.position_of(f.field).line}});
@@ -78,7 +81,7 @@ Tree check_to_tree(const CheckReport& r, const ProposedRun& run) {
   t["step"] = step_to_json(e);
   t["memory"] = memory_to_json(e);
   t["predicted"] = {{"loss", e.loss}, {"data_efficiency", e.data_efficiency}};
-  t["cost"] = {{"usd", number_or_null(e.cost.usd)}, {"gpu_hours", e.cost.gpu_hours}};
+  t["cost"] = {{"usd", number_or_null(e.cost.usd, !std::isnan(e.cost.usd))}, {"gpu_hours", e.cost.gpu_hours}};
   t["time"] = {{"wall_hours", e.cost.wall_hours}};
   return t;
 }
@@ -103,6 +106,8 @@ int run_check(const CheckOptions& o, const GlobalOptions& g, std::ostream& out) 
   CheckThresholds t = o.thresholds;
   t.max_regret = parse_max_regret(o.max_regret);
   const CheckReport report = check_run(run, gpu, law, budget, t);
+  const Tree tree = check_to_tree(report, run);
+  require_finite(tree);
 
   if (format == OutputFormat::kGithub) {
     for (const Finding& f : report.findings) {
@@ -121,7 +126,7 @@ int run_check(const CheckOptions& o, const GlobalOptions& g, std::ostream& out) 
     out << "\n" << counts[0] << " pass, " << counts[1] << " warn, " << counts[2] << " fail"
         << (report.failed(o.strict) ? ": check failed" : "") << "\n";
   } else {
-    print_tree(check_to_tree(report, run), format, out);
+    print_tree(tree, format, out);
   }
   return report.failed(o.strict) ? static_cast<int>(ExitCode::kCheckFailed) : 0;
 }
@@ -143,11 +148,11 @@ void add_check_command(CLI::App& app, Action* action) {
       ->capture_default_str();
   sub->add_option("--max-batch-over-critical", o->thresholds.max_batch_over_critical,
                   "Fail when batch_tokens exceeds the critical batch by this factor")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_number())
       ->capture_default_str();
   sub->add_option("--max-epochs", o->thresholds.max_epochs,
                   "Fail above this many epochs over the unique data")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_number())
       ->capture_default_str();
   sub->callback([o, action] {
     *action = [o](const GlobalOptions& g, std::ostream& out) { return run_check(*o, g, out); };

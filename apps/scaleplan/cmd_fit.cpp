@@ -11,6 +11,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "app.hpp"
 #include "commands.hpp"
 #include "terminal.hpp"
 #include "scaleplan/io/file_io.hpp"
@@ -124,16 +125,17 @@ int run_fit(const FitCliOptions& o, const GlobalOptions& g, std::ostream& out) {
                        {"exclude", o.exclude},
                        {"holdout", o.holdout}}},
                      {"scaleplan", SCALEPLAN_VERSION}};
+  OutputFiles files;  // both outputs staged before either replaces a file
   if (!o.output.empty()) {
     const std::string name =
         o.name.empty() ? std::filesystem::path(o.output).stem().string() : o.name;
     std::ostringstream law;
     law << "# Scaling law fitted by `scaleplan fit` (docs/fit.md); `plan --law` reads it.\n";
     print_tree(fit_to_tree(report, provenance, true, name), OutputFormat::kYaml, law);
-    write_file_atomically(o.output, law.str());
+    files.stage(o.output, law.str());
   }
-  if (!o.residuals.empty())
-    write_file_atomically(o.residuals, residuals_csv(report, request.train));
+  if (!o.residuals.empty()) files.stage(o.residuals, residuals_csv(report, request.train));
+  files.commit();
   if (format == OutputFormat::kTable) print_fit_table(report, out);
   else print_tree(fit_to_tree(report, provenance, false, ""), format, out);
   return 0;
@@ -155,7 +157,9 @@ void add_fit_command(CLI::App& app, Action* action) {
   sub->add_option("--bootstrap", o->bootstrap, "Bootstrap resamples of runs (0: off)")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
-  sub->add_option("--seed", o->seed, "Seed of the bootstrap")->capture_default_str();
+  sub->add_option("--seed", o->seed, "Seed of the bootstrap")
+      ->check(finite_number(0, 18446744073709551615.0))  // CLI11 wraps "-1" to 2^64 - 1
+      ->capture_default_str();
   sub->add_flag("--final-only", o->final_only, "Keep only the last checkpoint of each run");
   sub->add_option("--exclude", o->exclude, "Drop rows matching COLUMN OP NUMBER, e.g. 'loss>=3.44'");
   sub->add_option("--holdout", o->holdout,

@@ -29,13 +29,13 @@ std::pair<double, double> parse_range(const std::string& text, const std::string
   const auto number = [&](const std::string& s) {
     const double v = std::strtod(s.c_str(), &end);
     if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v) || v <= 0)
-      throw InputError({}, option, "'" + text + "': expected LO:HI, two positive numbers");
+      throw InputError({}, option, quote(text) + ": expected LO:HI, two positive numbers");
     return v;
   };
   if (colon == std::string::npos)
-    throw InputError({}, option, "'" + text + "': expected LO:HI, two positive numbers");
+    throw InputError({}, option, quote(text) + ": expected LO:HI, two positive numbers");
   const double lo = number(text.substr(0, colon)), hi = number(text.substr(colon + 1));
-  if (hi <= lo) throw InputError({}, option, "'" + text + "': HI must be above LO");
+  if (hi <= lo) throw InputError({}, option, quote(text) + ": HI must be above LO");
   return {lo, hi};
 }
 
@@ -59,6 +59,29 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
   const Law& law = in.law;
   const std::vector<FrontierRow> rows = frontier(in.budget, kind, lo, hi, o.points, gpu, law);
   const std::string unit(budget_field(kind).substr(7));  // "usd", "gpu_hours", "flops"
+
+  Tree list = Tree::array();
+  for (const FrontierRow& r : rows) {
+    Tree row = {{unit, r.amount}};
+    if (r.plan) {
+      const Plan& p = *r.plan;
+      row["params"] = p.run.params;
+      row["tokens"] = p.run.tokens;
+      row["loss"] = p.evaluation.loss;
+      if (p.loss_interval) {
+        row["loss_low"] = p.loss_interval->low;
+        row["loss_high"] = p.loss_interval->high;
+      }
+      row["precision"] = to_string(p.run.precision);
+      row["gpus"] = p.run.gpus;
+      row["wall_hours"] = p.evaluation.cost.wall_hours;
+      row["binding"] = p.binding;
+    } else {
+      row["infeasible"] = true;
+    }
+    list.push_back(row);
+  }
+  require_finite(list);
 
   if (!o.plot.empty()) {
     PlotSpec spec{"Best predicted loss against budget (" + gpu.name + ", law " + law.name + ")",
@@ -114,27 +137,6 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
           << fmt("%.1f", p.evaluation.cost.wall_hours) << "\n";
     }
   } else {
-    Tree list = Tree::array();
-    for (const FrontierRow& r : rows) {
-      Tree row = {{unit, r.amount}};
-      if (r.plan) {
-        const Plan& p = *r.plan;
-        row["params"] = p.run.params;
-        row["tokens"] = p.run.tokens;
-        row["loss"] = p.evaluation.loss;
-        if (p.loss_interval) {
-          row["loss_low"] = p.loss_interval->low;
-          row["loss_high"] = p.loss_interval->high;
-        }
-        row["precision"] = to_string(p.run.precision);
-        row["gpus"] = p.run.gpus;
-        row["wall_hours"] = p.evaluation.cost.wall_hours;
-        row["binding"] = p.binding;
-      } else {
-        row["infeasible"] = true;
-      }
-      list.push_back(row);
-    }
     print_tree(list, format, out);
   }
   return 0;

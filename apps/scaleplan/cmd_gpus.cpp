@@ -11,8 +11,10 @@ void add_gpus_command(CLI::App& app, Action* action) {
     *action = [](const GlobalOptions& g, std::ostream& out) {
       const OutputFormat format = output_format(g, false);
       const GpuTable table = load_gpu_table(g.gpus_file);
+      const Tree tree = gpus_to_json(table);
+      require_finite(tree);
       if (format == OutputFormat::kTable) print_gpus_table(table, out);
-      else print_tree(gpus_to_json(table), format, out);
+      else print_tree(tree, format, out);
       return 0;
     };
   });

@@ -6,6 +6,7 @@
 #include <memory>
 #include <sstream>
 
+#include "app.hpp"
 #include "commands.hpp"
 #include "plot.hpp"
 #include "scaleplan/io/configs.hpp"
@@ -29,7 +30,7 @@ std::vector<double> parse_budgets(const std::string& text) {
     char* end = nullptr;
     const double v = std::strtod(item.c_str(), &end);
     if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(v) || v <= 0)
-      throw InputError({}, "--flops", "'" + item + "' is not a positive number");
+      throw InputError({}, "--flops", "'" + printable(item) + "' is not a positive number");
     out.push_back(v);
   }
   if (out.empty()) throw InputError({}, "--flops", "give budgets such as 1e20,1e21,1e22");
@@ -66,6 +67,7 @@ int run_isoflop(const IsoflopOptions& o, const GlobalOptions& g, std::ostream& o
                     {"curve", points}});
   }
   spec.markers.push_back(optima);
+  require_finite(list);
   if (!o.plot.empty()) write_plot(spec, o.plot);
   if (format == OutputFormat::kCsv) {
     out << csv.str();
@@ -94,7 +96,7 @@ void add_isoflop_command(CLI::App& app, Action* action) {
       ->check(CLI::Range(3, 1000))
       ->capture_default_str();
   sub->add_option("--range", o->range, "Each curve spans N_opt/range to N_opt*range")
-      ->check(CLI::Range(1.5, 1e6))
+      ->check(finite_number(1.5, 1e6))
       ->capture_default_str();
   sub->add_option("--plot", o->plot, "Draw the curves to FILE.svg or FILE.png (gnuplot)");
   sub->callback([o, action] {

@@ -28,6 +28,7 @@ int run_laws(const GlobalOptions& g, std::ostream& out) {
                       {"tokens_max", law.range.tokens_max}}},
                     {"source", law.source}});
   }
+  require_finite(list);
   if (format != OutputFormat::kTable) {
     print_tree(list, format, out);
     return 0;

@@ -52,12 +52,14 @@ int run_plan(const PlanOptions& o, const GlobalOptions& g, std::ostream& out) {
   const OutputFormat format = output_format(g, false);
   const PlanInputs in = load_plan_inputs(o.budget_path, o.law, g);
   const Plan plan = make_plan(in.budget, *in.gpu, in.law);
+  const Tree tree = plan_to_json(plan);
+  require_finite(tree);
   // The result shows the warnings too: on a terminal that is where the reader sees them, so the
   // log would print them twice; logged when the result goes to a file or a pipe.
   if (!stdout_is_terminal())
-    for (const std::string& w : plan.warnings) spdlog::warn("{}", w);
+    for (const std::string& w : plan.warnings) spdlog::warn("{}", printable(w, 1000));
   if (format == OutputFormat::kTable) print_plan_table(plan, out, table_width());
-  else print_tree(plan_to_json(plan), format, out);
+  else print_tree(tree, format, out);
   return 0;
 }
 

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "app.hpp"
 #include "commands.hpp"
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/model/law.hpp"
@@ -28,6 +29,7 @@ int run_predict(const PredictOptions& o, const GlobalOptions& g, std::ostream& o
     j["loss_low"] = interval->low;
     j["loss_high"] = interval->high;
   }
+  require_finite(j);
   if (format != OutputFormat::kTable) {
     print_tree(j, format, out);
     return 0;
@@ -46,10 +48,10 @@ void add_predict_command(CLI::App& app, Action* action) {
   sub->add_option("--law", o->law, "Law preset or law YAML file")->capture_default_str();
   sub->add_option("--params", o->params, "Model parameters N")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   sub->add_option("--tokens", o->tokens, "Training tokens D")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   sub->callback([o, action] {
     *action = [o](const GlobalOptions& g, std::ostream& out) { return run_predict(*o, g, out); };
   });

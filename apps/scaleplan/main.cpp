@@ -1,85 +1,65 @@
 // scaleplan: the smallest loss compute can buy. Parses options, runs one subcommand, prints its
 // result to stdout, everything else to stderr, and returns an ExitCode.
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
+#include <exception>
 #include <iostream>
 #include <sstream>
 
-#include "commands.hpp"
+#include "app.hpp"
 #include "scaleplan/input_error.hpp"
-#include "scaleplan/version.hpp"
+#include "scaleplan/io/file_io.hpp"
+#include "scaleplan/io/yaml_input.hpp"  // quote, did_you_mean, join_choices
+#include "scaleplan/text.hpp"
 
 namespace {
 
-constexpr const char* kExamples = R"(
-Examples (each runs from any directory: example:NAME is a built-in file):
-  scaleplan init --gpu A100-80GB --usd 5e4 -o budget.yaml
-  scaleplan plan budget.yaml
-  scaleplan examples
-  scaleplan plan example:h100_2m_usd
-  scaleplan plan example:h100_2m_usd --format json | jq .recommendation
-  scaleplan examples spot_small | scaleplan plan - --format yaml
-  scaleplan check example:h100_run --budget example:h100_2m_usd
-  scaleplan frontier example:h100_2m_usd --usd 1e5:1e7 --points 5
-  scaleplan predict --law hoffmann2022 --params 7e10 --tokens 1.4e12
-  scaleplan gpus --format json
-  scaleplan laws
-  scaleplan isoflop --flops 1e18,1e19,1e20 --format csv | cut -d, -f1-4 > runs.csv
-  scaleplan fit runs.csv -o mylaw.yaml --holdout 'params>=1e9'
-  scaleplan plan example:h100_2m_usd --law mylaw.yaml
-  scaleplan schema budget
+using scaleplan::ExitCode;
 
-Exit codes: 0 ok, 1 check failed, 2 bad input, 3 no run meets the constraints.
-Docs: README.md, docs/budget.md, docs/output.md, docs/models.md.)";
+/// The longest message line printed: enough for any of ours, short of a 200 KB argument.
+constexpr std::size_t kMaxMessageChars = 400;
 
-int fail(scaleplan::ExitCode code, const std::string& message) {
-  std::cerr << "scaleplan: " << (code == scaleplan::ExitCode::kInfeasible ? "infeasible: " : "")
-            << message << "\n";
+/// Every message is one line on stderr, "scaleplan: ...", with input echoed printable.
+int fail(ExitCode code, const std::string& message) {
+  const char* kind = code == ExitCode::kInfeasible      ? "infeasible: "
+                     : code == ExitCode::kInternalError ? "internal error: "
+                                                        : "";
+  std::cerr << "scaleplan: " << kind << scaleplan::printable(message, kMaxMessageChars) << "\n";
   return static_cast<int>(code);
 }
 
-}  // namespace
+/// CLI11's message, except where it misleads: `scaleplan frobnicate` is an unknown command, not
+/// a missing one.
+std::string parse_error_message(const CLI::App& app, const CLI::ParseError& e, int argc,
+                                char** argv) {
+  if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty()) {
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+    return "unknown command " + scaleplan::quote(argv[1]) +
+           scaleplan::did_you_mean(argv[1], names) + " (choose " + scaleplan::join_choices(names) +
+           ")";
+  }
+  return std::string(e.what()) + " (see --help)";
+}
 
-int main(int argc, char** argv) {
-  using scaleplan::ExitCode;
-  namespace cli = scaleplan::cli;
-  CLI::App app{"scaleplan " SCALEPLAN_VERSION
-               ": plan the training run with the lowest predicted loss for a compute budget."};
-  app.footer(kExamples);
-  app.set_version_flag("--version", "scaleplan " SCALEPLAN_VERSION " (commit " SCALEPLAN_COMMIT ")");
-  app.require_subcommand(1);
-  app.fallthrough();  // global options may also follow the subcommand: `plan b.yaml --format json`
-  cli::GlobalOptions options;
-  app.add_option("--format", options.format, "Output: table, json, yaml (csv, github where offered)")
-      ->check(CLI::IsMember({"table", "json", "yaml", "csv", "github"}));
-  app.add_option("--gpus", options.gpus_file, "GPU table YAML replacing the built-in one");
-  app.add_option("--log-level", options.log_level, "Log level on stderr")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
-  app.add_flag("-q,--quiet", options.quiet, "Print nothing but results (logs off)");
-
-  cli::Action action;
-  cli::add_init_command(app, &action);
-  cli::add_examples_command(app, &action);
-  cli::add_plan_command(app, &action);
-  cli::add_predict_command(app, &action);
-  cli::add_gpus_command(app, &action);
-  cli::add_laws_command(app, &action);
-  cli::add_fit_command(app, &action);
-  cli::add_check_command(app, &action);
-  cli::add_frontier_command(app, &action);
-  cli::add_isoflop_command(app, &action);
-  cli::add_schema_command(app, &action);
-
+int run(int argc, char** argv) {
+  scaleplan::cli::Invocation invocation;
+  const auto app = scaleplan::cli::make_app(&invocation);
   try {
-    app.parse(argc, argv);
+    app->parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : static_cast<int>(ExitCode::kBadInput);
+    if (e.get_exit_code() != 0)  // CLI11's codes (104, 106, 109...) are all bad input to us
+      return fail(ExitCode::kBadInput, parse_error_message(*app, e, argc, argv));
+    app->exit(e);  // --help, --version
+    if (!(std::cout << std::flush))
+      return fail(ExitCode::kBadInput, "<stdout>: cannot write the help");
+    return 0;
   }
 
+  const scaleplan::cli::GlobalOptions& options = invocation.options;
   auto logger = spdlog::stderr_color_mt("scaleplan");
   logger->set_pattern("scaleplan: %l: %v");
   spdlog::set_default_logger(logger);
@@ -89,12 +69,28 @@ int main(int argc, char** argv) {
   // Results are written only once complete, so a failure never leaves partial output.
   std::ostringstream out;
   try {
-    const int code = action(options, out);
-    std::cout << out.str() << std::flush;
+    const int code = invocation.action(options, out);
+    scaleplan::write_stdout(out.str());
     return code;
   } catch (const scaleplan::InputError& e) {
     return fail(ExitCode::kBadInput, e.what());
   } catch (const scaleplan::InfeasibleError& e) {
     return fail(ExitCode::kInfeasible, e.what());
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  scaleplan::reserve_standard_streams();
+  // A reader that went away and a file past `ulimit -f` are write errors that the writer
+  // reports (and cleans up after), not a silent death by SIGPIPE (141) or SIGXFSZ (153).
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    // A bug, not a user mistake: one line and EX_SOFTWARE instead of an abort and a core dump.
+    return fail(ExitCode::kInternalError, e.what());
   }
 }

@@ -2,13 +2,23 @@
 
 #include "plot.hpp"
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "scaleplan/input_error.hpp"
+#include "scaleplan/io/file_io.hpp"
+#include "scaleplan/text.hpp"
+
+extern char** environ;
 
 namespace scaleplan::cli {
 namespace {
@@ -28,6 +38,77 @@ void inline_data(std::ostringstream& script, const Series& s) {
   script << "e\n";
 }
 
+/// A scratch file's bytes (not read_input: these are not inputs of the run).
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+[[noreturn]] void plot_error(const std::string& message) {
+  throw InputError({}, "--plot", message);
+}
+
+/// The last non-empty line of gnuplot's messages: where it names the cause.
+std::string last_line(const std::string& text) {
+  std::istringstream lines(text);
+  std::string line, last;
+  while (std::getline(lines, line))
+    if (line.find_first_not_of(" \t") != std::string::npos)
+      last = line.substr(line.find_first_not_of(" \t"));
+  return last;
+}
+
+/// A private folder under $TMPDIR for gnuplot's script, picture and messages, removed with it.
+struct ScratchDir {
+  std::filesystem::path path;
+  ScratchDir() {
+    const char* tmpdir = std::getenv("TMPDIR");
+    std::string templ = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/scaleplan-plot-XXXXXX";
+    if (!::mkdtemp(templ.data()))
+      plot_error("cannot create a temporary folder for gnuplot: " +
+                 std::string(std::strerror(errno)));
+    path = templ;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+/// Runs `gnuplot script` with its messages in `messages` and no terminal: its stdout (where a
+/// picture would go when `set output` fails) is /dev/null, so nothing lands on ours. No pipe,
+/// so no SIGPIPE when gnuplot is missing or exits early.
+void run_gnuplot(const std::string& script, const std::string& messages) {
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  posix_spawn_file_actions_addopen(&files, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&files, STDERR_FILENO, messages.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  std::string name = "gnuplot";
+  std::string script_arg = script;
+  char* argv[] = {name.data(), script_arg.data(), nullptr};
+  pid_t pid = 0;
+  const int err = ::posix_spawnp(&pid, "gnuplot", &files, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&files);
+  if (err == ENOENT)
+    plot_error(
+        "gnuplot is not installed (not found on PATH); --plot needs it: apt-get install "
+        "gnuplot-nox");
+  if (err != 0) plot_error("cannot start gnuplot: " + std::string(std::strerror(err)));
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  const std::string said = last_line(slurp(messages));
+  if (WIFSIGNALED(status))
+    plot_error("gnuplot was killed by signal " + std::to_string(WTERMSIG(status)));
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    plot_error("gnuplot failed (exit status " + std::to_string(WEXITSTATUS(status)) + ")" +
+               (said.empty() ? "" : ": " + printable(said, 200)));
+}
+
 }  // namespace
 
 void write_plot(const PlotSpec& spec, const std::string& path) {
@@ -39,12 +120,13 @@ void write_plot(const PlotSpec& spec, const std::string& path) {
   else if (ext == ".png")
     terminal = "pngcairo size " + std::to_string(kPlotWidth) + "," + std::to_string(kPlotHeight);
   else
-    throw InputError({}, "--plot", "'" + path + "': the file must end in .svg or .png");
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + ext;
+    plot_error("'" + printable(path) + "': the file must end in .svg or .png");
+  const ScratchDir scratch;
+  const std::string picture = (scratch.path / ("plot" + ext)).string();
 
   std::ostringstream script;
   script.precision(10);
-  script << "set terminal " << terminal << "\nset output " << quoted(tmp) << "\n"
+  script << "set terminal " << terminal << "\nset output " << quoted(picture) << "\n"
          << "set title " << quoted(spec.title) << "\nset xlabel " << quoted(spec.x_label)
          << "\nset ylabel " << quoted(spec.y_label) << "\nset grid\nset key top right\n";
   if (spec.log_x) script << "set logscale x\nset format x '10^{%L}'\n";
@@ -71,20 +153,13 @@ void write_plot(const PlotSpec& spec, const std::string& path) {
   for (const Series& m : spec.markers) inline_data(script, m);
   script << "unset output\n";
 
-  FILE* gnuplot = ::popen("gnuplot 1>&2", "w");
-  if (!gnuplot) throw InputError({}, "--plot", "cannot start gnuplot");
-  const std::string text = script.str();
-  std::fwrite(text.data(), 1, text.size(), gnuplot);
-  const int status = ::pclose(gnuplot);
-  std::error_code ec;
-  if (status != 0 || !std::filesystem::exists(tmp, ec)) {
-    std::filesystem::remove(tmp, ec);
-    throw InputError({}, "--plot",
-                     "gnuplot failed (exit status " + std::to_string(status) +
-                         "); --plot needs gnuplot: apt-get install gnuplot-nox");
-  }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw InputError({path, 0, 0}, "", "cannot write: " + ec.message());
+  const std::string script_path = (scratch.path / "plot.gp").string();
+  write_file_atomically(script_path, script.str());
+  run_gnuplot(script_path, (scratch.path / "gnuplot.txt").string());
+  const std::string bytes = slurp(picture);
+  if (bytes.empty()) plot_error("gnuplot exited without writing a picture");
+  // The picture reaches `path` through the one output writer, with its rules.
+  write_file_atomically(path, bytes);
 }
 
 }  // namespace scaleplan::cli

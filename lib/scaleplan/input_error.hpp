@@ -7,8 +7,15 @@
 
 namespace scaleplan {
 
-/// Process exit codes (the contract documented in README.md).
-enum class ExitCode : int { kOk = 0, kCheckFailed = 1, kBadInput = 2, kInfeasible = 3 };
+/// Process exit codes (the contract documented in README.md). kInternalError is sysexits.h's
+/// EX_SOFTWARE: a bug in scaleplan, reported as one line instead of an abort.
+enum class ExitCode : int {
+  kOk = 0,
+  kCheckFailed = 1,
+  kBadInput = 2,
+  kInfeasible = 3,
+  kInternalError = 70
+};
 
 /// Position of a value in an input file; line and column are 1-based, 0 when unknown.
 struct SourcePos {

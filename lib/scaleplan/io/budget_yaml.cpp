@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "scaleplan/io/gpus_yaml.hpp"  // kMaxPriceUsdPerGpuHour
+
 namespace scaleplan {
 namespace {
 
@@ -46,9 +48,9 @@ const KeyTable& price_keys() {
   static const KeyTable t{
       "Prices per GPU-hour by kind",
       {{.name = "on_demand", .unit = "USD per GPU-hour", .description = "on-demand price",
-        .range = Range::kPositive},
+        .range = Range::kPositive, .max = kMaxPriceUsdPerGpuHour},
        {.name = "spot", .unit = "USD per GPU-hour", .description = "spot price",
-        .range = Range::kPositive}},
+        .range = Range::kPositive, .max = kMaxPriceUsdPerGpuHour}},
       {}};
   return t;
 }
@@ -76,7 +78,8 @@ const KeyTable& hardware_keys() {
         .unit = "USD per GPU-hour",
         .description = "the on-demand price, or {on_demand, spot}; the GPU table's when absent "
                        "(needed when it has none and the budget is in dollars)",
-        .range = Range::kPositive, .example = 2.5, .table = &price_keys()},
+        .range = Range::kPositive, .max = kMaxPriceUsdPerGpuHour, .example = 2.5,
+        .table = &price_keys()},
        {.name = "mfu", .unit = "fraction of peak",
         .description = "measured utilisation of the FLOPs model.flops_per_token counts; replaces "
                        "the step-time model when given",
@@ -284,11 +287,11 @@ void read_precisions(const YamlMap& m, Budget& b) {
     const auto p = parse_precision(name);
     if (!p)
       throw InputError(position(m.file, item), m.field("precisions"),
-                       "unknown precision '" + name + "' (choose " +
+                       "unknown precision " + quote(name) + " (choose " +
                            join_choices(m.spec("precisions").choices) + ")");
     if (std::find(b.precisions.begin(), b.precisions.end(), *p) != b.precisions.end())
       throw InputError(position(m.file, item), m.field("precisions"),
-                       "precision '" + name + "' is listed twice");
+                       "precision " + quote(name) + " is listed twice");
     b.precisions.push_back(*p);
   }
 }

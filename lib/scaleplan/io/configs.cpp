@@ -71,12 +71,13 @@ Law load_law(const std::string& name_or_path, const std::string& base_dir, const
   std::error_code ec;
   if (fs::is_regular_file(path, ec) || ext == ".yaml" || ext == ".yml") {
     if (!fs::is_regular_file(path, ec))
-      throw InputError(at, field, "law file '" + path.string() + "' not found");
+      throw InputError(at, field, "law file " + quote(path.string()) + " not found");
     return parse_law(read_input(path.string()), path.string());
   }
   throw InputError(at, field,
-                   "unknown law '" + name_or_path + "'" + did_you_mean(name_or_path, law_presets()) +
-                       " (choose " + join_choices(law_presets()) + ", or a law YAML file)");
+                   "unknown law " + quote(name_or_path) +
+                       did_you_mean(name_or_path, law_presets()) + " (choose " +
+                       join_choices(law_presets()) + ", or a law YAML file)");
 }
 
 void resolve_serving_gpu(const GpuTable& table, Budget* budget) {
@@ -93,7 +94,7 @@ const Gpu& resolve_gpu(const GpuTable& table, const std::string& name, const Sou
     names.push_back(g.name);
     names.insert(names.end(), g.aliases.begin(), g.aliases.end());
   }
-  std::string msg = "unknown GPU '" + name + "'" + did_you_mean(name, names);
+  std::string msg = "unknown GPU " + quote(name) + did_you_mean(name, names);
   throw InputError(at, field, msg + "; `scaleplan gpus` lists them");
 }
 

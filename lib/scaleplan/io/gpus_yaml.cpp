@@ -13,7 +13,7 @@ const KeyTable& tflops_keys() {
     for (Precision p : all_precisions())
       tflops.keys.push_back({.name = to_string(p), .unit = "TFLOP/s",
                              .description = "dense peak in " + to_string(p),
-                             .range = Range::kPositive});
+                             .range = Range::kPositive, .max = kMaxTflops});
     return tflops;
   }();
   return t;
@@ -40,7 +40,7 @@ const KeyTable& matmul_fraction_keys() {
 const KeyTable& matmul_overhead_keys() {
   static const KeyTable t = per_precision_keys(
       "The matmul curve's fixed cost per kernel per precision; the H100's when absent",
-      "microseconds", std::nullopt);
+      "microseconds", 1e6);
   return t;
 }
 
@@ -48,9 +48,9 @@ const KeyTable& price_keys() {
   static const KeyTable t{
       "Indicative prices per GPU-hour; absent ones must come from the budget",
       {{.name = "on_demand", .unit = "USD per GPU-hour", .description = "on-demand price",
-        .range = Range::kPositive},
+        .range = Range::kPositive, .max = kMaxPriceUsdPerGpuHour},
        {.name = "spot", .unit = "USD per GPU-hour", .description = "spot price",
-        .range = Range::kPositive}},
+        .range = Range::kPositive, .max = kMaxPriceUsdPerGpuHour}},
       {}};
   return t;
 }
@@ -63,27 +63,27 @@ const KeyTable& gpu_keys() {
        {.name = "aliases", .type = KeyType::kStringList, .description = "other accepted names"},
        {.name = "vendor", .type = KeyType::kString, .description = "maker"},
        {.name = "memory_gb", .unit = "GB", .description = "device memory",
-        .range = Range::kPositive, .required = true},
+        .range = Range::kPositive, .max = kMaxMemoryGb, .required = true},
        {.name = "memory_gib", .unit = "GiB",
         .description = "usable capacity as the device reports it (nvidia-smi); memory_gb in "
                        "GiB when absent",
-        .range = Range::kPositive},
+        .range = Range::kPositive, .max = kMaxMemoryGb},
        {.name = "mem_bw_tbps", .unit = "TB/s", .description = "peak memory bandwidth",
-        .range = Range::kPositive, .required = true},
+        .range = Range::kPositive, .max = kMaxMemBwTbps, .required = true},
        {.name = "tflops", .type = KeyType::kMap, .description = "dense peak per precision",
         .required = true, .missing = "missing", .table = &tflops_keys()},
        {.name = "interconnect_gbps", .unit = "GB/s",
         .description = "bidirectional scale-up link per device, as datasheets print it",
-        .range = Range::kPositive},
+        .range = Range::kPositive, .max = kMaxInterconnectGbps},
        {.name = "nvlink_gbps", .unit = "GB/s per GPU per direction",
         .description = "scale-up (NVLink, Infinity Fabric, ICI, PCIe) bandwidth per GPU",
-        .range = Range::kPositive, .required = true},
+        .range = Range::kPositive, .max = kMaxInterconnectGbps, .required = true},
        {.name = "gpus_per_node", .type = KeyType::kInteger, .unit = "GPUs",
         .description = "GPUs sharing one scale-up domain", .range = Range::kPositive,
         .default_value = 8},
        {.name = "scale_out_gbps", .unit = "GB/s per GPU per direction",
         .description = "scale-out network (NIC) bandwidth per GPU", .range = Range::kPositive,
-        .required = true},
+        .max = kMaxInterconnectGbps, .required = true},
        {.name = "matmul_fraction", .type = KeyType::kMap,
         .description = "measured matmul curve: share of peak per precision",
         .table = &matmul_fraction_keys()},
@@ -177,7 +177,7 @@ GpuTable parse_gpu_table(const std::string& text, const std::string& file) {
       throw InputError(position(file, gpus[i]), "gpus", "expected a mapping for each GPU");
     const Gpu gpu = read_gpu({gpus[i], file, "gpus[" + std::to_string(i) + "]", &gpu_keys()});
     if (find_gpu(table, gpu.name))
-      throw InputError(position(file, gpus[i]), "gpus", "GPU '" + gpu.name + "' listed twice");
+      throw InputError(position(file, gpus[i]), "gpus", "GPU " + quote(gpu.name) + " listed twice");
     table.gpus.push_back(gpu);
   }
   return table;

@@ -16,7 +16,7 @@ void emit_yaml(YAML::Emitter& e, const Tree& j) {
   } else if (j.is_object()) {
     e << YAML::BeginMap;
     for (const auto& [key, value] : j.items()) {
-      e << YAML::Key << key << YAML::Value;
+      e << YAML::Key << valid_utf8(key) << YAML::Value;
       emit_yaml(e, value);
     }
     e << YAML::EndMap;
@@ -25,7 +25,7 @@ void emit_yaml(YAML::Emitter& e, const Tree& j) {
     for (const auto& value : j) emit_yaml(e, value);
     e << YAML::EndSeq;
   } else if (j.is_string()) {
-    e << j.get<std::string>();
+    e << valid_utf8(j.get_ref<const std::string&>());
   } else if (j.is_boolean()) {
     e << j.get<bool>();
   } else if (j.is_number_integer()) {
@@ -48,15 +48,40 @@ std::optional<OutputFormat> parse_format(const std::string& name) {
   return std::nullopt;
 }
 
-Tree number_or_null(double x) { return std::isfinite(x) ? Tree(x) : Tree(nullptr); }
+Tree number_or_null(double x, bool known) { return known ? Tree(x) : Tree(nullptr); }
+
+namespace {
+
+/// The path of the first non-finite number under `j` ("predicted.loss", "[3].loss"), if any.
+std::optional<std::string> first_non_finite(const Tree& j, const std::string& path) {
+  if (j.is_number_float() && !std::isfinite(j.get<double>()))
+    return path + " = " + fmt("%g", j.get<double>());
+  if (j.is_object()) {
+    for (const auto& [key, value] : j.items())
+      if (auto bad = first_non_finite(value, path.empty() ? key : path + "." + key)) return bad;
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i)
+      if (auto bad = first_non_finite(j[i], path + "[" + std::to_string(i) + "]")) return bad;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void require_finite(const Tree& tree) {
+  if (const auto bad = first_non_finite(tree, ""))
+    throw InfeasibleError("the result is not a finite number: " + printable(*bad) +
+                          " (an input is beyond the range the models compute in)");
+}
 
 void print_tree(const Tree& tree, OutputFormat format, std::ostream& out) {
+  require_finite(tree);
   if (format == OutputFormat::kYaml) {
     YAML::Emitter e;
     emit_yaml(e, tree);
     out << e.c_str() << "\n";
   } else {
-    out << tree.dump(2) << "\n";
+    out << tree.dump(2, ' ', false, Tree::error_handler_t::replace) << "\n";
   }
 }
 
@@ -116,6 +141,9 @@ Tree plan_to_json(const Plan& p) {
   const TrainingRun& r = p.run;
   const Evaluation& e = p.evaluation;
   const Schedule& s = e.recipe.schedule;
+  // The planner marks a price it does not know (a budget in GPU-hours or FLOPs on a GPU without
+  // one) as NaN; every other figure must be a number.
+  const bool priced = !std::isnan(r.usd_per_gpu_hour);
   Tree j;
   j["recommendation"] = {{"params", r.params},
                          {"tokens", r.tokens},
@@ -124,7 +152,7 @@ Tree plan_to_json(const Plan& p) {
                          {"gpu", r.gpu.name},
                          {"gpus", r.gpus},
                          {"pricing", to_string(r.pricing)},
-                         {"usd_per_gpu_hour", number_or_null(r.usd_per_gpu_hour)},
+                         {"usd_per_gpu_hour", number_or_null(r.usd_per_gpu_hour, priced)},
                          {"shape", shape_to_json(r.shape)},
                          {"seq_len", r.seq_len},
                          {"batch_tokens", e.batch_tokens},
@@ -146,15 +174,17 @@ Tree plan_to_json(const Plan& p) {
     j["predicted"]["loss_high"] = p.loss_interval->high;
   }
   j["compute"] = {{"flops", e.cost.flops}, {"flops_per_token", e.cost.flops_per_token}};
-  j["cost"] = {{"usd", number_or_null(e.cost.usd)}, {"gpu_hours", e.cost.gpu_hours}};
+  j["cost"] = {{"usd", number_or_null(e.cost.usd, priced)}, {"gpu_hours", e.cost.gpu_hours}};
   j["time"] = {{"wall_hours", e.cost.wall_hours}};
   if (e.spot)
     j["spot"] = {{"interruptions_expected", e.spot->interruptions_expected},
-                 {"checkpoint_interval_minutes", number_or_null(e.spot->checkpoint_interval_minutes)},
+                 {"checkpoint_interval_minutes", number_or_null(e.spot->checkpoint_interval_minutes,
+                                 !std::isinf(e.spot->checkpoint_interval_minutes))},
                  {"lost_work_fraction", e.spot->lost_work_fraction},
                  {"wall_hours_p90", e.spot->wall_hours_p90},
                  {"break_even_interruptions_per_hour",
-                  number_or_null(p.break_even_interruptions_per_hour)},
+                  number_or_null(p.break_even_interruptions_per_hour,
+                                 !std::isnan(p.break_even_interruptions_per_hour))},
                  {"reason", p.pricing_reason}};
   if (e.serving)
     j["inference"] = {{"latency_ms_per_token", e.serving->latency_ms_per_token},

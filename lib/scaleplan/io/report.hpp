@@ -20,7 +20,9 @@ std::optional<OutputFormat> parse_format(const std::string& name);
 /// Result trees keep their keys in the order written (the order docs/output.md lists them).
 using Tree = nlohmann::ordered_json;
 
-/// Prints a tree as pretty JSON or as block YAML with the same structure.
+/// Prints a tree as pretty JSON or as block YAML with the same structure, after
+/// require_finite(). Text that is not UTF-8 (a GPU name from a table, a run name) is printed
+/// with U+FFFD in place of each bad byte: JSON and YAML are UTF-8 only.
 void print_tree(const Tree& tree, OutputFormat format, std::ostream& out);
 inline void print_tree(const nlohmann::json& tree, OutputFormat format, std::ostream& out) {
   print_tree(Tree(tree), format, out);
@@ -43,7 +45,13 @@ void print_plan_table(const Plan& plan, std::ostream& out, int width = kTableWid
 Tree gpus_to_json(const GpuTable& table);
 void print_gpus_table(const GpuTable& table, std::ostream& out);
 
-/// A number or JSON null when not finite (JSON has no NaN).
-Tree number_or_null(double x);
+/// The guard on every result: throws InfeasibleError (exit 3) naming the first number in
+/// `tree` that is not finite ("predicted.loss = inf"), so that an overflow is never printed
+/// as `null`, "nan" or "inf" with exit 0. Figures that are unknown by design (a cost without
+/// a price) are explicit nulls, not NaN. Commands call it before printing any format.
+void require_finite(const Tree& tree);
+
+/// `x`, or JSON null when the figure is unknown by design (`known` false).
+Tree number_or_null(double x, bool known);
 
 }  // namespace scaleplan

@@ -1,32 +1,21 @@
 #include "scaleplan/io/yaml_input.hpp"
 
+#include <yaml-cpp/depthguard.h>  // YAML::DeepRecursion
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
+#include <stdexcept>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iostream>
 #include <set>
 #include <sstream>
 
+#include "scaleplan/text.hpp"
+
 namespace scaleplan {
-
-std::string display_name(const std::string& path) { return path == "-" ? "<stdin>" : path; }
-
-std::string read_input(const std::string& path) {
-  std::ostringstream text;
-  if (path == "-") {
-    text << std::cin.rdbuf();
-    return text.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0}, "", std::string("cannot read: ") + std::strerror(errno));
-  text << in.rdbuf();
-  if (in.bad()) throw InputError({path, 0, 0}, "", "read error");
-  return text.str();
-}
 
 SourcePos position(const std::string& file, const YAML::Node& node) {
   const YAML::Mark mark = node.Mark();  // 0-based; -1 when unknown
@@ -34,11 +23,104 @@ SourcePos position(const std::string& file, const YAML::Node& node) {
   return {file, mark.line + 1, mark.column + 1};
 }
 
-YAML::Node parse_yaml(const std::string& text, const std::string& file) {
+namespace {
+
+/// YAML 1.2 line breaks: CRLF and a bare CR end a line as LF does (yaml-cpp knows only LF).
+std::string normalise_line_breaks(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\r')
+      out += text[i];
+    else if (i + 1 == text.size() || text[i + 1] != '\n')
+      out += '\n';
+  }
+  return out;
+}
+
+/// YAML streams are UTF-8 without control characters other than tab and line breaks (YAML 1.2,
+/// 5.1 c-printable); yaml-cpp takes any byte and would echo it in messages and results.
+void check_characters(const std::string& text, const std::string& file) {
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const std::size_t n = utf8_length_at(text, i);
+    if (n == 0)
+      throw InputError({file, line, column}, "",
+                       "invalid YAML: byte " + printable(text.substr(i, 1)) +
+                           " is not UTF-8 (YAML files are UTF-8 text)");
+    if (n == 1 && ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F))
+      throw InputError({file, line, column}, "",
+                       "invalid YAML: control character " + printable(text.substr(i, 1)) +
+                           " (YAML files are text)");
+    if (c == '\n')
+      ++line, column = 1;
+    else
+      ++column;
+    i += n;
+  }
+}
+
+/// Records where each document starts; the events themselves are not needed.
+struct DocumentStarts : YAML::EventHandler {
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+[[noreturn]] void invalid_yaml(const YAML::Exception& e, const std::string& file) {
+  throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "",
+                   "invalid YAML: " + printable(e.msg));
+}
+
+/// Parses the text's first two documents as events, without building them: a second document
+/// is an error at its `---`, and so is YAML that yaml-cpp 0.7 never consumes (a stray ',' at
+/// the top yields empty documents at the same place forever, so YAML::LoadAll never returns).
+void check_one_document(const std::string& text, const std::string& file) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts documents;
+  try {
+    for (int i = 0; i < 2 && parser.HandleNextDocument(documents); ++i) {
+    }
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's depth guard gives no position.
+    throw InputError(
+        {file, 0, 0}, "",
+        "invalid YAML: nested more than " + std::to_string(e.depth() - 1) + " levels deep");
+  } catch (const YAML::Exception& e) {
+    invalid_yaml(e, file);
+  }
+  if (documents.starts.size() < 2) return;
+  const YAML::Mark first = documents.starts[0], second = documents.starts[1];
+  const SourcePos at{file, second.line + 1, second.column + 1};
+  if (second.pos == first.pos) {
+    const std::size_t offset = static_cast<std::size_t>(std::max(second.pos, 0));
+    throw InputError(at, "", "invalid YAML: unexpected " + quote(text.substr(offset, 1)));
+  }
+  throw InputError(at, "", "a second YAML document starts here; the file must hold one");
+}
+
+}  // namespace
+
+YAML::Node parse_yaml(const std::string& raw_text, const std::string& file) {
+  const std::string text = normalise_line_breaks(raw_text);
+  check_characters(text, file);
+  check_one_document(text, file);
   try {
     return YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "", "invalid YAML: " + e.msg);
+    invalid_yaml(e, file);
   }
 }
 
@@ -51,11 +133,9 @@ YamlMap root_map(const YAML::Node& root, const std::string& file, const KeyTable
 
 namespace {
 
-/// A read that does not match its key table is a bug in the parser, not a user mistake.
-[[noreturn]] void internal_error(const std::string& what) {
-  std::cerr << "scaleplan: internal error: " << what << "\n";
-  std::abort();
-}
+/// A read that does not match its key table is a bug in the parser, not a user mistake: main
+/// reports it as an internal error (exit 70).
+[[noreturn]] void internal_error(const std::string& what) { throw std::logic_error(what); }
 
 }  // namespace
 
@@ -63,7 +143,18 @@ SourcePos YamlMap::pos() const { return position(file, node); }
 
 SourcePos YamlMap::pos(const std::string& key) const {
   const YAML::Node value = get(key);
-  return value ? position(file, value) : pos();
+  if (!value) return pos();
+  // An alias (`usd: *x`) shares its node, and so its position, with the anchor, which YAML
+  // requires earlier in the file: a value that seems to precede its own key came through an
+  // alias, and the key's line is where the user wrote it.
+  for (const auto& item : node) {
+    if (!item.first.IsScalar() || item.first.Scalar() != key) continue;
+    const YAML::Mark k = item.first.Mark(), v = value.Mark();
+    if (v.line < k.line || (v.line == k.line && v.column < k.column))
+      return position(file, item.first);
+    break;
+  }
+  return position(file, value);
 }
 
 std::string YamlMap::field(const std::string& key) const {
@@ -77,7 +168,10 @@ bool YamlMap::has(const std::string& key) const {
 
 YAML::Node YamlMap::get(const std::string& key) const {
   const YAML::Node& self = node;  // const access never inserts
-  return self[key];
+  const YAML::Node value = self[key];
+  // A missing key gives yaml-cpp's "zombie" node, whose every accessor but IsDefined() throws
+  // InvalidNode (found by fuzzing: a GPU table without `gpus`); an undefined node answers.
+  return value.IsDefined() ? value : YAML::Node(YAML::NodeType::Undefined);
 }
 
 const Key& YamlMap::spec(const std::string& key) const { return table->key(key); }
@@ -108,7 +202,7 @@ void YamlMap::check_keys() const {
         for (const std::string& name : allowed) hint += " " + name + ",";
         hint.back() = ')';
       }
-      throw InputError(at, field(key), "unknown key" + hint);
+      throw InputError(at, field(printable(key)), "unknown key" + hint);
     }
     if (!seen.insert(key).second) throw InputError(at, field(key), "duplicate key");
   }
@@ -149,10 +243,10 @@ double number_at(const YAML::Node& node, const std::string& file, const std::str
     char* end = nullptr;
     std::strtod(text.c_str(), &end);
     if (errno == ERANGE && end && *end == '\0')
-      throw InputError(at, field, "out of range, got '" + text + "'");
-    throw InputError(at, field, "expected a number, got '" + text + "'");
+      throw InputError(at, field, "out of range, got " + quote(text));
+    throw InputError(at, field, "expected a number, got " + quote(text));
   }
-  if (!std::isfinite(value)) throw InputError(at, field, "must be finite, got '" + text + "'");
+  if (!std::isfinite(value)) throw InputError(at, field, "must be finite, got " + quote(text));
   return value;
 }
 
@@ -163,7 +257,7 @@ std::optional<double> YamlMap::number(const std::string& key) const {
     return std::nullopt;
   }
   const double value = number_at(get(key), file, field(key));
-  const std::string text = get(key).Scalar();
+  const std::string text = printable(get(key).Scalar());
   if (k.range == Range::kPositive && value <= 0) fail(key, "must be > 0, got " + text);
   if (k.range == Range::kNonNegative && value < 0) fail(key, "must be >= 0, got " + text);
   if (k.type == KeyType::kInteger) {
@@ -216,7 +310,7 @@ std::optional<bool> YamlMap::boolean(const std::string& key) const {
   const std::string text = value.IsScalar() ? value.Scalar() : "";
   if (text == "true") return true;
   if (text == "false") return false;
-  fail(key, "expected true or false, got '" + text + "'");
+  fail(key, "expected true or false, got " + quote(text));
 }
 
 namespace {
@@ -267,8 +361,10 @@ std::optional<std::string> closest(const std::string& word,
 
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
   const auto c = closest(word, candidates);
-  return c ? " (did you mean '" + *c + "'?)" : "";
+  return c ? " (did you mean " + quote(*c) + "?)" : "";
 }
+
+std::string quote(const std::string& text) { return "'" + printable(text) + "'"; }
 
 std::string join_choices(const std::vector<std::string>& choices) {
   std::string out;

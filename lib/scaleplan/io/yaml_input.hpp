@@ -5,21 +5,22 @@
 #include <yaml-cpp/yaml.h>
 
 #include <initializer_list>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "scaleplan/input_error.hpp"
 #include "scaleplan/io/key_table.hpp"
+#include "scaleplan/io/file_io.hpp"  // read_input, display_name
+#include "scaleplan/text.hpp"        // printable
 
 namespace scaleplan {
 
-/// Reads a whole file ("-" is stdin); throws InputError naming the file on failure.
-std::string read_input(const std::string& path);
-/// The name errors use for `path` ("<stdin>" for "-").
-std::string display_name(const std::string& path);
-
-/// Parses YAML text; a syntax error becomes an InputError at its line and column.
+/// Parses YAML text holding one document; a syntax error becomes an InputError at its line and
+/// column. Stricter than yaml-cpp: the text must be UTF-8 without control characters (YAML 1.2,
+/// 5.1: tab, LF and CR only), a second document (`---`) is an error at its line, and nesting
+/// deeper than yaml-cpp's limit is named as such. Bare CRs and CRLFs end lines, as in YAML.
 YAML::Node parse_yaml(const std::string& text, const std::string& file);
 
 /// A YAML map being read against its key table (key_table.hpp), with the file name and the
@@ -73,5 +74,8 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
 std::string join_choices(const std::vector<std::string>& choices);
 
 SourcePos position(const std::string& file, const YAML::Node& node);
+
+/// A scalar's text for a message: printable(), quoted.
+std::string quote(const std::string& text);
 
 }  // namespace scaleplan

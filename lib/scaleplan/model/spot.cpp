@@ -25,10 +25,10 @@ SpotEffect spot_effect(const SpotInputs& in, double params, int gpus) {
   return e;
 }
 
-int poisson_quantile(double mean, double q) {
+double poisson_quantile(double mean, double q) {
   if (mean <= 0) return 0;
   if (mean > 500) {  // normal approximation with continuity correction, far beyond real runs
-    return static_cast<int>(std::ceil(mean + 1.2816 * std::sqrt(mean) - 0.5));
+    return std::ceil(mean + 1.2816 * std::sqrt(mean) - 0.5);
   }
   double p = std::exp(-mean), cdf = p;
   int k = 0;
@@ -43,7 +43,7 @@ int poisson_quantile(double mean, double q) {
 double spot_wall_hours_p90(const SpotEffect& e, double base_hours, double restart_hours) {
   if (e.interruptions_per_hour <= 0) return base_hours;
   const double expected_wall = base_hours * e.time_multiplier;
-  const int n = poisson_quantile(e.interruptions_per_hour * expected_wall, 0.9);
+  const double n = poisson_quantile(e.interruptions_per_hour * expected_wall, 0.9);
   const double checkpoints = base_hours / e.checkpoint_interval_hours * e.checkpoint_hours;
   return base_hours + checkpoints + n * (e.checkpoint_interval_hours + restart_hours);
 }

@@ -49,7 +49,8 @@ double spot_wall_hours_p90(const SpotEffect& e, double base_hours, double restar
 double break_even_interruptions_per_hour(const SpotInputs& in, double params, int gpus,
                                          double spot_usd, double on_demand_usd);
 
-/// 90th percentile of a Poisson distribution with mean `mean`.
-int poisson_quantile(double mean, double q);
+/// 90th percentile of a Poisson distribution with mean `mean`: a whole number, as a double
+/// (an int overflowed above 2^31 interruptions into a negative p90 that met any deadline).
+double poisson_quantile(double mean, double q);
 
 }  // namespace scaleplan

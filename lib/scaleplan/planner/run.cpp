@@ -113,7 +113,9 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
     f.lost_work_fraction = s.lost_work_fraction;
     f.wall_hours_p90 = spot_wall_hours_p90(s, base_wall, c.spot.restart_hours);
     e.spot = f;
-    e.deadline_wall_hours = f.wall_hours_p90;
+    // The p90 of a small Poisson count is 0 interruptions, below the expected wall-clock that
+    // counts the checkpoint writes: the deadline holds the larger.
+    e.deadline_wall_hours = std::max(f.wall_hours_p90, e.cost.wall_hours);
   }
 
   e.memory = training_memory(r.shape, r.seq_len, l, micro_batches);

@@ -91,7 +91,7 @@ struct Evaluation {
   double memory_limit = 0;       ///< usable bytes per GPU
   TrainingCost cost;             ///< expected: goodput and spot interruptions included
   std::optional<SpotFigures> spot;
-  double deadline_wall_hours = 0;  ///< what the deadline is held to: p90 on spot
+  double deadline_wall_hours = 0;  ///< what the deadline is held to: on spot the larger of p90 and expected
   std::optional<Serving> serving;
   std::vector<ConstraintValue> constraints;  ///< every limit the context sets, and memory
   Recipe recipe;
