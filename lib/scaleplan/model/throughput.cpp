@@ -101,9 +101,10 @@ LayerCost layer_cost(const Shape& s, int seq_len, const Layout& l, const Gpu& gp
     c.backward.tp_comm_s = pass;
   }
   // Context parallelism: a ring passes K and V (and their gradients backward) cp - 1 times,
-  // overlapped with the attention it feeds (Liu et al. 2023, ring attention).
+  // overlapped with the attention it feeds (Liu et al. 2023, ring attention; Megatron-Core's
+  // context parallelism is this ring of point-to-point sends).
   if (l.context_parallel > 1) {
-    const Link link = collective_link(gpu, l.context_parallel, l.tensor_parallel);
+    const Link link = point_to_point_link(gpu, l.context_parallel, l.tensor_parallel);
     const double kv = 2 * tokens * std::max(1.0, kv_width(s) / tp) * e;
     const double ring = (cp - 1) * (link.latency_s + kv / link.bytes_per_s);
     c.forward.cp_comm_s = std::max(0.0, ring - c.forward.attention_s);
@@ -150,6 +151,15 @@ Link collective_link(const Gpu& gpu, int ranks, int stride) {
           kCollectiveLatencyS + 2 * std::log2(nodes) * kScaleOutHopLatencyS};
 }
 
+Link point_to_point_link(const Gpu& gpu, int ranks, int stride) {
+  const double scale_up = gpu.nvlink_gbps * 1e9 * kScaleUpBusEfficiency;
+  if (static_cast<long long>(ranks) * stride <= gpu.gpus_per_node)
+    return {scale_up, kCollectiveLatencyS};
+  // A ring's slowest step crosses a node boundary on one NIC (rail-optimised: each GPU's own).
+  return {std::min(scale_up, gpu.scale_out_gbps * 1e9 * kScaleOutBusEfficiency),
+          kCollectiveLatencyS + kScaleOutHopLatencyS};
+}
+
 // The output head sits on the last stage, the embedding on the first: the fullest stage is the
 // last one (equal layer counts, the head's work on top).
 MicroBatchTime micro_batch_time(const LayerCost& layer, const Shape& s, const Layout& l) {
@@ -185,7 +195,7 @@ StepTime step_time(const MicroBatchTime& mb, const Layout& l, int micro_batches,
   double pipeline_send = 0;
   if (l.pipeline_parallel > 1) {
     const Link link =
-        collective_link(gpu, 2, l.tensor_parallel * l.context_parallel * l.data_parallel);
+        point_to_point_link(gpu, 2, l.tensor_parallel * l.context_parallel * l.data_parallel);
     pipeline_send = 2 * l.virtual_stages * (link.latency_s + mb.pipeline_message_bytes / link.bytes_per_s);
   }
   const double per_micro_batch = mb.forward_s + mb.backward_s + pipeline_send;

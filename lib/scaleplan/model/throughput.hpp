@@ -109,5 +109,8 @@ struct Link {
   double bytes_per_s = 0, latency_s = 0;
 };
 Link collective_link(const Gpu& gpu, int ranks, int stride);
+/// The same for point-to-point sends between neighbours (a context-parallel ring, pipeline
+/// stages): a send that leaves the node goes through one GPU's NIC, whatever the node's others do.
+Link point_to_point_link(const Gpu& gpu, int ranks, int stride);
 
 }  // namespace scaleplan
