@@ -28,8 +28,9 @@ std::vector<RunRow> chinchilla_rows(bool drop_outliers) {
   if (path.empty()) return {};
   std::vector<RunRow> rows;
   const RowFilter outliers = parse_row_filter("loss>=3.44", "--exclude");
-  for (const RunRow& r : parse_runs_csv(read_input(path), path).rows)
-    if (!drop_outliers || !matches(outliers, r)) rows.push_back(r);
+  const RunsTable table = parse_runs_csv(read_input(path), path);
+  for (const RunRow& r : table.rows)
+    if (!drop_outliers || !matches(outliers, r, table)) rows.push_back(r);
   return rows;
 }
 
