@@ -114,9 +114,18 @@ struct RunModel {
   }
 };
 
+/// The N and D searched: the law's fitted range and, for a FLOPs budget, its compute-optimal
+/// point, widened (model/law.hpp, search_domain).
+Domain planning_domain(const Budget& b, const Law& law) {
+  const SearchBounds s = search_domain(
+      law, b.kind == BudgetKind::kFlops ? std::optional<double>(b.amount) : std::nullopt);
+  return {s.params_min, s.params_max, s.tokens_min, s.tokens_max};
+}
+
 SearchProblem make_problem(const Budget& b, const Law& law, const RunModel& model) {
   SearchProblem p;
   p.law = law.form;
+  p.domain = planning_domain(b, law);
   p.quality_params_factor = precision_traits(model.option.precision).quality_params_factor;
   p.memory_params_max = max_trainable_params(model.gpu.memory_gb, model.seq_len, model.option.gpus);
   const auto add = [&](std::string name, double limit, auto field) {
@@ -340,7 +349,7 @@ Plan make_plan(const Budget& b, const Gpu& gpu, const Law& law, const Searcher& 
     throw InfeasibleError("no run reaches target_loss = " + format_number(*b.target_loss) +
                           " within the constraints (" + format_number(*b.target_loss) +
                           " may be below what the budget, deadline, data or serving cap allow)");
-  if (!best) throw InfeasibleError(infeasible_message(b, violated, Domain{}));
+  if (!best) throw InfeasibleError(infeasible_message(b, violated, planning_domain(b, law)));
   if (b.objective == Objective::kMaximizeProfit) {
     const double margin = best->roi->value_usd - best->inference->usd_per_query;
     if (b.inference->lifetime_queries > 0 && margin <= 0)
@@ -384,7 +393,7 @@ Plan make_plan(const Budget& b, const Gpu& gpu, const Law& law, const Searcher& 
                        format_number(x.tokens_factor) + "x outside the range law '" + law.name +
                        "' was fitted on (" + format_number(law.range.tokens_min) + " to " +
                        format_number(law.range.tokens_max) + " tokens)");
-  const Domain domain;
+  const Domain domain = planning_domain(b, law);
   if (plan.params >= domain.params_max * (1 - kBindingTolerance) ||
       plan.tokens >= domain.tokens_max * (1 - kBindingTolerance))
     warnings.push_back("the recommendation sits at the edge of the search domain (N <= " +
