@@ -660,7 +660,7 @@ FitResult multistart(const std::vector<FitPoint>& points, const FitOptions& o, c
     else if ((std::isfinite(lo) && v - lo < 0.01) || (std::isfinite(hi) && hi - v < 0.01))
       fit.near_bound.push_back(spec.names[i]);
   }
-  fit.hessian_condition = hessian_condition(*model, spec, best.x);
+  if (o.diagnostics) fit.hessian_condition = hessian_condition(*model, spec, best.x);
   return fit;
 }
 
@@ -821,6 +821,7 @@ std::vector<std::vector<LawForm>> bootstrap_fits(const std::vector<FitPoint>& po
   FitOptions one = options;
   one.threads = 1;
   one.progress = {};
+  one.diagnostics = false;
   parallel_for(samples, options.threads, [&](int i) {
     std::mt19937_64 rng(seed + static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ULL);
     // A run drawn k times enters once with k times its weight: the same objective (a weighted

@@ -51,6 +51,7 @@ struct FitOptions {
   /// all of them. At or below it, every start runs on every point (Hoffmann's method exactly).
   int screen_points = 1024;
   bool all_starts = false;  ///< run every start on every point, whatever the size
+  bool diagnostics = true;  ///< compute the Hessian condition (bootstrap refits skip it)
   /// Called with (starts done, starts in all) as starts finish, from worker threads.
   std::function<void(int, int)> progress;
 };
