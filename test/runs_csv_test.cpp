@@ -56,6 +56,14 @@ TEST_CASE("runs CSV: old Mac line ends, no final newline, and an unnamed trailin
   CHECK(t.meta_columns.empty());
 }
 
+TEST_CASE("runs CSV: a row with an empty run id is its own run", "[runs_csv]") {
+  const RunsTable t = parse_runs_csv("run,params,tokens,loss\n,1e8,1e9,3\n,1e8,2e9,2.9\n"
+                                     "a,1e9,1e9,2.5\n", "runs.csv");
+  CHECK(t.rows[0].run == "line 2");
+  CHECK(t.rows[1].run == "line 3");
+  CHECK(t.rows[2].run == "a");
+}
+
 TEST_CASE("runs CSV: extra columns are metadata and any column can be the loss", "[runs_csv]") {
   const std::string text =
       "model,dataset,params,tokens,loss_c4,loss_code,loss,lr\n"
@@ -106,6 +114,18 @@ TEST_CASE("runs CSV: each malformed file gets its line and reason", "[runs_csv]"
       {"a long row", "params,tokens,loss\n1e8,1e9,3,4\n", "runs.csv:2: expected 3 fields, got 4"},
       {"only blank lines", "\n\r\n  \n", "runs.csv: the file is empty"},
       {"a BOM and nothing else", "\xEF\xBB\xBF", "runs.csv: the file is empty"},
+      {"Latin-1 text", "params,tokens,loss,note\n1e8,1e9,3,caf\xE9\n",
+       "runs.csv:2: not UTF-8 text (byte 0xE9): save the file as UTF-8 (\"CSV UTF-8\" in a "
+       "spreadsheet)"},
+      {"semicolons", "params;tokens;loss\n1e8;1e9;3\n",
+       "runs.csv:1: the header is one column; the file seems separated by ';', not commas (save "
+       "it as comma-separated values)"},
+      {"tabs", "params\ttokens\tloss\n1e8\t1e9\t3\n",
+       "runs.csv:1: the header is one column; the file seems separated by '\\t', not commas (save "
+       "it as comma-separated values)"},
+      {"different case", "Params,Tokens,Loss\n1e8,1e9,3\n",
+       "runs.csv:1: params: missing column (did you mean 'Params'?): params, tokens and loss are "
+       "required, the header has Params, Tokens, Loss"},
   };
   for (const auto& c : cases) {
     INFO(c.name);

@@ -115,7 +115,8 @@ int run_fit(const FitCliOptions& o, const GlobalOptions& g, std::ostream& out) {
   request.seed = o.seed;
 
   const std::string text = read_input(o.runs_path);
-  const RunsTable table = parse_runs_csv(text, file, o.loss_column);
+  RunsTable table = parse_runs_csv(text, file, o.loss_column);
+  const std::size_t rows_read = table.rows.size();
   for (const RowFilter& f : excludes) check_filter_column(f, table, "--exclude");
   for (const RowFilter& f : holdouts) check_filter_column(f, table, "--holdout");
   for (const GroupSelector& s : selectors)
@@ -130,7 +131,9 @@ int run_fit(const FitCliOptions& o, const GlobalOptions& g, std::ostream& out) {
     throw InputError({file, 1, 0}, "unique_tokens",
                      "missing column: --form muennighoff2023 needs each run's unique tokens");
 
-  std::vector<RunRow> rows = o.final_only ? final_checkpoints(table.rows) : table.rows;
+  // The rows move on (a million rows is hundreds of megabytes; no copy of them is kept).
+  std::vector<RunRow> rows = o.final_only ? final_checkpoints(table.rows) : std::move(table.rows);
+  table.rows.clear();
   int excluded = 0, unselected = 0;
   // Each option's filters are joined by AND: a row is excluded (held out) when it matches every
   // --exclude (--holdout).
@@ -139,6 +142,7 @@ int run_fit(const FitCliOptions& o, const GlobalOptions& g, std::ostream& out) {
       return matches(f, row, table);
     });
   };
+  request.train.reserve(rows.size());
   for (RunRow& row : rows) {
     const bool selected = std::all_of(selectors.begin(), selectors.end(), [&](const GroupSelector& s) {
       return cell_text(table, row, s.column) == s.value;
@@ -149,9 +153,11 @@ int run_fit(const FitCliOptions& o, const GlobalOptions& g, std::ostream& out) {
     }
     if (!o.joint.empty()) row.group = *cell_text(table, row, o.joint);
     if (all(excludes, row)) ++excluded;
-    else if (all(holdouts, row)) request.holdout.push_back(row);
-    else request.train.push_back(row);
+    else if (all(holdouts, row)) request.holdout.push_back(std::move(row));
+    else request.train.push_back(std::move(row));
   }
+  std::vector<RunRow>().swap(rows);  // the moved-from rows
+  request.train.shrink_to_fit();
   if (excluded > 0) spdlog::info("excluded {} rows", excluded);
   if (!selectors.empty() && request.train.empty() && request.holdout.empty())
     throw InputError({}, "--group", "no row has " + o.group.front() + " (" +
@@ -168,7 +174,7 @@ int run_fit(const FitCliOptions& o, const GlobalOptions& g, std::ostream& out) {
 
   Tree provenance = {{"input", file},
                      {"sha256", sha256_hex(text)},
-                     {"rows_read", table.rows.size()},
+                     {"rows_read", rows_read},
                      {"rows_fitted", request.train.size()},
                      {"rows_excluded", excluded},
                      {"rows_held_out", request.holdout.size()},

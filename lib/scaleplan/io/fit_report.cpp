@@ -156,16 +156,24 @@ FitReport make_fit_report(const FitRequest& request, const std::string& file,
   if (progress) options.progress = [progress](int done, int total) { progress("fit", done, total); };
 
   const bool compute_form = options.form == FitForm::kCompute;
-  std::set<std::pair<double, double>> pairs;
-  std::set<double> ns, ds;
+  // Distinct values by sort and unique (sets of a million rows would cost ~100 MB).
+  const auto distinct = [](auto values) {
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    return values;
+  };
+  std::vector<std::pair<double, double>> pair_list;
+  std::vector<double> n_list, d_list, c_list;
+  pair_list.reserve(request.train.size());
   for (const RunRow& r : request.train) {
-    pairs.emplace(r.params, compute_form ? r.flops.value_or(6 * r.params * r.tokens) : r.tokens);
-    ns.insert(r.params);
-    ds.insert(r.tokens);
+    pair_list.emplace_back(r.params, r.tokens);
+    n_list.push_back(r.params);
+    d_list.push_back(r.tokens);
+    if (compute_form) c_list.push_back(r.flops.value_or(6 * r.params * r.tokens));
   }
-  std::set<double> cs;
-  for (const auto& [n, c] : pairs) cs.insert(c);
-  report.points = static_cast<int>(compute_form ? cs.size() : pairs.size());
+  const std::vector<double> ns = distinct(std::move(n_list)), ds = distinct(std::move(d_list));
+  report.points = static_cast<int>(compute_form ? distinct(std::move(c_list)).size()
+                                                : distinct(std::move(pair_list)).size());
   report.distinct_params = static_cast<int>(ns.size());
   report.distinct_tokens = static_cast<int>(ds.size());
   const int n_params = fit_parameter_count(options);
@@ -180,8 +188,7 @@ FitReport make_fit_report(const FitRequest& request, const std::string& file,
   if (!compute_form && ds.size() == 1)
     throw InputError({file, 0, 0}, "tokens",
                      "every run has the same token count; need at least two values of D");
-  const auto [d_min, d_max] = std::minmax_element(ds.begin(), ds.end());
-  report.range = {*ns.begin(), *ns.rbegin(), *d_min, *d_max, 0, 0};
+  report.range = {ns.front(), ns.back(), ds.front(), ds.back(), 0, 0};
   {
     double c_lo = HUGE_VAL, c_hi = 0;
     for (const RunRow& r : request.train) {
@@ -244,8 +251,8 @@ FitReport make_fit_report(const FitRequest& request, const std::string& file,
         ": the exponents are weakly identified by so few runs, and the bootstrap over runs " +
         (report.runs < 2 ? "is skipped" : "cannot give trustworthy intervals"));
   if (!compute_form && ns.size() == 2)
-    report.warnings.push_back("only 2 model sizes (" + fmt("%.3g", *ns.begin()) + " and " +
-                              fmt("%.3g", *ns.rbegin()) +
+    report.warnings.push_back("only 2 model sizes (" + fmt("%.3g", ns.front()) + " and " +
+                              fmt("%.3g", ns.back()) +
                               "): A and alpha are fixed by two points, a flat ridge; the N "
                               "exponent is weakly identified");
   if (!compute_form && ds.size() == 2)

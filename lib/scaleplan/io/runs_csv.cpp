@@ -98,6 +98,45 @@ class CsvReader {
   int line_ = 1;
 };
 
+/// Offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong forms,
+/// no surrogates, at most U+10FFFF), or npos.
+std::size_t invalid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + len > s.size()) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+std::string hex_byte(unsigned char c) {
+  const char* digits = "0123456789ABCDEF";
+  return {digits[c >> 4], digits[c & 15]};
+}
+
 double parse_number(std::string_view text, const std::string& file, int line,
                     const std::string& column) {
   const SourcePos at{file, line, 0};
@@ -152,6 +191,13 @@ RunsTable parse_runs_csv(const std::string& raw, const std::string& file,
                                                             static_cast<std::ptrdiff_t>(nul), '\n')),
                       0},
                      "", "a NUL byte: this is not a text CSV file");
+  if (const auto bad = invalid_utf8(text); bad != std::string_view::npos) {
+    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() +
+                                                     static_cast<std::ptrdiff_t>(bad), '\n'));
+    throw InputError({file, line, 0}, "",
+                     "not UTF-8 text (byte 0x" + hex_byte(static_cast<unsigned char>(text[bad])) +
+                         "): save the file as UTF-8 (\"CSV UTF-8\" in a spreadsheet)");
+  }
   CsvReader reader(text, file);
   Record rec;
   bool found = false;
@@ -184,6 +230,13 @@ RunsTable parse_runs_csv(const std::string& raw, const std::string& file,
   std::vector<std::string> named;
   for (const std::string& c : table.columns)
     if (!c.empty()) named.push_back(c);
+  if (named.size() == 1)
+    for (const char sep : {';', '\t', '|'})
+      if (named[0].find(sep) != std::string::npos)
+        throw InputError({file, header_line, 0}, "",
+                         std::string("the header is one column; the file seems separated by '") +
+                             (sep == '\t' ? "\\t" : std::string(1, sep)) +
+                             "', not commas (save it as comma-separated values)");
   for (const std::string& required : {std::string("params"), std::string("tokens"), loss_column})
     if (!index.count(required))
     {
@@ -229,7 +282,9 @@ RunsTable parse_runs_csv(const std::string& raw, const std::string& file,
     if (i_seed) row.seed = number(*i_seed, "seed");
     if (i_weight) row.weight = positive(*i_weight, "weight");
     if (i_unique) row.unique_tokens = positive(*i_unique, "unique_tokens");
-    row.run = i_run ? std::string(rec.cells[*i_run]) : "line " + std::to_string(line);
+    // An empty run id is no run id: the row is its own run, as without a run column.
+    row.run = i_run && !rec.cells[*i_run].empty() ? std::string(rec.cells[*i_run])
+                                                  : "line " + std::to_string(line);
     row.meta.reserve(meta_index.size());
     for (std::size_t i : meta_index) row.meta.emplace_back(rec.cells[i]);
     table.rows.push_back(std::move(row));

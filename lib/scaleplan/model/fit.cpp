@@ -843,7 +843,7 @@ std::vector<std::vector<LawForm>> bootstrap_fits(const std::vector<FitPoint>& po
     }
     const FitResult f = options.form == FitForm::kMuennighoff || start.x.empty()
                             ? fit_law(resampled, one, {start.law})
-                            : fit_from_x(normalised(resampled), one, {start.x});
+                            : fit_from_x(normalised(std::move(resampled)), one, {start.x});
     if (f.failure.empty()) fits[static_cast<std::size_t>(i)] = f.group_laws;
     const int n = ++done;
     if (progress) progress(n);
