@@ -10,9 +10,9 @@ _scaleplan() {
   case "$prev" in
     --format) COMPREPLY=($(compgen -W "table json yaml csv github" -- "$cur")); return ;;
     --log-level) COMPREPLY=($(compgen -W "trace debug info warn error off" -- "$cur")); return ;;
-    --law) COMPREPLY=($(compgen -W "hoffmann2022 besiroglu2024 kaplan2020" -- "$cur") \
+    --law) COMPREPLY=($(compgen -W "besiroglu2024 deepseek2024 gadre2024_c4 gadre2024_redpajama gadre2024_refinedweb hoffmann2022 kaplan2020 muennighoff2023 nezhurina2025_clip nezhurina2025_mammut porian2024 yao2024_decoder_params yao2024_encoder_params yao2024_encoder_tokens" -- "$cur") \
                       $(compgen -f -X '!*.y*ml' -- "$cur")); return ;;
-    --form) COMPREPLY=($(compgen -W "chinchilla kaplan" -- "$cur")); return ;;
+    --form) COMPREPLY=($(compgen -W "chinchilla kaplan equal-exponent gadre2024 compute muennighoff2023" -- "$cur")); return ;;
     --gpus|--budget|-o|--output|--residuals|--plot) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   local cmd="" w
@@ -23,8 +23,8 @@ _scaleplan() {
   case "$cmd" in
     "") COMPREPLY=($(compgen -W "$commands $global" -- "$cur")); return ;;
     plan) opts="--law" ;;
-    predict) opts="--law --params --tokens" ;;
-    fit) opts="-o --output --form --bootstrap --seed --final-only --exclude --holdout --residuals --name" ;;
+    predict) opts="--law --params --tokens --flops --unique-tokens --gpu-hours --params-encoder --params-decoder" ;;
+    fit) opts="-o --output --form --loss-column --bootstrap --seed --final-only --exclude --holdout --group --joint --joint-params --all-starts --residuals --name" ;;
     check) opts="--budget --strict --max-regret --max-batch-over-critical --max-epochs" ;;
     frontier) opts="--usd --gpu-hours --flops --points --plot" ;;
     isoflop) opts="--law --flops --points --range --plot" ;;

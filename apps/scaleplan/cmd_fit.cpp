@@ -54,14 +54,16 @@ FitProgress progress_line(bool quiet) {
     std::mutex mutex;
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
     bool shown = false;
+    int last = 0;  ///< threads finish out of order: only a higher count is shown
   };
   auto state = std::make_shared<State>();
   return [state](const std::string& stage, int done, int total) {
     std::lock_guard<std::mutex> lock(state->mutex);
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - state->start).count();
-    if (elapsed < 1 && !state->shown) return;
+    if ((elapsed < 1 && !state->shown) || (done <= state->last && done < total)) return;
     state->shown = true;
+    state->last = done >= total ? 0 : done;
     std::cerr << "\r" << (stage == "fit" ? "fit: start " : "bootstrap ") << done << "/" << total
               << (done >= total ? "\n" : "") << std::flush;
   };
