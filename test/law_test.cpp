@@ -214,20 +214,20 @@ TEST_CASE("law: analytic log-gradients of the new forms match finite differences
 }
 
 TEST_CASE("law: the search domain covers the fitted range and the budget's optimum", "[law]") {
-  // A law fitted on 0.4M-10M params: the domain reaches 100x below and above, where the fixed
-  // [1e7, 1e14] of before could not plan its next budget.
+  // A law fitted on 0.4M-10M params: the domain reaches 10x below and 100x above, where the
+  // fixed [1e7, 1e14] of before could not plan its next budget.
   Law small = preset("besiroglu2024");
-  small.range = {4e5, 1e7, 8e6, 8e8, 0, 0};
+  small.range = {4e5, 1e7, 8e5, 8e8, 0, 0};
   const SearchBounds s = search_domain(small, 1e16);
-  CHECK(s.params_min == Approx(4e3));
-  CHECK(s.tokens_min == kDomainTokensFloor);  // 8e6 / 100 is below the floor
+  CHECK(s.params_min == Approx(4e4));
+  CHECK(s.tokens_min == kDomainTokensFloor);  // 8e5 / 10 is below the floor
   CHECK(s.params_max == Approx(1e14));
   // A budget beyond the range: its compute-optimal point, widened, is inside.
   const Law chinchilla = preset("besiroglu2024");
   const SearchBounds big = search_domain(chinchilla, 1e30);
   const Allocation a = compute_optimal(chinchilla.form, 1e30);
-  CHECK(big.params_max == Approx(a.params * kDomainWidening));
-  CHECK(big.tokens_max == Approx(a.tokens * kDomainWidening));
+  CHECK(big.params_max == Approx(a.params * kDomainWideningAbove));
+  CHECK(big.tokens_max == Approx(a.tokens * kDomainWideningAbove));
   // No range recorded: the former lower ends, 1e7 params and 1e8 tokens.
   Law bare = chinchilla;
   bare.range = {};

@@ -225,10 +225,10 @@ SearchBounds search_domain(const Law& law, std::optional<double> flops) {
   // The former fixed domain, [1e7, 1e14] params x [1e8, 1e16] tokens: its upper ends stay (a
   // budget may buy more than any law was fitted on; plan warns when it extrapolates), its lower
   // ends apply only to a law that says nothing about its range.
-  double n_lo = law.range.params_min > 0 ? law.range.params_min : 1e7 * kDomainWidening;
-  double d_lo = law.range.tokens_min > 0 ? law.range.tokens_min : 1e8 * kDomainWidening;
-  double n_hi = std::max(law.range.params_max, 1e14 / kDomainWidening);
-  double d_hi = std::max(law.range.tokens_max, 1e16 / kDomainWidening);
+  double n_lo = law.range.params_min > 0 ? law.range.params_min : 1e7 * kDomainWideningBelow;
+  double d_lo = law.range.tokens_min > 0 ? law.range.tokens_min : 1e8 * kDomainWideningBelow;
+  double n_hi = std::max(law.range.params_max, 1e14 / kDomainWideningAbove);
+  double d_hi = std::max(law.range.tokens_max, 1e16 / kDomainWideningAbove);
   if (flops && *flops > 0 && is_params_tokens_law(law.form)) {
     const Allocation a = compute_optimal(law.form, *flops);
     if (std::isfinite(a.params) && std::isfinite(a.tokens) && a.params > 0 && a.tokens > 0) {
@@ -238,8 +238,8 @@ SearchBounds search_domain(const Law& law, std::optional<double> flops) {
       d_hi = std::max(d_hi, a.tokens);
     }
   }
-  return {std::max(kDomainParamsFloor, n_lo / kDomainWidening), n_hi * kDomainWidening,
-          std::max(kDomainTokensFloor, d_lo / kDomainWidening), d_hi * kDomainWidening};
+  return {std::max(kDomainParamsFloor, n_lo / kDomainWideningBelow), n_hi * kDomainWideningAbove,
+          std::max(kDomainTokensFloor, d_lo / kDomainWideningBelow), d_hi * kDomainWideningAbove};
 }
 
 }  // namespace scaleplan

@@ -169,13 +169,16 @@ struct Extrapolation {
 Extrapolation extrapolation(const FitRange& range, double params, double tokens);
 
 /// The N and D a planner should search for a law: its fitted range and, given a compute budget,
-/// the compute-optimal (N, D) at that budget, each widened by kDomainWidening on both sides; never
-/// below kDomainParamsFloor / kDomainTokensFloor, and always reaching at least the former fixed
-/// upper ends (1e14 params, 1e16 tokens). A law without a range starts at 1e7 params, 1e8 tokens.
+/// the compute-optimal (N, D) at that budget, widened kDomainWideningBelow below (the factor
+/// beyond which plan already warns of extrapolation: smaller runs are not worth predicting) and
+/// kDomainWideningAbove above (a budget may buy more than any law was fitted on); never below
+/// kDomainParamsFloor / kDomainTokensFloor, and always reaching at least the former fixed upper
+/// ends (1e14 params, 1e16 tokens). A law without a range starts at 1e7 params, 1e8 tokens.
 struct SearchBounds {
   double params_min = 0, params_max = 0, tokens_min = 0, tokens_max = 0;
 };
-inline constexpr double kDomainWidening = 100;
+inline constexpr double kDomainWideningBelow = 10;
+inline constexpr double kDomainWideningAbove = 100;
 inline constexpr double kDomainParamsFloor = 1e3;
 inline constexpr double kDomainTokensFloor = 1e5;
 SearchBounds search_domain(const Law& law, std::optional<double> flops);
