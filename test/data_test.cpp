@@ -1,7 +1,6 @@
 #include "scaleplan/model/data.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "scaleplan/io/configs.hpp"
@@ -68,9 +67,10 @@ TEST_CASE("data: up to 4 epochs of repeated data change the loss little, 40 a lo
   CHECK((forty - unique) / unique > 3 * (four - unique) / unique);
 }
 
-TEST_CASE("data: the muennighoff2023 preset reproduces the paper's 70.0B on 1.37T at Gopher's "
-          "budget",
-          "[data][law]") {
+TEST_CASE(
+    "data: the muennighoff2023 preset reproduces the paper's 70.0B on 1.37T at Gopher's "
+    "budget",
+    "[data][law]") {
   // Muennighoff et al. 2023, App. B: with the C4 refit, N_opt = 70.0B, D_opt = 1.37T at
   // C = 5.76e23.
   const Law law = load_law("muennighoff2023", "", {}, "law");
@@ -78,7 +78,7 @@ TEST_CASE("data: the muennighoff2023 preset reproduces the paper's 70.0B on 1.37
   CHECK(a.params == Approx(70.0e9).epsilon(0.001));
   CHECK(a.tokens == Approx(1.37e12).epsilon(0.002));
   // Every token unique at the optimum: the loss is the base law's.
-  CHECK(a.loss == Approx(loss(ChinchillaLaw(std::get<DataConstrainedLaw>(law.form).base),
-                              a.params, a.tokens))
-                      .epsilon(1e-12));
+  CHECK(a.loss ==
+        Approx(loss(ChinchillaLaw(std::get<DataConstrainedLaw>(law.form).base), a.params, a.tokens))
+            .epsilon(1e-12));
 }

@@ -2,11 +2,9 @@
 // columns, metadata, spreadsheets), its diagnostics, and what it refuses to write.
 
 #include <catch2/catch.hpp>
-
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "cli_runner.hpp"
@@ -88,7 +86,8 @@ TEST_CASE("fit: a Gadre-style file with 8 loss columns and metadata fits one of 
     for (double m : {5.0, 10.0, 20.0, 40.0, 80.0, 160.0, 320.0, 640.0}) {
       const double d = m * n, c = 6 * n * d;
       // Table 6's C4 law, Gadre et al. Eq. 4.
-      const double c4 = 1.51 + (141 * std::pow(m, 0.121) + 190 * std::pow(m, -0.121)) * std::pow(c, -0.121);
+      const double c4 =
+          1.51 + (141 * std::pow(m, 0.121) + 190 * std::pow(m, -0.121)) * std::pow(c, -0.121);
       csv += "\"d=" + num(n) + ", M=" + num(m) + "\",c4_original," + num(n) + "," + num(d) + "," +
              num(m) + ",3e-3,5000";
       for (double shift : {0.0, 0.1, 0.2, 0.05, 0.6, -0.9, 0.4, -0.1})
@@ -111,16 +110,16 @@ TEST_CASE("fit: a Gadre-style file with 8 loss columns and metadata fits one of 
   CHECK(j["provenance"]["options"]["loss_column"] == "loss_c4");
 }
 
-TEST_CASE("fit: a degenerate sweep (E -> 0) and a two-size sweep each warn in JSON",
-          "[cli][fit]") {
+TEST_CASE("fit: a degenerate sweep (E -> 0) and a two-size sweep each warn in JSON", "[cli][fit]") {
   // Issue 15, acceptance 3. Pure power laws with no floor, as OPT's curves look to the fit.
   std::string degenerate = "params,tokens,loss\n";
   int i = 0;
   for (double n : {1.25e8, 3.5e8, 1.3e9, 2.7e9, 6.7e9, 1.3e10})
     for (double d : {3e9, 1e10, 3e10, 1e11, 3e11})
-      degenerate += num(n) + "," + num(d) + "," +
-                    num((50 / std::pow(n, 0.12) + 300 / std::pow(d, 0.15)) * (1 + 0.002 * wiggle(i++))) +
-                    "\n";
+      degenerate +=
+          num(n) + "," + num(d) + "," +
+          num((50 / std::pow(n, 0.12) + 300 / std::pow(d, 0.15)) * (1 + 0.002 * wiggle(i++))) +
+          "\n";
   auto r = run_scaleplan("fit runs.csv --bootstrap 20 --format json", {{"runs.csv", degenerate}});
   REQUIRE(r.rc == 0);
   Json j = Json::parse(r.out);
@@ -133,7 +132,8 @@ TEST_CASE("fit: a degenerate sweep (E -> 0) and a two-size sweep each warn in JS
   std::string two_sizes = "params,tokens,loss\n";
   for (double n : {1e8, 1e9})
     for (double d : {1e9, 3e9, 1e10, 3e10, 1e11, 3e11})
-      two_sizes += num(n) + "," + num(d) + "," + num(chinchilla(n, d) * (1 + 0.002 * wiggle(i++))) + "\n";
+      two_sizes +=
+          num(n) + "," + num(d) + "," + num(chinchilla(n, d) * (1 + 0.002 * wiggle(i++))) + "\n";
   r = run_scaleplan("fit runs.csv --bootstrap 20 --format json", {{"runs.csv", two_sizes}});
   REQUIRE(r.rc == 0);
   j = Json::parse(r.out);
@@ -158,12 +158,12 @@ TEST_CASE("fit: refuses to write a law plan would reject (alpha at 0)", "[cli][f
 }
 
 TEST_CASE("fit: weights of 1e308 or 1e12 on every row change nothing", "[cli][fit]") {
-  std::string plain = "params,tokens,loss\n", heavy = "params,tokens,loss,weight\n",
-              huge = heavy;
+  std::string plain = "params,tokens,loss\n", heavy = "params,tokens,loss,weight\n", huge = heavy;
   int i = 0;
   for (double n : {1e8, 3e8, 1e9, 3e9})
     for (double d : {2e9, 1e10, 5e10}) {
-      const std::string row = num(n) + "," + num(d) + "," + num(chinchilla(n, d) * (1 + 0.003 * wiggle(i++)));
+      const std::string row =
+          num(n) + "," + num(d) + "," + num(chinchilla(n, d) * (1 + 0.003 * wiggle(i++)));
       plain += row + "\n";
       heavy += row + ",1e12\n";
       huge += row + ",1e308\n";
@@ -187,8 +187,9 @@ TEST_CASE("fit: filters with NaN, and options that do not fit the form, are refu
   CHECK(r.err == "scaleplan: --exclude: 'loss>=nan': expected a finite number after >=\n");
   r = run_scaleplan("fit runs.csv --form muennighoff2023", files);
   CHECK(r.rc == 2);
-  CHECK(r.err == "scaleplan: runs.csv:1: unique_tokens: missing column: --form muennighoff2023 "
-                 "needs each run's unique tokens\n");
+  CHECK(r.err ==
+        "scaleplan: runs.csv:1: unique_tokens: missing column: --form muennighoff2023 "
+        "needs each run's unique tokens\n");
   r = run_scaleplan("fit runs.csv --form kaplan --joint run", files);
   CHECK(r.rc == 2);
   CHECK(r.err ==
@@ -204,12 +205,14 @@ TEST_CASE("fit: filters with NaN, and options that do not fit the form, are refu
 
 TEST_CASE("fit: a spreadsheet's CSV (BOM, CRLF, quotes) fits exactly like the plain file",
           "[cli][fit]") {
-  std::string plain = "run,params,tokens,loss\n", excel = "\xEF\xBB\xBF\"run\",params,tokens,loss,notes\r\n";
+  std::string plain = "run,params,tokens,loss\n",
+              excel = "\xEF\xBB\xBF\"run\",params,tokens,loss,notes\r\n";
   int i = 0;
   for (double n : {1e8, 3e8, 1e9, 3e9})
     for (double d : {2e9, 1e10, 5e10}) {
       const std::string id = "r" + std::to_string(i);
-      const std::string rest = num(n) + "," + num(d) + "," + num(chinchilla(n, d) * (1 + 0.003 * wiggle(i++)));
+      const std::string rest =
+          num(n) + "," + num(d) + "," + num(chinchilla(n, d) * (1 + 0.003 * wiggle(i++)));
       plain += id + "," + rest + "\n";
       excel += "\"" + id + "\"," + rest + ",\"lr 3e-4, \"\"cosine\"\"\"\r\n";
     }
@@ -228,13 +231,15 @@ TEST_CASE("fit: a law fitted on 0.4M-10M parameters plans a 1e16-FLOPs budget in
   int i = 0;
   for (double n : {4e5, 1e6, 2.5e6, 5e6, 1e7})
     for (double tpp : {5.0, 10.0, 20.0, 40.0, 80.0})
-      csv += num(n) + "," + num(n * tpp) + "," + num(chinchilla(n, n * tpp) * (1 + 0.002 * wiggle(i++))) + "\n";
+      csv += num(n) + "," + num(n * tpp) + "," +
+             num(chinchilla(n, n * tpp) * (1 + 0.002 * wiggle(i++))) + "\n";
   const std::string budget =
       "budget: {flops: 1e16}\nhardware: {gpu: H100, count: 1}\n"
       "model: {law: small.yaml, flops_per_token: 6N}\n";
-  const auto r = run_scaleplan("fit runs.csv -o small.yaml -q --bootstrap 20 >/dev/null && '" SCALEPLAN_BINARY
-                               "' plan budget.yaml --format json",
-                               {{"runs.csv", csv}, {"budget.yaml", budget}});
+  const auto r =
+      run_scaleplan("fit runs.csv -o small.yaml -q --bootstrap 20 >/dev/null && '" SCALEPLAN_BINARY
+                    "' plan budget.yaml --format json",
+                    {{"runs.csv", csv}, {"budget.yaml", budget}});
   REQUIRE(r.rc == 0);
   const Json j = Json::parse(r.out);
   const double n = j["recommendation"]["params"];
@@ -257,10 +262,12 @@ TEST_CASE("fit: --joint writes one law per group that plan reads; --group select
       }
   const std::string budget =
       "budget: {flops: 1e21}\nhardware: {gpu: H100, count: 64}\nmodel: {law: law.c4.yaml}\n";
-  auto r = run_scaleplan("fit runs.csv --joint dataset -o law.yaml --bootstrap 20 --format json -q "
-                         "> fit.json && '" SCALEPLAN_BINARY "' plan budget.yaml --format json "
-                         "&& cat fit.json >&2 && ls",
-                         {{"runs.csv", csv}, {"budget.yaml", budget}});
+  auto r = run_scaleplan(
+      "fit runs.csv --joint dataset -o law.yaml --bootstrap 20 --format json -q "
+      "> fit.json && '" SCALEPLAN_BINARY
+      "' plan budget.yaml --format json "
+      "&& cat fit.json >&2 && ls",
+      {{"runs.csv", csv}, {"budget.yaml", budget}});
   REQUIRE(r.rc == 0);
   CHECK(r.out.find("law.c4.yaml") != std::string::npos);
   CHECK(r.out.find("law.web.yaml") != std::string::npos);
@@ -277,7 +284,8 @@ TEST_CASE("fit: --joint writes one law per group that plan reads; --group select
   REQUIRE(r.rc == 0);
   const Json web = Json::parse(r.out);
   CHECK(web["runs"] == 16);
-  CHECK(web["params"]["E"].get<double>() == Approx(groups[1]["params"]["E"].get<double>()).margin(0.02));
+  CHECK(web["params"]["E"].get<double>() ==
+        Approx(groups[1]["params"]["E"].get<double>()).margin(0.02));
   CHECK(web["provenance"]["rows_not_in_group"] == 16);
 }
 
@@ -300,8 +308,7 @@ TEST_CASE("plan: a law of compute alone or not of text gets a one-line error", "
         "nezhurina2025_mammut`)\n");
 }
 
-TEST_CASE("predict: every preset predicts from its inputs, and says which it needs",
-          "[cli][law]") {
+TEST_CASE("predict: every preset predicts from its inputs, and says which it needs", "[cli][law]") {
   auto r = run_scaleplan("predict --law porian2024 --flops 5.76e23");
   CHECK(r.rc == 0);
   CHECK(r.out == "C = 5.76e+23 FLOPs: N* = 76.2B, D* = 1.26T  [porian2024]\n");
@@ -309,18 +316,22 @@ TEST_CASE("predict: every preset predicts from its inputs, and says which it nee
   CHECK(r.out ==
         "C = 8.457e+22 FLOPs: M* = 1.799e+11 FLOPs per token (N ~ M/6 = 30B), D* = 470B, "
         "learning rate 0.000425, batch 9.22M tokens  [deepseek2024]\n");
-  r = run_scaleplan("predict --law muennighoff2023 --params 6.34e9 --tokens 2.42e11 "
-                    "--unique-tokens 2.5e10");
+  r = run_scaleplan(
+      "predict --law muennighoff2023 --params 6.34e9 --tokens 2.42e11 "
+      "--unique-tokens 2.5e10");
   CHECK(r.out == "L(N = 6.34B, D = 242B, U_D = 25B) = 2.22564  [muennighoff2023]\n");
   r = run_scaleplan("predict --law yao2024_encoder_tokens --tokens 1e9");
-  CHECK(r.out == "validation negative log-likelihood (in distribution) at tokens = 1e+09: "
-                 "2.23914  [yao2024_encoder_tokens]\n");
+  CHECK(r.out ==
+        "validation negative log-likelihood (in distribution) at tokens = 1e+09: "
+        "2.23914  [yao2024_encoder_tokens]\n");
   r = run_scaleplan("predict --law porian2024 --params 1e9");
   CHECK(r.rc == 2);
-  CHECK(r.err == "scaleplan: --flops: missing: law 'porian2024' (form allocation) predicts from "
-                 "--flops\n");
+  CHECK(r.err ==
+        "scaleplan: --flops: missing: law 'porian2024' (form allocation) predicts from "
+        "--flops\n");
   r = run_scaleplan("predict --law gadre2024_c4 --tokens 1e9");
   CHECK(r.rc == 2);
-  CHECK(r.err == "scaleplan: --params: missing: law 'gadre2024_c4' (form gadre2024) predicts "
-                 "from --params and --tokens\n");
+  CHECK(r.err ==
+        "scaleplan: --params: missing: law 'gadre2024_c4' (form gadre2024) predicts "
+        "from --params and --tokens\n");
 }

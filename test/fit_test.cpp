@@ -1,7 +1,6 @@
 #include "scaleplan/model/fit.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <map>
 #include <random>
@@ -36,8 +35,7 @@ std::vector<RunRow> chinchilla_rows(bool drop_outliers) {
 
 }  // namespace
 
-TEST_CASE("fit: reproduces Epoch's Huber fit of the Chinchilla points (240 runs)",
-          "[fit][slow]") {
+TEST_CASE("fit: reproduces Epoch's Huber fit of the Chinchilla points (240 runs)", "[fit][slow]") {
   const std::vector<RunRow> rows = chinchilla_rows(true);
   SKIP_WITHOUT_SHARED(rows.empty() ? std::string() : std::string("ok"));
   REQUIRE(rows.size() == 240);
@@ -66,7 +64,8 @@ std::vector<FitPoint> synthetic(const LawForm& law, double sigma, unsigned seed)
   int run = 0;
   for (double n = 1e7; n <= 1.1e10; n *= 2.7)
     for (double d = 1e9; d <= 4e11; d *= 3.3)
-      points.push_back({std::log(n), std::log(d), std::log(loss(law, n, d)) + noise(rng), 1, run++});
+      points.push_back(
+          {std::log(n), std::log(d), std::log(loss(law, n, d)) + noise(rng), 1, run++});
   return points;
 }
 
@@ -76,7 +75,8 @@ TEST_CASE("fit: recovers a known Chinchilla law from noisy runs over several see
   const ChinchillaLaw truth{1.8, 400, 1500, 0.33, 0.36};
   for (unsigned seed : {1u, 2u, 3u, 4u}) {
     INFO("seed " << seed);
-    const FitResult fit = fit_law(synthetic(truth, 0.003, seed), {}, initial_grid(FitForm::kChinchilla));
+    const FitResult fit =
+        fit_law(synthetic(truth, 0.003, seed), {}, initial_grid(FitForm::kChinchilla));
     const auto& got = std::get<ChinchillaLaw>(fit.law);
     CHECK(got.e == Approx(truth.e).margin(0.05));
     CHECK(got.alpha == Approx(truth.alpha).margin(0.03));
@@ -94,7 +94,8 @@ TEST_CASE("fit: recovers a Kaplan-form law (--form kaplan)", "[fit]") {
   options.form = FitForm::kKaplan;
   for (unsigned seed : {1u, 2u}) {
     INFO("seed " << seed);
-    const FitResult fit = fit_law(synthetic(truth, 0.002, seed), options, initial_grid(FitForm::kKaplan));
+    const FitResult fit =
+        fit_law(synthetic(truth, 0.002, seed), options, initial_grid(FitForm::kKaplan));
     const auto& got = std::get<KaplanLaw>(fit.law);
     CHECK(got.alpha_n == Approx(truth.alpha_n).epsilon(0.1));
     CHECK(got.alpha_d == Approx(truth.alpha_d).epsilon(0.1));
@@ -109,7 +110,8 @@ TEST_CASE("fit: a sweep too small to fix the exponents lands on a bound and says
   int run = 0;
   for (double d : {1e9, 3e9, 1e10, 3e10, 1e11})
     points.push_back({std::log(1e8), std::log(d), std::log(loss(truth, 1e8, d)), 1, run++});
-  points.push_back({std::log(1.05e8), std::log(1e10), std::log(loss(truth, 1.05e8, 1e10) * 1.05), 1, run++});
+  points.push_back(
+      {std::log(1.05e8), std::log(1e10), std::log(loss(truth, 1.05e8, 1e10) * 1.05), 1, run++});
   const FitResult fit = fit_law(points, {}, initial_grid(FitForm::kChinchilla));
   CHECK_FALSE(fit.at_bound.empty());
 }
@@ -118,7 +120,8 @@ TEST_CASE("fit: the objective is Hoffmann's Huber loss of log residuals", "[fit]
   CHECK(huber(5e-4, 1e-3) == Approx(1.25e-7));
   CHECK(huber(-3e-3, 1e-3) == Approx(1e-3 * (3e-3 - 5e-4)));
   const ChinchillaLaw law{1.69, 406.4, 410.7, 0.34, 0.28};
-  std::vector<FitPoint> exact = {{std::log(1e9), std::log(2e10), std::log(loss(law, 1e9, 2e10)), 1, 0}};
+  std::vector<FitPoint> exact = {
+      {std::log(1e9), std::log(2e10), std::log(loss(law, 1e9, 2e10)), 1, 0}};
   CHECK(fit_objective(exact, {}, law) == Approx(0).margin(1e-20));
   exact[0].log_loss += 0.01;
   CHECK(fit_objective(exact, {}, law) == Approx(1e-3 * (0.01 - 5e-4)).epsilon(1e-6));
@@ -126,7 +129,8 @@ TEST_CASE("fit: the objective is Hoffmann's Huber loss of log residuals", "[fit]
   std::vector<FitPoint> repeated = {exact[0], exact[0], exact[0]};
   std::vector<FitPoint> weighted = {exact[0]};
   weighted[0].weight = 3;
-  CHECK(fit_objective(repeated, {}, law) == Approx(fit_objective(weighted, {}, law)).epsilon(1e-14));
+  CHECK(fit_objective(repeated, {}, law) ==
+        Approx(fit_objective(weighted, {}, law)).epsilon(1e-14));
 }
 
 TEST_CASE("fit: bootstrap intervals overlap the replication's published 95% intervals",
@@ -164,11 +168,12 @@ TEST_CASE("fit: trained on the smaller Chinchilla runs, predicts the largest wit
   SKIP_WITHOUT_SHARED(rows.empty() ? std::string() : std::string("ok"));
   FitRequest request;
   request.bootstrap = 0;
-  for (const RunRow& row : rows) (row.params >= 1e10 ? request.holdout : request.train).push_back(row);
+  for (const RunRow& row : rows)
+    (row.params >= 1e10 ? request.holdout : request.train).push_back(row);
   const FitReport r = make_fit_report(request, "chinchilla_points.csv", {});
   REQUIRE(r.holdout.size() == 6);
-  WARN("held-out Chinchilla runs (N >= 1e10, " << r.holdout.size()
-                                                << " runs): MAPE " << r.holdout_mape_percent << "%");
+  WARN("held-out Chinchilla runs (N >= 1e10, " << r.holdout.size() << " runs): MAPE "
+                                               << r.holdout_mape_percent << "%");
   CHECK(r.holdout_mape_percent < 5);
   for (const HoldoutPoint& h : r.holdout) CHECK(std::abs(h.relative_error) < 0.05);
 }
@@ -179,7 +184,7 @@ TEST_CASE("fit: the 5 outliers move the fit as the replication reports", "[fit][
   REQUIRE(rows.size() == 245);
   const FitResult fit = fit_law(fit_points(rows), {}, initial_grid(FitForm::kChinchilla));
   const auto& law = std::get<ChinchillaLaw>(fit.law);
-  CHECK(law.e == Approx(1.89).margin(0.01));     // SOURCE.md: E about 1.89
+  CHECK(law.e == Approx(1.89).margin(0.01));      // SOURCE.md: E about 1.89
   CHECK(law.beta == Approx(0.456).margin(0.01));  // beta about 0.456
 }
 
@@ -201,12 +206,14 @@ TEST_CASE("fit: the vectorised objective equals the scalar sum of Huber terms fo
     }
     for (const LawForm& law : {LawForm{chinchilla}, LawForm{kaplan}}) {
       FitOptions options;
-      options.form = std::holds_alternative<KaplanLaw>(law) ? FitForm::kKaplan : FitForm::kChinchilla;
+      options.form =
+          std::holds_alternative<KaplanLaw>(law) ? FitForm::kKaplan : FitForm::kChinchilla;
       double expected = 0;
       for (const FitPoint& p : points)
-        expected += p.weight * huber(std::log(loss(law, std::exp(p.log_params),
-                                                   std::exp(p.log_tokens))) - p.log_loss,
-                                     options.huber_delta);
+        expected +=
+            p.weight *
+            huber(std::log(loss(law, std::exp(p.log_params), std::exp(p.log_tokens))) - p.log_loss,
+                  options.huber_delta);
       INFO(count << " rows, form " << static_cast<int>(options.form));
       CHECK(fit_objective(points, options, law) == Approx(expected).epsilon(1e-12));
     }
@@ -226,7 +233,8 @@ std::vector<FitPoint> sweep(const LawForm& law, double noise, const std::vector<
   int i = first_run;
   for (double n : ns)
     for (double d : ds) {
-      FitPoint p{std::log(n), std::log(d), std::log(loss(law, n, d) * (1 + noise * wiggle(i))), 1, i};
+      FitPoint p{std::log(n), std::log(d), std::log(loss(law, n, d) * (1 + noise * wiggle(i))), 1,
+                 i};
       p.group = group;
       p.log_flops = std::log(6 * n * d);
       points.push_back(p);
@@ -262,8 +270,8 @@ TEST_CASE("fit: recovers Gadre et al.'s C4 law from over-trained runs (--form ga
   for (double n : {1.1e7, 5.7e7, 7.9e7, 1.5e8, 4.1e8, 1.4e9})
     for (double m : {5.0, 10.0, 20.0, 40.0, 80.0, 160.0, 320.0, 640.0}) {
       const double d = m * n;
-      points.push_back({std::log(n), std::log(d), std::log(loss(truth, n, d) * (1 + 0.001 * wiggle(i))),
-                        1, i});
+      points.push_back(
+          {std::log(n), std::log(d), std::log(loss(truth, n, d) * (1 + 0.001 * wiggle(i))), 1, i});
       ++i;
     }
   FitOptions options;
@@ -297,16 +305,17 @@ TEST_CASE("fit: recovers loss against compute (--form compute)", "[fit]") {
   CHECK(fit.starts == 270);
   const auto& got = std::get<ComputeLaw>(fit.law);
   CHECK(got.alpha == Approx(0.05).margin(0.01));
-  CHECK(evaluate(fit.law, {.flops = 1e24}) == Approx(evaluate(truth, {.flops = 1e24})).epsilon(0.01));
+  CHECK(evaluate(fit.law, {.flops = 1e24}) ==
+        Approx(evaluate(truth, {.flops = 1e24})).epsilon(0.01));
 }
 
 TEST_CASE("fit: recovers Muennighoff et al.'s R_D* and R_N* from repeated-data runs", "[fit]") {
   // The preset's constants as the truth: single-epoch runs for the base (no bigger than
   // N_opt(D) = 0.051 D, as the paper's base fit assumes), then 4-40 epochs of less unique data.
-  const DataConstrainedLaw truth{{std::exp(0.6254804), std::exp(6.255414), std::exp(7.3049974),
-                                  0.3526596, 0.3526596},
-                                 15.387756,
-                                 5.309743};
+  const DataConstrainedLaw truth{
+      {std::exp(0.6254804), std::exp(6.255414), std::exp(7.3049974), 0.3526596, 0.3526596},
+      15.387756,
+      5.309743};
   std::vector<FitPoint> points;
   int i = 0;
   for (double n : {1e8, 3e8, 1e9, 1.5e9})
@@ -314,8 +323,9 @@ TEST_CASE("fit: recovers Muennighoff et al.'s R_D* and R_N* from repeated-data r
       for (double epochs : {1.0, 4.0, 10.0, 40.0}) {
         FitPoint p{std::log(n), std::log(d), 0, 1, i};
         p.unique_tokens = d / epochs;
-        p.log_loss = std::log(evaluate(truth, {.params = n, .tokens = d, .unique_tokens = d / epochs}) *
-                              (1 + 0.0005 * wiggle(i)));
+        p.log_loss =
+            std::log(evaluate(truth, {.params = n, .tokens = d, .unique_tokens = d / epochs}) *
+                     (1 + 0.0005 * wiggle(i)));
         points.push_back(p);
         ++i;
       }
@@ -379,8 +389,9 @@ TEST_CASE("fit: when no start gives a finite objective the fit says so", "[fit]"
   std::vector<FitPoint> points = sweep(ChinchillaLaw{1.8, 400, 1500, 0.33, 0.36}, 0, kNs, kDs);
   for (FitPoint& p : points) p.log_loss = std::nan("");
   const FitResult fit = fit_law(points, {}, initial_grid(FitForm::kChinchilla));
-  CHECK(fit.failure == "no start gave a finite objective (check that losses and weights are "
-                       "finite and positive)");
+  CHECK(fit.failure ==
+        "no start gave a finite objective (check that losses and weights are "
+        "finite and positive)");
 }
 
 TEST_CASE("fit: screening the starts on a subsample reaches the full method's optimum",
@@ -406,12 +417,14 @@ TEST_CASE("fit: screening the starts on a subsample reaches the full method's op
   CHECK(fast.refined >= 1);
   CHECK(full.screen_points == 0);
   CHECK(fast.objective == Approx(full.objective).epsilon(1e-9));
-  for (std::size_t k = 0; k < fast.x.size(); ++k) CHECK(fast.x[k] == Approx(full.x[k]).epsilon(1e-4));
+  for (std::size_t k = 0; k < fast.x.size(); ++k)
+    CHECK(fast.x[k] == Approx(full.x[k]).epsilon(1e-4));
 }
 
 TEST_CASE("fit: the Hessian at a well-determined optimum is well conditioned", "[fit]") {
   const ChinchillaLaw truth{1.8, 400, 1500, 0.33, 0.36};
-  const FitResult good = fit_law(sweep(truth, 0.0005, kNs, kDs), {}, initial_grid(FitForm::kChinchilla));
+  const FitResult good =
+      fit_law(sweep(truth, 0.0005, kNs, kDs), {}, initial_grid(FitForm::kChinchilla));
   CHECK(good.hessian_condition > 1);
   CHECK(good.hessian_condition < 1e10);
 }

@@ -1,8 +1,7 @@
 #include "scaleplan/model/law.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 
 #include "scaleplan/io/configs.hpp"
@@ -44,8 +43,7 @@ TEST_CASE("law: Chinchilla exponents a = beta/(alpha+beta) = 0.4516 (Approach 3)
   CHECK(std::log(hi.params / lo.params) / std::log(100.0) == Approx(0.4516).margin(1e-4));
 }
 
-TEST_CASE("law: Kaplan joint law reduces to L(N) = (N_c/N)^alpha_N as D grows (Eq. 1.5)",
-          "[law]") {
+TEST_CASE("law: Kaplan joint law reduces to L(N) = (N_c/N)^alpha_N as D grows (Eq. 1.5)", "[law]") {
   const Law law = preset("kaplan2020");
   const auto& k = std::get<KaplanLaw>(law.form);
   CHECK(loss(law, 1e9, 1e30) == Approx(std::pow(k.n_c / 1e9, k.alpha_n)).epsilon(1e-9));
@@ -66,7 +64,8 @@ TEST_CASE("law: analytic log-gradient matches finite differences", "[law]") {
 TEST_CASE("law: interval from bootstrap samples brackets the quantiles", "[law]") {
   Law law = preset("hoffmann2022");
   CHECK_FALSE(loss_interval(law, 1e9, 2e10, 0.8).has_value());
-  for (int i = 0; i <= 10; ++i) law.samples.push_back(ChinchillaLaw{1.6 + 0.02 * i, 406.4, 410.7, 0.34, 0.28});
+  for (int i = 0; i <= 10; ++i)
+    law.samples.push_back(ChinchillaLaw{1.6 + 0.02 * i, 406.4, 410.7, 0.34, 0.28});
   const auto iv = loss_interval(law, 1e9, 2e10, 0.8);
   REQUIRE(iv.has_value());
   const double base = loss(law.samples.front(), 1e9, 2e10);
@@ -97,8 +96,8 @@ TEST_CASE("law: Gadre's L(C, M) is the Chinchilla form with alpha = beta = 2 eta
   for (const double n : {1.1e7, 4.1e8, 6.9e9})
     for (const double d : {2e8, 1.4e10, 9e11}) {
       const double cflops = 6 * n * d, m = d / n;
-      const double eq4 = 1.51 + (141 * std::pow(m, 0.121) + 190 * std::pow(m, -0.121)) *
-                                    std::pow(cflops, -0.121);
+      const double eq4 =
+          1.51 + (141 * std::pow(m, 0.121) + 190 * std::pow(m, -0.121)) * std::pow(cflops, -0.121);
       CHECK(loss(law, n, d) == Approx(eq4).epsilon(1e-12));
       CHECK(loss(c, n, d) == Approx(eq4).epsilon(1e-12));
     }
@@ -177,9 +176,9 @@ TEST_CASE("law: time-series exponents are an order of magnitude below text's (Ya
 }
 
 TEST_CASE("law: every preset loads, and plan is told which it cannot use", "[law]") {
-  const std::vector<std::string> plannable = {"besiroglu2024", "gadre2024_c4",
-                                              "gadre2024_redpajama", "gadre2024_refinedweb",
-                                              "hoffmann2022", "kaplan2020", "muennighoff2023"};
+  const std::vector<std::string> plannable = {
+      "besiroglu2024", "gadre2024_c4", "gadre2024_redpajama", "gadre2024_refinedweb",
+      "hoffmann2022",  "kaplan2020",   "muennighoff2023"};
   for (const std::string& name : law_presets()) {
     INFO(name);
     const Law law = preset(name);

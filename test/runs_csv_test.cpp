@@ -57,8 +57,10 @@ TEST_CASE("runs CSV: old Mac line ends, no final newline, and an unnamed trailin
 }
 
 TEST_CASE("runs CSV: a row with an empty run id is its own run", "[runs_csv]") {
-  const RunsTable t = parse_runs_csv("run,params,tokens,loss\n,1e8,1e9,3\n,1e8,2e9,2.9\n"
-                                     "a,1e9,1e9,2.5\n", "runs.csv");
+  const RunsTable t = parse_runs_csv(
+      "run,params,tokens,loss\n,1e8,1e9,3\n,1e8,2e9,2.9\n"
+      "a,1e9,1e9,2.5\n",
+      "runs.csv");
   CHECK(t.rows[0].run == "line 2");
   CHECK(t.rows[1].run == "line 3");
   CHECK(t.rows[2].run == "a");
@@ -81,8 +83,9 @@ TEST_CASE("runs CSV: extra columns are metadata and any column can be the loss",
         "runs.csv:1: loss_cod: missing column (did you mean 'loss_code'?): params, tokens and "
         "loss_cod are required, the header has model, dataset, params, tokens, loss_c4, "
         "loss_code, loss, lr");
-  CHECK(error_of(text, "loss_code") == "runs.csv:3: loss_code: expected a number, got '' (an "
-                                       "empty cell)");
+  CHECK(error_of(text, "loss_code") ==
+        "runs.csv:3: loss_code: expected a number, got '' (an "
+        "empty cell)");
 }
 
 TEST_CASE("runs CSV: each malformed file gets its line and reason", "[runs_csv]") {
@@ -91,8 +94,9 @@ TEST_CASE("runs CSV: each malformed file gets its line and reason", "[runs_csv]"
     std::string text;
     const char* message;
   } cases[] = {
-      {"unclosed quote", "params,tokens,loss\n1e8,\"1e9,3\n", "runs.csv:2: a quoted field is "
-                                                              "never closed (a \" is missing)"},
+      {"unclosed quote", "params,tokens,loss\n1e8,\"1e9,3\n",
+       "runs.csv:2: a quoted field is "
+       "never closed (a \" is missing)"},
       {"text after a closing quote", "params,tokens,loss\n1e8,\"1e9\"x,3\n",
        "runs.csv:2: unexpected text after a closing quote (a quote inside a quoted field is "
        "written \"\")"},

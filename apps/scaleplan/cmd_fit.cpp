@@ -1,7 +1,6 @@
 // `scaleplan fit RUNS.csv -o law.yaml`: fit a scaling law to your own runs.
 
 #include <spdlog/spdlog.h>
-
 #include <unistd.h>
 
 #include <chrono>
@@ -23,10 +22,12 @@
 namespace scaleplan::cli {
 namespace {
 
-const std::map<std::string, FitForm> kForms = {
-    {"chinchilla", FitForm::kChinchilla},         {"kaplan", FitForm::kKaplan},
-    {"equal-exponent", FitForm::kEqualExponent}, {"gadre2024", FitForm::kGadre},
-    {"compute", FitForm::kCompute},               {"muennighoff2023", FitForm::kMuennighoff}};
+const std::map<std::string, FitForm> kForms = {{"chinchilla", FitForm::kChinchilla},
+                                               {"kaplan", FitForm::kKaplan},
+                                               {"equal-exponent", FitForm::kEqualExponent},
+                                               {"gadre2024", FitForm::kGadre},
+                                               {"compute", FitForm::kCompute},
+                                               {"muennighoff2023", FitForm::kMuennighoff}};
 
 struct FitCliOptions {
   std::string runs_path;
@@ -73,9 +74,12 @@ JointParams parse_joint_params(const std::string& text) {
   JointParams j{false, false, false};
   std::stringstream s(text);
   for (std::string item; std::getline(s, item, ',');) {
-    if (item == "E") j.e = true;
-    else if (item == "A") j.a = true;
-    else if (item == "B") j.b = true;
+    if (item == "E")
+      j.e = true;
+    else if (item == "A")
+      j.a = true;
+    else if (item == "B")
+      j.b = true;
     else
       throw InputError({}, "--joint-params",
                        "'" + item + "': expected a list of E, A and B (e.g. E or E,A,B)");
@@ -88,7 +92,8 @@ JointParams parse_joint_params(const std::string& text) {
 /// `law.yaml` for group "c4" of a joint fit: `law.c4.yaml`.
 std::string group_law_path(const std::string& output, const std::string& group) {
   std::string safe;
-  for (char c : group) safe += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
+  for (char c : group)
+    safe += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
   const std::filesystem::path p(output);
   return (p.parent_path() / (p.stem().string() + "." + safe + p.extension().string())).string();
 }
@@ -123,11 +128,12 @@ int run_fit(const FitCliOptions& o, const GlobalOptions& g, std::ostream& out) {
   for (const RowFilter& f : holdouts) check_filter_column(f, table, "--holdout");
   for (const GroupSelector& s : selectors)
     if (!cell_text(table, table.rows.front(), s.column))
-      throw InputError({}, "--group", "'" + s.column + "=" + s.value + "': unknown column '" +
-                                          s.column + "'" + did_you_mean(s.column, table.columns));
+      throw InputError({}, "--group",
+                       "'" + s.column + "=" + s.value + "': unknown column '" + s.column + "'" +
+                           did_you_mean(s.column, table.columns));
   if (!o.joint.empty() && !cell_text(table, table.rows.front(), o.joint))
-    throw InputError({}, "--joint", "unknown column '" + o.joint + "'" +
-                                        did_you_mean(o.joint, table.columns));
+    throw InputError({}, "--joint",
+                     "unknown column '" + o.joint + "'" + did_you_mean(o.joint, table.columns));
   if (request.options.form == FitForm::kMuennighoff &&
       std::find(table.columns.begin(), table.columns.end(), "unique_tokens") == table.columns.end())
     throw InputError({file, 1, 0}, "unique_tokens",
@@ -146,24 +152,28 @@ int run_fit(const FitCliOptions& o, const GlobalOptions& g, std::ostream& out) {
   };
   request.train.reserve(rows.size());
   for (RunRow& row : rows) {
-    const bool selected = std::all_of(selectors.begin(), selectors.end(), [&](const GroupSelector& s) {
-      return cell_text(table, row, s.column) == s.value;
-    });
+    const bool selected = std::all_of(
+        selectors.begin(), selectors.end(),
+        [&](const GroupSelector& s) { return cell_text(table, row, s.column) == s.value; });
     if (!selected) {
       ++unselected;
       continue;
     }
     if (!o.joint.empty()) row.group = *cell_text(table, row, o.joint);
-    if (all(excludes, row)) ++excluded;
-    else if (all(holdouts, row)) request.holdout.push_back(std::move(row));
-    else request.train.push_back(std::move(row));
+    if (all(excludes, row))
+      ++excluded;
+    else if (all(holdouts, row))
+      request.holdout.push_back(std::move(row));
+    else
+      request.train.push_back(std::move(row));
   }
   std::vector<RunRow>().swap(rows);  // the moved-from rows
   request.train.shrink_to_fit();
   if (excluded > 0) spdlog::info("excluded {} rows", excluded);
   if (!selectors.empty() && request.train.empty() && request.holdout.empty())
-    throw InputError({}, "--group", "no row has " + o.group.front() + " (" +
-                                        std::to_string(unselected) + " rows left out)");
+    throw InputError(
+        {}, "--group",
+        "no row has " + o.group.front() + " (" + std::to_string(unselected) + " rows left out)");
 
   const auto start = std::chrono::steady_clock::now();
   const FitReport report = make_fit_report(request, file, progress_line(g.quiet));
@@ -205,8 +215,9 @@ int run_fit(const FitCliOptions& o, const GlobalOptions& g, std::ostream& out) {
       const std::string path =
           report.groups.size() > 1 ? group_law_path(o.output, report.groups[grp]) : o.output;
       const std::string stem = std::filesystem::path(path).stem().string();
-      const std::string name =
-          o.name.empty() ? stem : report.groups.size() > 1 ? o.name + "." + report.groups[grp] : o.name;
+      const std::string name = o.name.empty()             ? stem
+                               : report.groups.size() > 1 ? o.name + "." + report.groups[grp]
+                                                          : o.name;
       std::ostringstream law;
       law << "# Scaling law fitted by `scaleplan fit` (docs/fit.md); `plan --law` reads it.\n";
       print_tree(fit_to_tree(report, provenance, true, name, grp), OutputFormat::kYaml, law);
@@ -225,8 +236,10 @@ int run_fit(const FitCliOptions& o, const GlobalOptions& g, std::ostream& out) {
   }
   if (!o.residuals.empty())
     write_file_atomically(o.residuals, residuals_csv(report, request.train));
-  if (format == OutputFormat::kTable) print_fit_table(report, out);
-  else print_tree(fit_to_tree(report, provenance, false, ""), format, out);
+  if (format == OutputFormat::kTable)
+    print_fit_table(report, out);
+  else
+    print_tree(fit_to_tree(report, provenance, false, ""), format, out);
   return 0;
 }
 

@@ -63,13 +63,15 @@ int run_laws(const GlobalOptions& g, std::ostream& out) {
     out << std::left << std::setw(24) << law["name"].get<std::string>()
         << law["form"].get<std::string>() << ":";
     for (const auto& [k, v] : law["params"].items()) out << " " << k << "=" << v.get<double>();
-    out << "\n" << std::setw(24) << "" << law["domain"].get<std::string>() << "; "
+    out << "\n"
+        << std::setw(24) << "" << law["domain"].get<std::string>() << "; "
         << law["metric"].get<std::string>() << "; inputs:";
     for (std::size_t k = 0; k < law["inputs"].size(); ++k)
       out << (k ? ", " : " ") << law["inputs"][k].get<std::string>();
     out << (law["plan"].get<bool>() ? "" : " (not for plan)") << "\n";
-    out << std::setw(24) << "" << "fitted on " << range_text(full.range) << "; "
-        << law["status"].get<std::string>() << "\n";
+    out << std::setw(24) << ""
+        << "fitted on " << range_text(full.range) << "; " << law["status"].get<std::string>()
+        << "\n";
     out << std::setw(24) << "" << law["source"].get<std::string>() << "\n";
   }
   return 0;

@@ -45,8 +45,11 @@ int run_predict(const PredictOptions& o, const GlobalOptions& g, std::ostream& o
                        "missing: law '" + law.name + "' (form " + form_name(law.form) +
                            ") predicts from " + flag_of(needed.front()) +
                            (needed.size() > 1 ? " and " + flag_of(needed.back()) : ""));
-  Tree j = {{"law", {{"name", law.name}, {"source", law.source}, {"form", form_name(law.form)},
-                     {"metric", law.metric}}}};
+  Tree j = {{"law",
+             {{"name", law.name},
+              {"source", law.source},
+              {"form", form_name(law.form)},
+              {"metric", law.metric}}}};
 
   if (const auto* a = std::get_if<AllocationLaw>(&law.form)) {
     // A compute-optimal allocation law (Porian et al. 2024; DeepSeek 2024).
@@ -69,13 +72,14 @@ int run_predict(const PredictOptions& o, const GlobalOptions& g, std::ostream& o
     }
     out << "C = " << fmt("%.4g", c) << " FLOPs: ";
     if (a->flops_per_token)
-      out << "M* = " << fmt("%.4g", scale) << " FLOPs per token (N ~ M/6 = "
-          << human_count(scale / 6) << ")";
+      out << "M* = " << fmt("%.4g", scale)
+          << " FLOPs per token (N ~ M/6 = " << human_count(scale / 6) << ")";
     else
       out << "N* = " << human_count(scale);
     out << ", D* = " << human_count(tokens);
     if (a->lr_coef > 0) out << ", learning rate " << fmt("%.3g", j["learning_rate"].get<double>());
-    if (a->batch_coef > 0) out << ", batch " << human_count(j["batch_tokens"].get<double>()) << " tokens";
+    if (a->batch_coef > 0)
+      out << ", batch " << human_count(j["batch_tokens"].get<double>()) << " tokens";
     out << "  [" << law.name << "]\n";
     return 0;
   }
@@ -113,7 +117,8 @@ int run_predict(const PredictOptions& o, const GlobalOptions& g, std::ostream& o
     return 0;
   }
   out << law.metric << " at";
-  for (const std::string& name : needed) out << " " << name << " = " << fmt("%.4g", input_value(o.in, name));
+  for (const std::string& name : needed)
+    out << " " << name << " = " << fmt("%.4g", input_value(o.in, name));
   out << ": " << fmt("%.6g", value) << "  [" << law.name << "]\n";
   return 0;
 }

@@ -38,12 +38,18 @@ Tree params_tree(const LawForm& law) {
 
 std::string form_label(FitForm f) {
   switch (f) {
-    case FitForm::kChinchilla: return "chinchilla";
-    case FitForm::kKaplan: return "kaplan";
-    case FitForm::kEqualExponent: return "equal-exponent";
-    case FitForm::kGadre: return "gadre2024";
-    case FitForm::kCompute: return "compute";
-    case FitForm::kMuennighoff: return "muennighoff2023";
+    case FitForm::kChinchilla:
+      return "chinchilla";
+    case FitForm::kKaplan:
+      return "kaplan";
+    case FitForm::kEqualExponent:
+      return "equal-exponent";
+    case FitForm::kGadre:
+      return "gadre2024";
+    case FitForm::kCompute:
+      return "compute";
+    case FitForm::kMuennighoff:
+      return "muennighoff2023";
   }
   return "";
 }
@@ -115,7 +121,8 @@ void interval_warnings(FitReport& r) {
 
 }  // namespace
 
-std::vector<FitPoint> fit_points(const std::vector<RunRow>& rows, std::vector<std::string>* groups) {
+std::vector<FitPoint> fit_points(const std::vector<RunRow>& rows,
+                                 std::vector<std::string>* groups) {
   std::map<std::string, int> run_ids, group_ids;
   std::vector<std::string> names;
   std::vector<FitPoint> points;
@@ -153,7 +160,8 @@ FitReport make_fit_report(const FitRequest& request, const std::string& file,
   for (const FitPoint& p : points) report.runs = std::max(report.runs, p.run + 1);
   FitOptions options = request.options;
   options.groups = static_cast<int>(report.groups.size());
-  if (progress) options.progress = [progress](int done, int total) { progress("fit", done, total); };
+  if (progress)
+    options.progress = [progress](int done, int total) { progress("fit", done, total); };
 
   const bool compute_form = options.form == FitForm::kCompute;
   // Distinct values by sort and unique (sets of a million rows would cost ~100 MB).
@@ -179,7 +187,8 @@ FitReport make_fit_report(const FitRequest& request, const std::string& file,
   const int n_params = fit_parameter_count(options);
   if (report.points < n_params)
     throw InputError({file, 0, 0}, "rows",
-                     std::to_string(report.points) + (compute_form ? " distinct values of C" : " distinct (N, D) points") +
+                     std::to_string(report.points) +
+                         (compute_form ? " distinct values of C" : " distinct (N, D) points") +
                          " to fit, need at least " + std::to_string(n_params) +
                          " (one per parameter of the law)");
   if (!compute_form && ns.size() == 1)
@@ -207,8 +216,11 @@ FitReport make_fit_report(const FitRequest& request, const std::string& file,
   if (request.bootstrap > 0 && report.runs >= 2) {
     std::function<void(int)> boot;
     if (progress)
-      boot = [progress, total = request.bootstrap](int done) { progress("bootstrap", done, total); };
-    report.samples = bootstrap_fits(points, options, report.fit, request.bootstrap, request.seed, boot);
+      boot = [progress, total = request.bootstrap](int done) {
+        progress("bootstrap", done, total);
+      };
+    report.samples =
+        bootstrap_fits(points, options, report.fit, request.bootstrap, request.seed, boot);
   }
 
   if (!report.samples.empty()) {
@@ -256,8 +268,9 @@ FitReport make_fit_report(const FitRequest& request, const std::string& file,
                               "): A and alpha are fixed by two points, a flat ridge; the N "
                               "exponent is weakly identified");
   if (!compute_form && ds.size() == 2)
-    report.warnings.push_back("only 2 token counts: B and beta are fixed by two points, a flat "
-                              "ridge; the D exponent is weakly identified");
+    report.warnings.push_back(
+        "only 2 token counts: B and beta are fixed by two points, a flat "
+        "ridge; the D exponent is weakly identified");
   if (!compute_form && report.range.params_max / report.range.params_min < 10)
     report.warnings.push_back("the runs span less than one order of magnitude in N (" +
                               fmt("%.3g", report.range.params_min) + " to " +
@@ -288,9 +301,10 @@ FitReport make_fit_report(const FitRequest& request, const std::string& file,
   }
   interval_warnings(report);
   if (report.fit.hessian_condition == 0)
-    report.warnings.push_back("the objective is not strictly convex at the optimum (a flat or "
-                              "saddle direction in the Hessian): some combination of "
-                              "parameters is not determined by the runs");
+    report.warnings.push_back(
+        "the objective is not strictly convex at the optimum (a flat or "
+        "saddle direction in the Hessian): some combination of "
+        "parameters is not determined by the runs");
   else if (report.fit.hessian_condition > kFlatRidgeCondition)
     report.warnings.push_back("the optimum lies on a flat ridge (Hessian condition number " +
                               fmt("%.3g", report.fit.hessian_condition) +
@@ -298,15 +312,16 @@ FitReport make_fit_report(const FitRequest& request, const std::string& file,
   return report;
 }
 
-Tree fit_to_tree(const FitReport& r, const Tree& provenance, bool law_file,
-                 const std::string& name, std::size_t group) {
+Tree fit_to_tree(const FitReport& r, const Tree& provenance, bool law_file, const std::string& name,
+                 std::size_t group) {
   Tree t;
   const LawForm& law = r.fit.group_laws[group];
   if (law_file) {
     t["name"] = name;
-    t["source"] = "scaleplan fit of " + provenance.value("input", std::string("runs")) +
-                  (r.groups.size() > 1 ? " (" + r.joint_column + " = " + r.groups[group] + ")" : "") +
-                  ", form " + form_label(r.form) + " (Hoffmann et al. 2022 Approach 3 method)";
+    t["source"] =
+        "scaleplan fit of " + provenance.value("input", std::string("runs")) +
+        (r.groups.size() > 1 ? " (" + r.joint_column + " = " + r.groups[group] + ")" : "") +
+        ", form " + form_label(r.form) + " (Hoffmann et al. 2022 Approach 3 method)";
     t["domain"] = "text";
     t["metric"] = "loss (nats per token)";
   }
@@ -324,7 +339,8 @@ Tree fit_to_tree(const FitReport& r, const Tree& provenance, bool law_file,
   t["starts_at_best"] = r.fit.starts_at_best;
   t["at_bound"] = r.fit.at_bound;
   if (const auto* c = std::get_if<ChinchillaLaw>(&law))
-    t["exponents"] = {{"a", c->beta / (c->alpha + c->beta)}, {"b", c->alpha / (c->alpha + c->beta)}};
+    t["exponents"] = {{"a", c->beta / (c->alpha + c->beta)},
+                      {"b", c->alpha / (c->alpha + c->beta)}};
   if (has_compute_optimum(r.form)) t["compute_optimal"] = compute_optimal_tree(r, group);
   if (r.groups.size() > 1) {
     Tree groups = Tree::array();
@@ -348,15 +364,11 @@ Tree fit_to_tree(const FitReport& r, const Tree& provenance, bool law_file,
                     {"mape_percent", r.holdout_mape_percent},
                     {"points", points}};
   }
-  t["range"] = {{"params_min", r.range.params_min},
-                {"params_max", r.range.params_max},
-                {"tokens_min", r.range.tokens_min},
-                {"tokens_max", r.range.tokens_max},
-                {"flops_min", r.range.flops_min},
-                {"flops_max", r.range.flops_max}};
-  t["diagnostics"] = {{"hessian_condition", r.fit.hessian_condition > 0
-                                                ? Tree(r.fit.hessian_condition)
-                                                : Tree(nullptr)},
+  t["range"] = {{"params_min", r.range.params_min}, {"params_max", r.range.params_max},
+                {"tokens_min", r.range.tokens_min}, {"tokens_max", r.range.tokens_max},
+                {"flops_min", r.range.flops_min},   {"flops_max", r.range.flops_max}};
+  t["diagnostics"] = {{"hessian_condition",
+                       r.fit.hessian_condition > 0 ? Tree(r.fit.hessian_condition) : Tree(nullptr)},
                       {"near_bound", r.fit.near_bound},
                       {"distinct_params", r.distinct_params},
                       {"distinct_tokens", r.distinct_tokens},
@@ -389,8 +401,8 @@ std::string residuals_csv(const FitReport& r, const std::vector<RunRow>& train) 
 }
 
 void print_fit_table(const FitReport& r, std::ostream& out) {
-  out << "Fitted " << form_label(r.form) << " law on " << r.runs << " runs (" << r.rows
-      << " rows, " << r.points << " distinct points)";
+  out << "Fitted " << form_label(r.form) << " law on " << r.runs << " runs (" << r.rows << " rows, "
+      << r.points << " distinct points)";
   if (r.groups.size() > 1)
     out << ", jointly over " << r.groups.size() << " groups of " << r.joint_column;
   out << "\n";

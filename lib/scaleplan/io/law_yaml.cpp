@@ -34,26 +34,47 @@ using enum Rule;
 const std::vector<FormSpec>& form_specs() {
   static const std::vector<FormSpec> specs = {
       {"chinchilla",
-       {{"E", kPositive}, {"A", kPositive}, {"B", kPositive}, {"alpha", kPositive},
+       {{"E", kPositive},
+        {"A", kPositive},
+        {"B", kPositive},
+        {"alpha", kPositive},
         {"beta", kPositive}}},
-      {"kaplan", {{"N_c", kPositive}, {"D_c", kPositive}, {"alpha_N", kPositive}, {"alpha_D", kPositive}}},
+      {"kaplan",
+       {{"N_c", kPositive}, {"D_c", kPositive}, {"alpha_N", kPositive}, {"alpha_D", kPositive}}},
       {"gadre2024", {{"E", kPositive}, {"a", kPositive}, {"b", kPositive}, {"eta", kPositive}}},
       {"muennighoff2023",
-       {{"E", kPositive}, {"A", kPositive}, {"B", kPositive}, {"alpha", kPositive},
-        {"beta", kPositive}, {"R_D_star", kPositive}, {"R_N_star", kPositive}}},
+       {{"E", kPositive},
+        {"A", kPositive},
+        {"B", kPositive},
+        {"alpha", kPositive},
+        {"beta", kPositive},
+        {"R_D_star", kPositive},
+        {"R_N_star", kPositive}}},
       {"compute", {{"E", kPositive}, {"A", kPositive}, {"alpha", kPositive}}},
       {"allocation",
-       {{"N_coef", kPositive}, {"N_exp", kPositive}, {"D_coef", kPositive}, {"D_exp", kPositive},
-        {"lr_coef", kPositive}, {"lr_exp", kFinite}, {"batch_coef", kPositive},
+       {{"N_coef", kPositive},
+        {"N_exp", kPositive},
+        {"D_coef", kPositive},
+        {"D_exp", kPositive},
+        {"lr_coef", kPositive},
+        {"lr_exp", kFinite},
+        {"batch_coef", kPositive},
         {"batch_exp", kFinite}}},
       {"saturating",
-       {{"a", kPositive}, {"b", kPositive}, {"c", kNegative}, {"d", kFinite},
+       {{"a", kPositive},
+        {"b", kPositive},
+        {"c", kNegative},
+        {"d", kFinite},
         {"compute_unit_flops", kPositive}}},
       {"power", {{"X_c", kPositive}, {"alpha", kPositive}}},
       {"scalerl", {{"R_0", kFinite}, {"A", kFinite}, {"C_mid", kPositive}, {"B", kPositive}}},
       {"ghorbani2021",
-       {{"alpha", kPositive}, {"N_e_ref", kPositive}, {"p_e", kPositive}, {"N_d_ref", kPositive},
-        {"p_d", kPositive}, {"L_inf", kFinite}}},
+       {{"alpha", kPositive},
+        {"N_e_ref", kPositive},
+        {"p_e", kPositive},
+        {"N_d_ref", kPositive},
+        {"p_d", kPositive},
+        {"L_inf", kFinite}}},
   };
   return specs;
 }
@@ -90,13 +111,15 @@ LawForm make_form(const std::string& form, const std::vector<double>& v, const Y
   if (form == "compute") return ComputeLaw{v[0], v[1], v[2]};
   if (form == "allocation") {
     AllocationLaw a{v[0], v[1], v[2], v[3], false, v[4], v[5], v[6], v[7]};
-    a.flops_per_token = root.choice("model_scale", kModelScales).value_or("params") == "flops_per_token";
+    a.flops_per_token =
+        root.choice("model_scale", kModelScales).value_or("params") == "flops_per_token";
     return a;
   }
   if (form == "saturating") return SaturatingLaw{v[0], v[1], v[2], v[3], v[4]};
   if (form == "power") {
     const std::string var = root.choice("variable", kVariables).value_or("");
-    if (var.empty()) root.fail("variable", "missing: a power law needs variable: params, tokens or flops");
+    if (var.empty())
+      root.fail("variable", "missing: a power law needs variable: params, tokens or flops");
     return PowerLaw{v[0], v[1],
                     var == "params"   ? LawVariable::kParams
                     : var == "tokens" ? LawVariable::kTokens
@@ -150,33 +173,46 @@ std::vector<std::string> law_param_names(const LawForm& form) {
   const std::vector<double> values = law_param_values(form);
   const auto& params = spec_of(name).params;
   for (std::size_t i = 0; i < params.size(); ++i)
-    if (!(optional_param(name, params[i].name) && values[i] == 0)) names.emplace_back(params[i].name);
+    if (!(optional_param(name, params[i].name) && values[i] == 0))
+      names.emplace_back(params[i].name);
   return names;
 }
 
 std::vector<double> law_param_values(const LawForm& form) {
   return std::visit(
-      Overloaded{
-          [](const ChinchillaLaw& c) { return std::vector<double>{c.e, c.a, c.b, c.alpha, c.beta}; },
-          [](const KaplanLaw& k) { return std::vector<double>{k.n_c, k.d_c, k.alpha_n, k.alpha_d}; },
-          [](const OvertrainingLaw& o) { return std::vector<double>{o.e, o.a, o.b, o.eta}; },
-          [](const DataConstrainedLaw& d) {
-            return std::vector<double>{d.base.e,     d.base.a,   d.base.b,  d.base.alpha,
-                                       d.base.beta, d.r_d_star, d.r_n_star};
-          },
-          [](const ComputeLaw& c) { return std::vector<double>{c.e, c.a, c.alpha}; },
-          [](const AllocationLaw& a) {
-            return std::vector<double>{a.params_coef, a.params_exp, a.tokens_coef, a.tokens_exp,
-                                       a.lr_coef,     a.lr_exp,     a.batch_coef,  a.batch_exp};
-          },
-          [](const SaturatingLaw& s) {
-            return std::vector<double>{s.a, s.b, s.c, s.d, s.compute_unit_flops};
-          },
-          [](const PowerLaw& p) { return std::vector<double>{p.x_c, p.alpha}; },
-          [](const SigmoidLaw& s) { return std::vector<double>{s.r_0, s.a, s.c_mid, s.b}; },
-          [](const EncoderDecoderLaw& e) {
-            return std::vector<double>{e.alpha, e.n_e_ref, e.p_e, e.n_d_ref, e.p_d, e.l_inf};
-          }},
+      Overloaded{[](const ChinchillaLaw& c) {
+                   return std::vector<double>{c.e, c.a, c.b, c.alpha, c.beta};
+                 },
+                 [](const KaplanLaw& k) {
+                   return std::vector<double>{k.n_c, k.d_c, k.alpha_n, k.alpha_d};
+                 },
+                 [](const OvertrainingLaw& o) {
+                   return std::vector<double>{o.e, o.a, o.b, o.eta};
+                 },
+                 [](const DataConstrainedLaw& d) {
+                   return std::vector<double>{d.base.e,    d.base.a,   d.base.b,  d.base.alpha,
+                                              d.base.beta, d.r_d_star, d.r_n_star};
+                 },
+                 [](const ComputeLaw& c) {
+                   return std::vector<double>{c.e, c.a, c.alpha};
+                 },
+                 [](const AllocationLaw& a) {
+                   return std::vector<double>{a.params_coef, a.params_exp, a.tokens_coef,
+                                              a.tokens_exp,  a.lr_coef,    a.lr_exp,
+                                              a.batch_coef,  a.batch_exp};
+                 },
+                 [](const SaturatingLaw& s) {
+                   return std::vector<double>{s.a, s.b, s.c, s.d, s.compute_unit_flops};
+                 },
+                 [](const PowerLaw& p) {
+                   return std::vector<double>{p.x_c, p.alpha};
+                 },
+                 [](const SigmoidLaw& s) {
+                   return std::vector<double>{s.r_0, s.a, s.c_mid, s.b};
+                 },
+                 [](const EncoderDecoderLaw& e) {
+                   return std::vector<double>{e.alpha, e.n_e_ref, e.p_e, e.n_d_ref, e.p_d, e.l_inf};
+                 }},
       form);
 }
 
@@ -187,25 +223,25 @@ std::string law_problem(const LawForm& form) {
   for (std::size_t i = 0; i < params.size(); ++i) {
     if (optional_param(name, params[i].name) && values[i] == 0) continue;
     if (!obeys(params[i].rule, values[i]))
-      return std::string("params.") + params[i].name + ": " + rule_text(params[i].rule) +
-             ", got " + fmt("%.6g", values[i]);
+      return std::string("params.") + params[i].name + ": " + rule_text(params[i].rule) + ", got " +
+             fmt("%.6g", values[i]);
   }
   return "";
 }
 
 const std::vector<std::string>& fit_report_keys() {
   static const std::vector<std::string> keys = {
-      "intervals",       "objective", "runs",     "rows",     "points",   "starts",
-      "starts_at_best",  "refined",   "screen_rows", "at_bound", "exponents", "compute_optimal",
-      "holdout",         "warnings",  "diagnostics", "group",  "joint",    "provenance"};
+      "intervals",      "objective", "runs",        "rows",     "points",    "starts",
+      "starts_at_best", "refined",   "screen_rows", "at_bound", "exponents", "compute_optimal",
+      "holdout",        "warnings",  "diagnostics", "group",    "joint",     "provenance"};
   return keys;
 }
 
 Law parse_law(const std::string& text, const std::string& file) {
   const YamlMap root = root_map(parse_yaml(text, file), file);
-  std::vector<std::string> keys = {"name",   "source",      "form",     "params", "range",
-                                   "samples", "domain",     "metric",   "status", "variable",
-                                   "model_scale"};
+  std::vector<std::string> keys = {"name",   "source",   "form",       "params",
+                                   "range",  "samples",  "domain",     "metric",
+                                   "status", "variable", "model_scale"};
   // Keys of a fit report (`scaleplan fit`) may sit beside the law, kept for people to read.
   keys.insert(keys.end(), fit_report_keys().begin(), fit_report_keys().end());
   root.check_keys(keys);
@@ -221,7 +257,8 @@ Law parse_law(const std::string& text, const std::string& file) {
   law.form = read_form(root.map("params"), *form, root);
   if (root.has("range")) {
     const YamlMap r = root.map("range");
-    r.check_keys({"params_min", "params_max", "tokens_min", "tokens_max", "flops_min", "flops_max"});
+    r.check_keys(
+        {"params_min", "params_max", "tokens_min", "tokens_max", "flops_min", "flops_max"});
     law.range = {r.positive("params_min").value_or(0), r.positive("params_max").value_or(0),
                  r.positive("tokens_min").value_or(0), r.positive("tokens_max").value_or(0),
                  r.positive("flops_min").value_or(0),  r.positive("flops_max").value_or(0)};
@@ -240,16 +277,19 @@ Law parse_law(const std::string& text, const std::string& file) {
 
 std::string plan_use_problem(const Law& law) {
   if (is_params_tokens_law(law.form) && law.domain == "text") return "";
-  const std::string what = "law '" + law.name + "' (form " + form_name(law.form) + ", " +
-                           law.domain + ") predicts ";
+  const std::string what =
+      "law '" + law.name + "' (form " + form_name(law.form) + ", " + law.domain + ") predicts ";
   if (!is_params_tokens_law(law.form)) {
     std::string inputs;
-    for (const std::string& i : required_inputs(law.form)) inputs += (inputs.empty() ? "" : ", ") + i;
-    const std::string predicts =
-        std::holds_alternative<AllocationLaw>(law.form) ? "the compute-optimal N and D" : law.metric;
+    for (const std::string& i : required_inputs(law.form))
+      inputs += (inputs.empty() ? "" : ", ") + i;
+    const std::string predicts = std::holds_alternative<AllocationLaw>(law.form)
+                                     ? "the compute-optimal N and D"
+                                     : law.metric;
     return what + predicts + " from " + inputs +
            " alone; plan needs a law of loss in N and D (`scaleplan laws` lists them; try "
-           "`scaleplan predict --law " + law.name + "`)";
+           "`scaleplan predict --law " +
+           law.name + "`)";
   }
   return what + law.metric + ", not text loss; plan needs a text-model law of loss in N and D";
 }

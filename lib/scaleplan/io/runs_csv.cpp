@@ -110,7 +110,8 @@ std::size_t invalid_utf8(std::string_view s) {
     }
     std::size_t len = 0;
     unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    if (c >= 0xC2 && c <= 0xDF)
+      len = 2;
     else if (c >= 0xE0 && c <= 0xEF) {
       len = 3;
       if (c == 0xE0) lo = 0xA0;
@@ -144,7 +145,8 @@ double parse_number(std::string_view text, const std::string& file, int line,
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   double v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || end != s.data() + s.size() || (ec != std::errc() && ec != std::errc::result_out_of_range))
+  if (s.empty() || end != s.data() + s.size() ||
+      (ec != std::errc() && ec != std::errc::result_out_of_range))
     throw InputError(at, column,
                      "expected a number, got '" + std::string(text) + "'" +
                          (text.empty() ? " (an empty cell)" : ""));
@@ -173,27 +175,28 @@ std::optional<double> number_of(std::string_view s) {
 }  // namespace
 
 const std::vector<std::string>& known_run_columns() {
-  static const std::vector<std::string> columns = {"params", "tokens", "flops", "run", "step",
-                                                   "seed",   "weight", "unique_tokens"};
+  static const std::vector<std::string> columns = {"params", "tokens", "flops",  "run",
+                                                   "step",   "seed",   "weight", "unique_tokens"};
   return columns;
 }
 
 RunsTable parse_runs_csv(const std::string& raw, const std::string& file,
                          const std::string& loss_column) {
   std::string_view text = raw;
-  if (text.size() >= 2 && ((text[0] == '\xFF' && text[1] == '\xFE') ||
-                           (text[0] == '\xFE' && text[1] == '\xFF')))
+  if (text.size() >= 2 &&
+      ((text[0] == '\xFF' && text[1] == '\xFE') || (text[0] == '\xFE' && text[1] == '\xFF')))
     throw InputError({file, 0, 0}, "",
                      "the file is UTF-16 text; save it as UTF-8 (\"CSV UTF-8\" in a spreadsheet)");
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 byte-order mark
   if (const auto nul = text.find('\0'); nul != std::string_view::npos)
-    throw InputError({file, 1 + static_cast<int>(std::count(text.begin(), text.begin() +
-                                                            static_cast<std::ptrdiff_t>(nul), '\n')),
+    throw InputError({file,
+                      1 + static_cast<int>(std::count(
+                              text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n')),
                       0},
                      "", "a NUL byte: this is not a text CSV file");
   if (const auto bad = invalid_utf8(text); bad != std::string_view::npos) {
-    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() +
-                                                     static_cast<std::ptrdiff_t>(bad), '\n'));
+    const int line = 1 + static_cast<int>(std::count(
+                             text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
     throw InputError({file, line, 0}, "",
                      "not UTF-8 text (byte 0x" + hex_byte(static_cast<unsigned char>(text[bad])) +
                          "): save the file as UTF-8 (\"CSV UTF-8\" in a spreadsheet)");
@@ -238,8 +241,7 @@ RunsTable parse_runs_csv(const std::string& raw, const std::string& file,
                              (sep == '\t' ? "\\t" : std::string(1, sep)) +
                              "', not commas (save it as comma-separated values)");
   for (const std::string& required : {std::string("params"), std::string("tokens"), loss_column})
-    if (!index.count(required))
-    {
+    if (!index.count(required)) {
       std::string header;
       for (const std::string& n : named) header += (header.empty() ? "" : ", ") + n;
       throw InputError({file, header_line, 0}, required,
@@ -260,9 +262,9 @@ RunsTable parse_runs_csv(const std::string& raw, const std::string& file,
     if (rec.blank()) continue;
     const int line = rec.line;
     if (rec.cells.size() != width)
-      throw InputError({file, line, 0}, "",
-                       "expected " + std::to_string(width) + " fields, got " +
-                           std::to_string(rec.cells.size()));
+      throw InputError(
+          {file, line, 0}, "",
+          "expected " + std::to_string(width) + " fields, got " + std::to_string(rec.cells.size()));
     const auto number = [&](std::size_t i, const std::string& name) {
       return parse_number(rec.cells[i], file, line, name);
     };
@@ -350,9 +352,9 @@ void check_filter_column(const RowFilter& f, const RunsTable& table, const std::
   for (const std::string& d : kDerived)
     if (std::find(names.begin(), names.end(), d) == names.end()) names.push_back(d);
   if (std::find(names.begin(), names.end(), f.column) == names.end())
-    throw InputError({}, option, "'" + f.text + "': unknown column '" + f.column + "'" +
-                                     did_you_mean(f.column, names) + " (columns: " +
-                                     join_choices(names) + ")");
+    throw InputError({}, option,
+                     "'" + f.text + "': unknown column '" + f.column + "'" +
+                         did_you_mean(f.column, names) + " (columns: " + join_choices(names) + ")");
 }
 
 std::optional<std::string> cell_text(const RunsTable& table, const RunRow& row,
@@ -374,15 +376,24 @@ std::optional<std::string> cell_text(const RunsTable& table, const RunRow& row,
 
 bool matches(const RowFilter& f, const RunRow& row, const RunsTable& table) {
   std::optional<double> v;
-  if (f.column == "params") v = row.params;
-  else if (f.column == "tokens") v = row.tokens;
-  else if (f.column == table.loss_column) v = row.loss;
-  else if (f.column == "tokens_per_param") v = row.tokens / row.params;
-  else if (f.column == "flops") v = row.flops ? *row.flops : 6 * row.params * row.tokens;
-  else if (f.column == "step") v = row.step;
-  else if (f.column == "seed") v = row.seed;
-  else if (f.column == "weight") v = row.weight;
-  else if (f.column == "unique_tokens") v = row.unique_tokens;
+  if (f.column == "params")
+    v = row.params;
+  else if (f.column == "tokens")
+    v = row.tokens;
+  else if (f.column == table.loss_column)
+    v = row.loss;
+  else if (f.column == "tokens_per_param")
+    v = row.tokens / row.params;
+  else if (f.column == "flops")
+    v = row.flops ? *row.flops : 6 * row.params * row.tokens;
+  else if (f.column == "step")
+    v = row.step;
+  else if (f.column == "seed")
+    v = row.seed;
+  else if (f.column == "weight")
+    v = row.weight;
+  else if (f.column == "unique_tokens")
+    v = row.unique_tokens;
   std::optional<std::string> text;
   if (!v) {
     text = cell_text(table, row, f.column);

@@ -15,9 +15,9 @@ struct RunRow {
   double params = 0, tokens = 0, loss = 0;
   std::optional<double> flops, step, seed, unique_tokens;
   double weight = 1;
-  std::string run;    ///< run id; rows without a `run` column are each their own run
-  std::string group;  ///< the --joint group (set by the caller; "" without)
-  int line = 0;       ///< 1-based line in the file where the row starts
+  std::string run;                ///< run id; rows without a `run` column are each their own run
+  std::string group;              ///< the --joint group (set by the caller; "" without)
+  int line = 0;                   ///< 1-based line in the file where the row starts
   std::vector<std::string> meta;  ///< the values of RunsTable::meta_columns
 };
 
@@ -54,7 +54,8 @@ struct RowFilter {
 /// Parses a filter; throws InputError naming `option` (e.g. "--exclude").
 RowFilter parse_row_filter(const std::string& expr, const std::string& option);
 /// Throws InputError naming `option` when the filter's column is not in `table`.
-void check_filter_column(const RowFilter& filter, const RunsTable& table, const std::string& option);
+void check_filter_column(const RowFilter& filter, const RunsTable& table,
+                         const std::string& option);
 /// Whether `row` matches; throws InputError at the row when a numeric filter meets text.
 bool matches(const RowFilter& filter, const RunRow& row, const RunsTable& table);
 

@@ -23,7 +23,8 @@ double effective_data(double tokens, double unique_tokens, double r_d_star) {
 // Hoffmann et al. 2022, Eq. 4 solved for the budget where D_opt = U_D: (C/6) = (G U_D)^(1/b),
 // N_opt = G (C/6)^a with a/b = beta/alpha (datablations' D_to_N).
 double optimal_params_for_data(const ChinchillaLaw& base, double unique_tokens) {
-  const double g = std::pow(base.alpha * base.a / (base.beta * base.b), 1 / (base.alpha + base.beta));
+  const double g =
+      std::pow(base.alpha * base.a / (base.beta * base.b), 1 / (base.alpha + base.beta));
   return g * std::pow(g * unique_tokens, base.beta / base.alpha);
 }
 
@@ -48,7 +49,8 @@ double data_constrained_loss(const DataConstrainedLaw& law, double params, doubl
   const double u_d = unique_data(tokens, unique_tokens);
   const double n = effective_params(law.base, params, u_d, law.r_n_star);
   const double d = effective_data(tokens, u_d, law.r_d_star);
-  return law.base.e + law.base.a / std::pow(n, law.base.alpha) + law.base.b / std::pow(d, law.base.beta);
+  return law.base.e + law.base.a / std::pow(n, law.base.alpha) +
+         law.base.b / std::pow(d, law.base.beta);
 }
 
 }  // namespace scaleplan

@@ -262,7 +262,8 @@ class KaplanModel final : public Model {
 /// is cheap and not the benchmarked one).
 class ComputeModel final : public Model {
  public:
-  ComputeModel(const std::vector<FitPoint>& points, double delta) : points_(points), delta_(delta) {}
+  ComputeModel(const std::vector<FitPoint>& points, double delta)
+      : points_(points), delta_(delta) {}
 
   double value(const double* x, double* grad) const override {
     double total = 0, g_a = 0, g_e = 0, g_alpha = 0;
@@ -350,7 +351,7 @@ struct Spec {
   std::vector<double> lower, upper;
   std::vector<std::string> names;
   std::function<std::unique_ptr<Model>(const std::vector<FitPoint>&)> model;
-  std::function<std::vector<double>(const LawForm&)> to_x;   ///< a start, same in every group
+  std::function<std::vector<double>(const LawForm&)> to_x;         ///< a start, same in every group
   std::function<LawForm(const std::vector<double>&, int)> from_x;  ///< the law of a group
 };
 
@@ -475,9 +476,12 @@ Spec decay_spec(const FitOptions& o, const ChinchillaLaw& base) {
 
 Spec make_spec(const FitOptions& o) {
   switch (o.form) {
-    case FitForm::kKaplan: return kaplan_spec(o);
-    case FitForm::kCompute: return compute_spec(o);
-    default: return family_spec(o);
+    case FitForm::kKaplan:
+      return kaplan_spec(o);
+    case FitForm::kCompute:
+      return compute_spec(o);
+    default:
+      return family_spec(o);
   }
 }
 
@@ -547,8 +551,7 @@ std::vector<FitPoint> subsample(const std::vector<FitPoint>& points, int count) 
   std::vector<FitPoint> out;
   out.reserve(static_cast<std::size_t>(count));
   const double step = static_cast<double>(points.size()) / count;
-  for (int j = 0; j < count; ++j)
-    out.push_back(points[static_cast<std::size_t>((j + 0.5) * step)]);
+  for (int j = 0; j < count; ++j) out.push_back(points[static_cast<std::size_t>((j + 0.5) * step)]);
   return out;
 }
 
@@ -627,7 +630,8 @@ FitResult multistart(const std::vector<FitPoint>& points, const FitOptions& o, c
     });
     std::vector<std::vector<double>> chosen;
     for (std::size_t i : order) {
-      if (!std::isfinite(results[i].value) || static_cast<int>(chosen.size()) == kRefinedStarts) break;
+      if (!std::isfinite(results[i].value) || static_cast<int>(chosen.size()) == kRefinedStarts)
+        break;
       if (std::none_of(chosen.begin(), chosen.end(),
                        [&](const auto& c) { return same_point(results[i].x, c); }))
         chosen.push_back(results[i].x);
@@ -644,8 +648,9 @@ FitResult multistart(const std::vector<FitPoint>& points, const FitOptions& o, c
     for (const StartResult& r : results)
       if (r.value < best.value) best = r;
   if (!std::isfinite(best.value) || best.x.empty()) {
-    fit.failure = "no start gave a finite objective (check that losses and weights are finite "
-                  "and positive)";
+    fit.failure =
+        "no start gave a finite objective (check that losses and weights are finite "
+        "and positive)";
     return fit;
   }
   for (const StartResult& r : results)
@@ -656,7 +661,8 @@ FitResult multistart(const std::vector<FitPoint>& points, const FitOptions& o, c
   fit.law = fit.group_laws.front();
   for (std::size_t i = 0; i < best.x.size(); ++i) {
     const double lo = spec.lower[i], hi = spec.upper[i], v = best.x[i];
-    if (std::abs(v - lo) < 1e-6 || std::abs(v - hi) < 1e-6) fit.at_bound.push_back(spec.names[i]);
+    if (std::abs(v - lo) < 1e-6 || std::abs(v - hi) < 1e-6)
+      fit.at_bound.push_back(spec.names[i]);
     else if ((std::isfinite(lo) && v - lo < 0.01) || (std::isfinite(hi) && hi - v < 0.01))
       fit.near_bound.push_back(spec.names[i]);
   }
@@ -682,9 +688,10 @@ FitResult fit_data_constrained(const std::vector<FitPoint>& points, const FitOpt
       single_epoch.push_back(p);
   FitResult fit;
   if (single_epoch.size() < 4) {
-    fit.failure = "muennighoff2023 fits its base law on single-epoch rows (tokens <= "
-                  "unique_tokens) and found " + std::to_string(single_epoch.size()) +
-                  "; it needs at least 4";
+    fit.failure =
+        "muennighoff2023 fits its base law on single-epoch rows (tokens <= "
+        "unique_tokens) and found " +
+        std::to_string(single_epoch.size()) + "; it needs at least 4";
     return fit;
   }
   FitOptions base_options = o;
@@ -724,10 +731,14 @@ FitResult fit_from_x(const std::vector<FitPoint>& points, const FitOptions& o,
 
 int fit_parameter_count(const FitOptions& options) {
   switch (options.form) {
-    case FitForm::kKaplan: return 4;
-    case FitForm::kCompute: return 3;
-    case FitForm::kMuennighoff: return 6;
-    default: return family_layout(options).size();
+    case FitForm::kKaplan:
+      return 4;
+    case FitForm::kCompute:
+      return 3;
+    case FitForm::kMuennighoff:
+      return 6;
+    default:
+      return family_layout(options).size();
   }
 }
 
@@ -811,7 +822,8 @@ std::vector<std::vector<LawForm>> bootstrap_fits(const std::vector<FitPoint>& po
     by_run[static_cast<std::size_t>(p.run)].push_back(p);
     group_of[static_cast<std::size_t>(p.run)] = p.group;
   }
-  std::vector<std::vector<int>> runs_of_group(static_cast<std::size_t>(std::max(1, options.groups)));
+  std::vector<std::vector<int>> runs_of_group(
+      static_cast<std::size_t>(std::max(1, options.groups)));
   for (int r = 0; r < runs; ++r)
     if (!by_run[static_cast<std::size_t>(r)].empty())
       runs_of_group[static_cast<std::size_t>(group_of[static_cast<std::size_t>(r)])].push_back(r);

@@ -44,7 +44,7 @@ struct FitOptions {
   double huber_delta = 1e-3;  ///< Hoffmann et al. 2022, Sec. 3.3 / App. D.2
   double exponent_max = 2;    ///< exponents are bounded to [0, exponent_max] (Kaplan: > 0)
   int threads = 2;
-  int groups = 1;             ///< joint-fit groups (points carry group 0..groups-1)
+  int groups = 1;  ///< joint-fit groups (points carry group 0..groups-1)
   JointParams joint;
   /// Above this many points, every start is first run on an evenly spaced subsample of this
   /// many points, and only the best distinct end points (up to kRefinedStarts) are refined on
@@ -60,14 +60,14 @@ struct FitOptions {
 inline constexpr int kRefinedStarts = 8;
 
 struct FitResult {
-  LawForm law;                     ///< the fitted law (of group 0 in a joint fit)
+  LawForm law;                      ///< the fitted law (of group 0 in a joint fit)
   std::vector<LawForm> group_laws;  ///< one per group (shared exponents)
-  std::vector<double> x;           ///< the optimiser's parameter vector (restarts use it)
-  double objective = 0;   ///< sum of weighted Huber losses at the optimum (weights of mean 1)
-  int starts = 0;         ///< initialisations tried
-  int starts_at_best = 0; ///< of which ended within 1e-6 (relative) of the best objective
-  int screen_points = 0;  ///< points of the screening subsample (0: every start ran on all)
-  int refined = 0;        ///< end points refined on all the points after screening
+  std::vector<double> x;            ///< the optimiser's parameter vector (restarts use it)
+  double objective = 0;    ///< sum of weighted Huber losses at the optimum (weights of mean 1)
+  int starts = 0;          ///< initialisations tried
+  int starts_at_best = 0;  ///< of which ended within 1e-6 (relative) of the best objective
+  int screen_points = 0;   ///< points of the screening subsample (0: every start ran on all)
+  int refined = 0;         ///< end points refined on all the points after screening
   std::vector<std::string> at_bound;    ///< parameters that ended on a bound
   std::vector<std::string> near_bound;  ///< within 0.01 of a bound (not on it)
   /// Condition number of the objective's Hessian at the optimum, over the parameters off their

@@ -69,7 +69,8 @@ double evaluate(const LawForm& form, const LawInputs& in) {
           },
           [&](const OvertrainingLaw& l) {
             const double c = 6 * n * d, m = d / n;
-            return l.e + (l.a * std::pow(m, l.eta) + l.b * std::pow(m, -l.eta)) * std::pow(c, -l.eta);
+            return l.e +
+                   (l.a * std::pow(m, l.eta) + l.b * std::pow(m, -l.eta)) * std::pow(c, -l.eta);
           },
           [&](const DataConstrainedLaw& l) {
             return data_constrained_loss(l, n, d, in.unique_tokens);
@@ -83,7 +84,7 @@ double evaluate(const LawForm& form, const LawInputs& in) {
           [&](const PowerLaw& l) {
             const double x = l.variable == LawVariable::kParams   ? n
                              : l.variable == LawVariable::kTokens ? d
-                                                                   : compute_of(in);
+                                                                  : compute_of(in);
             return std::pow(l.x_c / x, l.alpha);
           },
           [&](const SigmoidLaw& l) {
@@ -106,13 +107,15 @@ std::vector<std::string> required_inputs(const LawForm& form) {
                  [](const PowerLaw& l) {
                    return std::vector<std::string>{l.variable == LawVariable::kParams   ? "params"
                                                    : l.variable == LawVariable::kTokens ? "tokens"
-                                                                                         : "flops"};
+                                                                                        : "flops"};
                  },
                  [](const SigmoidLaw&) { return std::vector<std::string>{"gpu_hours"}; },
                  [](const EncoderDecoderLaw&) {
                    return std::vector<std::string>{"params_encoder", "params_decoder"};
                  },
-                 [](const auto&) { return std::vector<std::string>{"params", "tokens"}; }},
+                 [](const auto&) {
+                   return std::vector<std::string>{"params", "tokens"};
+                 }},
       form);
 }
 
@@ -147,8 +150,8 @@ LogGradient loss_log_gradient(const LawForm& form, double params, double tokens)
                    LogGradient g{dl_dlog_neff * params * decay / n_eff,
                                  -b.beta * b.b / std::pow(tokens, b.beta)};
                    if (r > 0) {
-                     const double dneff_du = 1 - l.r_n_star * std::expm1(-r / l.r_n_star) -
-                                             params / u * decay;
+                     const double dneff_du =
+                         1 - l.r_n_star * std::expm1(-r / l.r_n_star) - params / u * decay;
                      g.d_log_tokens += dl_dlog_neff * u / n_eff * dneff_du * b.beta / b.alpha;
                    }
                    return g;

@@ -81,9 +81,9 @@ struct EncoderDecoderLaw {
   double alpha = 0, n_e_ref = 0, p_e = 0, n_d_ref = 0, p_d = 0, l_inf = 0;
 };
 
-using LawForm = std::variant<ChinchillaLaw, KaplanLaw, OvertrainingLaw, DataConstrainedLaw,
-                             ComputeLaw, AllocationLaw, SaturatingLaw, PowerLaw, SigmoidLaw,
-                             EncoderDecoderLaw>;
+using LawForm =
+    std::variant<ChinchillaLaw, KaplanLaw, OvertrainingLaw, DataConstrainedLaw, ComputeLaw,
+                 AllocationLaw, SaturatingLaw, PowerLaw, SigmoidLaw, EncoderDecoderLaw>;
 
 /// Range a law was fitted on (for extrapolation warnings and the planner's search domain);
 /// 0 where unknown.
@@ -100,8 +100,8 @@ struct Law {
   LawForm form;
   FitRange range;
   std::vector<LawForm> samples;
-  std::string domain = "text";                     ///< text, vision-language, time series, ...
-  std::string metric = "loss (nats per token)";    ///< what the law predicts, with its unit
+  std::string domain = "text";                   ///< text, vision-language, time series, ...
+  std::string metric = "loss (nats per token)";  ///< what the law predicts, with its unit
   std::string status;  ///< how its constants were checked ("paper", "refit", ...)
 };
 
