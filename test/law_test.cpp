@@ -106,6 +106,31 @@ TEST_CASE("law: Gadre's L(C, M) is the Chinchilla form with alpha = beta = 2 eta
   CHECK(back.eta == Approx(0.121).epsilon(1e-12));
 }
 
+TEST_CASE("law: the three Gadre presets carry App. F Table 6's constants", "[law]") {
+  // Gadre et al. 2024, App. F Table 6 (E, a, b, eta) by training set.
+  const struct {
+    const char* preset;
+    double e, a, b, eta;
+  } table6[] = {{"gadre2024_c4", 1.51, 141, 190, 0.121},
+                {"gadre2024_redpajama", 1.84, 212, 367, 0.136},
+                {"gadre2024_refinedweb", 1.73, 157, 246, 0.127}};
+  for (const auto& row : table6) {
+    INFO(row.preset);
+    const auto& g = std::get<OvertrainingLaw>(preset(row.preset).form);
+    CHECK(g.e == row.e);
+    CHECK(g.a == row.a);
+    CHECK(g.b == row.b);
+    CHECK(g.eta == row.eta);
+    // Over-training costs loss at fixed compute: M = 640 above M = 20 (Gadre et al. Fig. 2).
+    const double c = 1e21;
+    const auto at = [&](double m) {
+      const double n = std::sqrt(c / (6 * m));
+      return loss(preset(row.preset), n, m * n);
+    };
+    CHECK(at(640) > at(20));
+  }
+}
+
 TEST_CASE("law: Gadre's RedPajama law predicts the released 1.4B, 921B-token run within 1.5%",
           "[law]") {
   // The testbed's rpj-open_lm_1b-32.0 (mlfoundations/scaling exp_data/models): 1,439,795,200
@@ -170,6 +195,8 @@ TEST_CASE("law: time-series exponents are an order of magnitude below text's (Ya
   const Law d = preset("yao2024_encoder_tokens");
   CHECK(evaluate(n.form, {.params = 1e8}) == Approx(std::pow(3.7e16 / 1e8, 0.029)));
   CHECK(evaluate(d.form, {.tokens = 1e9}) == Approx(std::pow(5.3e12 / 1e9, 0.094)));
+  CHECK(evaluate(preset("yao2024_decoder_params").form, {.params = 1e8}) ==
+        Approx(std::pow(2.0e34 / 1e8, 0.015)));
   const double text_alpha = std::get<ChinchillaLaw>(preset("hoffmann2022").form).alpha;
   CHECK(std::get<PowerLaw>(n.form).alpha < text_alpha / 10);
   CHECK(required_inputs(d.form) == std::vector<std::string>{"tokens"});

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "scaleplan/input_error.hpp"
 #include "scaleplan/io/law_yaml.hpp"
@@ -170,11 +171,13 @@ FitReport make_fit_report(const FitRequest& request, const std::string& file,
     values.erase(std::unique(values.begin(), values.end()), values.end());
     return values;
   };
-  std::vector<std::pair<double, double>> pair_list;
+  // Points are distinct (N, D) pairs; for muennighoff2023, (N, D, U_D) triples.
+  std::vector<std::tuple<double, double, double>> pair_list;
   std::vector<double> n_list, d_list, c_list;
   pair_list.reserve(request.train.size());
   for (const RunRow& r : request.train) {
-    pair_list.emplace_back(r.params, r.tokens);
+    pair_list.emplace_back(r.params, r.tokens,
+                           options.form == FitForm::kMuennighoff ? r.unique_tokens.value_or(0) : 0);
     n_list.push_back(r.params);
     d_list.push_back(r.tokens);
     if (compute_form) c_list.push_back(r.flops.value_or(6 * r.params * r.tokens));
