@@ -123,11 +123,15 @@ TEST_CASE("fit: a degenerate sweep (E -> 0) and a two-size sweep each warn in JS
   auto r = run_scaleplan("fit runs.csv --bootstrap 20 --format json", {{"runs.csv", degenerate}});
   REQUIRE(r.rc == 0);
   Json j = Json::parse(r.out);
-  CHECK(j["params"]["E"].get<double>() < 0.05);
+  const double e = j["params"]["E"];
+  CHECK(e < 0.05);  // 0.0355 in an optimised build
+  char e_text[32];
+  std::snprintf(e_text, sizeof e_text, "%.3g", e);
   CHECK(has(j["warnings"],
-            "E = 0.0355 is near 0 (the smallest loss is 8.748): the runs show no loss floor, the "
-            "irreducible loss is not identified, and predictions beyond the data fall without "
-            "limit"));
+            "E = " + std::string(e_text) +
+                " is near 0 (the smallest loss is 8.748): the runs show no loss floor, the "
+                "irreducible loss is not identified, and predictions beyond the data fall without "
+                "limit"));
 
   std::string two_sizes = "params,tokens,loss\n";
   for (double n : {1e8, 1e9})
@@ -143,18 +147,29 @@ TEST_CASE("fit: a degenerate sweep (E -> 0) and a two-size sweep each warn in JS
 }
 
 TEST_CASE("fit: refuses to write a law plan would reject (alpha at 0)", "[cli][fit]") {
-  // Loss that does not depend on N (2 + 300 / D^0.3 to 6 decimals): on these rows the best start
-  // puts alpha on its lower bound 0 (A then adds to E), and a law file needs alpha > 0.
+  // Loss that does not depend on N (2 + 300 / D^0.3 to 6 decimals): alpha = 0 (A then adds to E)
+  // and A -> 0 fit equally well, and which the best start reaches depends on the build's
+  // rounding (an optimised build: alpha = 0). Either way no law file plan would reject is
+  // written; test/fit_test.cpp checks the refusal itself on a law with alpha = 0.
   std::string csv = "params,tokens,loss\n";
   for (const char* n : {"1e+08", "3e+08", "1e+09", "3e+09"})
     csv += std::string(n) + ",1e+09,2.598579\n" + n + ",1e+10,2.300000\n" + n + ",1e+11,2.150356\n";
-  const auto r = run_scaleplan("fit runs.csv -o law.yaml --bootstrap 10 -q; echo rc=$?; ls",
+  const auto fit =
+      run_scaleplan("fit runs.csv --bootstrap 0 --format json -q", {{"runs.csv", csv}});
+  REQUIRE(fit.rc == 0);
+  const bool at_zero = Json::parse(fit.out)["params"]["alpha"].get<double>() == 0;
+  const auto r = run_scaleplan("fit runs.csv -o law.yaml --bootstrap 0 -q; echo rc=$?; ls",
                                {{"runs.csv", csv}});
-  CHECK(r.err ==
-        "scaleplan: law.yaml: not written: params.alpha: must be > 0, got 0 (the law reader, and "
-        "so plan, would reject this law; see the warnings)\n");
-  CHECK(r.out.find("rc=2") != std::string::npos);
-  CHECK(r.out.find("law.yaml") == std::string::npos);
+  if (at_zero) {
+    CHECK(r.err ==
+          "scaleplan: law.yaml: not written: params.alpha: must be > 0, got 0 (the law reader, "
+          "and so plan, would reject this law; see the warnings)\n");
+    CHECK(r.out.find("rc=2") != std::string::npos);
+    CHECK(r.out.find("law.yaml") == std::string::npos);
+  } else {
+    CHECK(r.out.find("rc=0") != std::string::npos);
+    CHECK(r.out.find("law.yaml") != std::string::npos);
+  }
 }
 
 TEST_CASE("fit: weights of 1e308 or 1e12 on every row change nothing", "[cli][fit]") {

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "scaleplan/io/fit_report.hpp"
+#include "scaleplan/io/law_yaml.hpp"
 #include "scaleplan/io/runs_csv.hpp"
 #include "scaleplan/io/yaml_input.hpp"
 #include "test_support.hpp"
@@ -430,4 +431,40 @@ TEST_CASE("fit: the Hessian at a well-determined optimum is well conditioned", "
       fit_law(sweep(truth, 0.0005, kNs, kDs), {}, initial_grid(FitForm::kChinchilla));
   CHECK(good.hessian_condition > 1);
   CHECK(good.hessian_condition < 1e10);
+}
+
+TEST_CASE("fit: a law file the law reader would reject is refused, with its path", "[fit]") {
+  FitRequest request;
+  for (double n : {1e8, 3e8, 1e9, 3e9})
+    for (double d : {2e9, 1e10, 5e10}) {
+      RunRow row;
+      row.params = n;
+      row.tokens = d;
+      row.loss = loss(ChinchillaLaw{1.8, 400, 1500, 0.33, 0.36}, n, d) *
+                 (1 + 0.003 * wiggle(static_cast<int>(n / d * 1e3)));
+      row.run = std::to_string(request.train.size());
+      request.train.push_back(row);
+    }
+  request.bootstrap = 0;
+  FitReport report = make_fit_report(request, "runs.csv", {});
+  const Tree provenance = {{"input", "runs.csv"}};
+  const auto files = law_files(report, provenance, "out/law.yaml", "");
+  REQUIRE(files.size() == 1);
+  CHECK(files[0].first == "out/law.yaml");
+  CHECK(parse_law(files[0].second, "law.yaml").name == "law");
+  // The fit put alpha on its lower bound: the law reader wants alpha > 0.
+  std::get<ChinchillaLaw>(report.fit.group_laws[0]).alpha = 0;
+  CHECK_THROWS_WITH(law_files(report, provenance, "out/law.yaml", ""),
+                    "out/law.yaml: not written: params.alpha: must be > 0, got 0 (the law reader, "
+                    "and so plan, would reject this law; see the warnings)");
+  // A joint fit writes one file per group.
+  report.fit.group_laws = {ChinchillaLaw{1.8, 400, 1500, 0.33, 0.36},
+                           ChinchillaLaw{1.7, 400, 1500, 0.33, 0.36}};
+  report.groups = {"c4", "web/2"};
+  report.joint_column = "dataset";
+  const auto joint = law_files(report, provenance, "law.yaml", "mine");
+  REQUIRE(joint.size() == 2);
+  CHECK(joint[0].first == "law.c4.yaml");
+  CHECK(joint[1].first == "law.web_2.yaml");
+  CHECK(parse_law(joint[1].second, "x").name == "mine.web/2");
 }

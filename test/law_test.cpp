@@ -116,7 +116,8 @@ TEST_CASE("law: the three Gadre presets carry App. F Table 6's constants", "[law
                 {"gadre2024_refinedweb", 1.73, 157, 246, 0.127}};
   for (const auto& row : table6) {
     INFO(row.preset);
-    const auto& g = std::get<OvertrainingLaw>(preset(row.preset).form);
+    const Law law = preset(row.preset);
+    const auto& g = std::get<OvertrainingLaw>(law.form);
     CHECK(g.e == row.e);
     CHECK(g.a == row.a);
     CHECK(g.b == row.b);

@@ -89,15 +89,6 @@ JointParams parse_joint_params(const std::string& text) {
   return j;
 }
 
-/// `law.yaml` for group "c4" of a joint fit: `law.c4.yaml`.
-std::string group_law_path(const std::string& output, const std::string& group) {
-  std::string safe;
-  for (char c : group)
-    safe += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
-  const std::filesystem::path p(output);
-  return (p.parent_path() / (p.stem().string() + "." + safe + p.extension().string())).string();
-}
-
 int run_fit(const FitCliOptions& o, const GlobalOptions& g, std::ostream& out) {
   const OutputFormat format = output_format(g, false);
   const std::string file = display_name(o.runs_path);
@@ -210,28 +201,7 @@ int run_fit(const FitCliOptions& o, const GlobalOptions& g, std::ostream& out) {
   if (!o.output.empty()) {
     // Every law file is checked by the law reader before any is written: fit never writes a
     // law that plan would reject.
-    std::vector<std::pair<std::string, std::string>> files;
-    for (std::size_t grp = 0; grp < report.groups.size(); ++grp) {
-      const std::string path =
-          report.groups.size() > 1 ? group_law_path(o.output, report.groups[grp]) : o.output;
-      const std::string stem = std::filesystem::path(path).stem().string();
-      const std::string name = o.name.empty()             ? stem
-                               : report.groups.size() > 1 ? o.name + "." + report.groups[grp]
-                                                          : o.name;
-      std::ostringstream law;
-      law << "# Scaling law fitted by `scaleplan fit` (docs/fit.md); `plan --law` reads it.\n";
-      print_tree(fit_to_tree(report, provenance, true, name, grp), OutputFormat::kYaml, law);
-      try {
-        parse_law(law.str(), path);
-      } catch (const InputError& e) {
-        const std::string problem = law_problem(report.fit.group_laws[grp]);
-        throw InputError({path, 0, 0}, "",
-                         "not written: " + (problem.empty() ? std::string(e.what()) : problem) +
-                             " (the law reader, and so plan, would reject this law; see the "
-                             "warnings)");
-      }
-      files.emplace_back(path, law.str());
-    }
+    const auto files = law_files(report, provenance, o.output, o.name);
     for (const auto& [path, content] : files) write_file_atomically(path, content);
   }
   if (!o.residuals.empty())

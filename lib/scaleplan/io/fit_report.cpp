@@ -1,8 +1,10 @@
 #include "scaleplan/io/fit_report.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iomanip>
 #include <map>
 #include <set>
@@ -386,6 +388,47 @@ Tree fit_to_tree(const FitReport& r, const Tree& provenance, bool law_file, cons
     t["samples"] = samples;
   }
   return t;
+}
+
+namespace {
+
+/// `law.yaml` for group "c4" of a joint fit: `law.c4.yaml`.
+std::string group_law_path(const std::string& output, const std::string& group) {
+  std::string safe;
+  for (char c : group)
+    safe += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
+  const std::filesystem::path p(output);
+  return (p.parent_path() / (p.stem().string() + "." + safe + p.extension().string())).string();
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> law_files(const FitReport& report,
+                                                           const Tree& provenance,
+                                                           const std::string& output,
+                                                           const std::string& name) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (std::size_t g = 0; g < report.groups.size(); ++g) {
+    const bool joint = report.groups.size() > 1;
+    const std::string path = joint ? group_law_path(output, report.groups[g]) : output;
+    const std::string law_name = name.empty() ? std::filesystem::path(path).stem().string()
+                                 : joint      ? name + "." + report.groups[g]
+                                              : name;
+    std::ostringstream law;
+    law << "# Scaling law fitted by `scaleplan fit` (docs/fit.md); `plan --law` reads it.\n";
+    print_tree(fit_to_tree(report, provenance, true, law_name, g), OutputFormat::kYaml, law);
+    try {
+      parse_law(law.str(), path);
+    } catch (const InputError& e) {
+      const std::string problem = law_problem(report.fit.group_laws[g]);
+      throw InputError({path, 0, 0}, "",
+                       "not written: " + (problem.empty() ? std::string(e.what()) : problem) +
+                           " (the law reader, and so plan, would reject this law; see the "
+                           "warnings)");
+    }
+    files.emplace_back(path, law.str());
+  }
+  return files;
 }
 
 std::string residuals_csv(const FitReport& r, const std::vector<RunRow>& train) {

@@ -78,6 +78,15 @@ FitReport make_fit_report(const FitRequest& request, const std::string& file,
 Tree fit_to_tree(const FitReport& report, const Tree& provenance, bool law_file,
                  const std::string& name, std::size_t group = 0);
 
+/// The law files `fit -o OUTPUT` writes, as (path, YAML text): one, or with --joint one per
+/// group, STEM.GROUP.EXT. Each is first read back by the law reader `plan` uses; when one would
+/// be rejected, throws InputError naming its path (`not written: params.alpha: must be > 0, got
+/// 0 ...`) and none is returned. `name` (default the file stem) is recorded in the law.
+std::vector<std::pair<std::string, std::string>> law_files(const FitReport& report,
+                                                           const Tree& provenance,
+                                                           const std::string& output,
+                                                           const std::string& name);
+
 /// The fitted values and residuals of every row (train and held out) as CSV.
 std::string residuals_csv(const FitReport& report, const std::vector<RunRow>& train);
 
