@@ -177,14 +177,14 @@ const BadInput kCases[] = {
     {"deadline too short for any model",
      "budget:\n  usd: 1e6\n  deadline_hours: 0.001\nhardware:\n  gpu: L4\n  count: 1\n", 3,
      "scaleplan: infeasible: no run meets the constraints: budget.deadline_hours (even the "
-     "smallest run considered, 7e+06 params on 5e+08 tokens, breaks them on 1 GPUs)"},
+     "smallest run considered, 5.7e+06 params on 2.45e+07 tokens, breaks them on 1 GPUs)"},
     {"a cent", "budget:\n  usd: 0.01\nhardware:\n  gpu: H100\n  max_count: 16\n", 3,
      "scaleplan: infeasible: no run meets the constraints: budget.usd (even the smallest run "
-     "considered, 7e+06 params on 5e+08 tokens, breaks them on up to 16 GPUs)"},
+     "considered, 5.7e+06 params on 2.45e+07 tokens, breaks them on up to 16 GPUs)"},
     {"memory too small for the sequence length",
      "budget:\n  usd: 1e6\nhardware:\n  gpu: TPU-v5e\n  count: 1\nmodel:\n  seq_len: 262144\n", 3,
      "scaleplan: infeasible: no run meets the constraints: memory (even the smallest run "
-     "considered, 7e+06 params on 5e+08 tokens, breaks them on 1 GPUs)"},
+     "considered, 5.7e+06 params on 2.45e+07 tokens, breaks them on 1 GPUs)"},
 };
 
 }  // namespace

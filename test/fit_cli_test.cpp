@@ -350,3 +350,20 @@ TEST_CASE("predict: every preset predicts from its inputs, and says which it nee
         "scaleplan: --params: missing: law 'gadre2024_c4' (form gadre2024) predicts "
         "from --params and --tokens\n");
 }
+
+TEST_CASE("plan: the default law puts Chinchilla's 5.76e23 FLOPs on a Chinchilla-sized model",
+          "[cli][plan][law]") {
+  // Issue 15, acceptance 7: 58-84B parameters (Chinchilla's 70B within 1.2x) with no model.law.
+  const std::string budget =
+      "budget: {flops: 5.76e23}\nhardware: {gpu: A100-80GB, count: 1024}\n"
+      "model: {flops_per_token: 6N, precisions: [bf16]}\n";
+  const auto r = run_scaleplan("plan budget.yaml --format json", {{"budget.yaml", budget}});
+  REQUIRE(r.rc == 0);
+  const Json j = Json::parse(r.out);
+  CHECK(j["law"]["name"] == "besiroglu2024");
+  const double n = j["recommendation"]["params"];
+  CHECK(n >= 58e9);
+  CHECK(n <= 84e9);
+  CHECK(n == Approx(7.225e10).epsilon(0.002));
+  CHECK(j["recommendation"]["tokens"].get<double>() / n == Approx(18.4).epsilon(0.01));
+}

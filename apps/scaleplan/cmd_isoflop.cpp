@@ -16,7 +16,7 @@ namespace scaleplan::cli {
 namespace {
 
 struct IsoflopOptions {
-  std::string law = "hoffmann2022";
+  std::string law = kDefaultLaw;
   std::string flops;
   int points = 41;
   double range = 30;

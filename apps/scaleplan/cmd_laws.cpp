@@ -37,6 +37,7 @@ int run_laws(const GlobalOptions& g, std::ostream& out) {
     for (const std::string& i : required_inputs(law.form)) inputs.push_back(i);
     const std::string plan_problem = plan_use_problem(law);
     list.push_back({{"name", law.name},
+                    {"default", law.name == kDefaultLaw},
                     {"form", form_name(law.form)},
                     {"domain", law.domain},
                     {"metric", law.metric},
@@ -60,7 +61,8 @@ int run_laws(const GlobalOptions& g, std::ostream& out) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     const auto& law = list[i];
     const Law full = load_law(law["name"].get<std::string>(), "", {}, "law");
-    out << std::left << std::setw(24) << law["name"].get<std::string>()
+    const bool is_default = law["default"].get<bool>();
+    out << std::left << std::setw(24) << (law["name"].get<std::string>() + (is_default ? " *" : ""))
         << law["form"].get<std::string>() << ":";
     for (const auto& [k, v] : law["params"].items()) out << " " << k << "=" << v.get<double>();
     out << "\n"
@@ -74,6 +76,10 @@ int run_laws(const GlobalOptions& g, std::ostream& out) {
         << "\n";
     out << std::setw(24) << "" << law["source"].get<std::string>() << "\n";
   }
+  out << "\n* the default (model.law, --law): it reproduces the Chinchilla model (5.76e23 FLOPs -> "
+         "72B params on 1.33T tokens; the paper's 70B on 1.4T). hoffmann2022's printed Approach 3 "
+         "constants disagree with the paper's Approaches 1-2 and that model (Besiroglu et al. "
+         "2024) and plan 2.2-2.7x smaller models on more tokens; docs/laws.md.\n";
   return 0;
 }
 

@@ -14,7 +14,7 @@ namespace scaleplan::cli {
 namespace {
 
 struct PredictOptions {
-  std::string law = "hoffmann2022";
+  std::string law = kDefaultLaw;
   LawInputs in;
 };
 

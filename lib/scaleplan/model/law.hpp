@@ -85,6 +85,15 @@ using LawForm =
     std::variant<ChinchillaLaw, KaplanLaw, OvertrainingLaw, DataConstrainedLaw, ComputeLaw,
                  AllocationLaw, SaturatingLaw, PowerLaw, SigmoidLaw, EncoderDecoderLaw>;
 
+/// The law `plan`, `check`, `frontier`, `predict` and `isoflop` use when none is named: Epoch AI's
+/// replication of Chinchilla's Approach 3 (Besiroglu et al. 2024), the law that reproduces the
+/// Chinchilla model (5.76e23 FLOPs -> 72B parameters on 1.33T tokens, the paper's 70B on 1.4T).
+/// Approach 3's printed constants (`hoffmann2022`) are inconsistent with the paper's Approaches 1
+/// and 2 and with that model (Besiroglu et al. 2024): they plan 2.2-2.7x smaller models on
+/// 2.2-2.7x more tokens at 5.76e23-1e25 FLOPs (93-122 tokens per parameter), so they remain a
+/// preset, not the default.
+inline constexpr const char* kDefaultLaw = "besiroglu2024";
+
 /// Range a law was fitted on (for extrapolation warnings and the planner's search domain);
 /// 0 where unknown.
 struct FitRange {
