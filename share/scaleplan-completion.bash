@@ -19,14 +19,15 @@ _scaleplan() {
   case "$prev" in
     --format) reply=($(compgen -W "table json yaml csv github" -- "$cur")) ;;
     --log-level) reply=($(compgen -W "trace debug info warn error off" -- "$cur")) ;;
-    --law) reply=($(compgen -W "hoffmann2022 besiroglu2024 kaplan2020" -- "$cur")); files=yaml ;;
-    --form) reply=($(compgen -W "chinchilla kaplan" -- "$cur")) ;;
+    --law) reply=($(compgen -W "besiroglu2024 deepseek2024 gadre2024_c4 gadre2024_redpajama gadre2024_refinedweb hoffmann2022 kaplan2020 muennighoff2023 nezhurina2025_clip nezhurina2025_mammut porian2024 yao2024_decoder_params yao2024_encoder_params yao2024_encoder_tokens" -- "$cur")); files=yaml ;;
+    --form) reply=($(compgen -W "chinchilla kaplan equal-exponent gadre2024 compute muennighoff2023" -- "$cur")) ;;
     --gpu) reply=($(compgen -W "$(scaleplan gpus --format json 2>/dev/null |
                                   sed -n 's/^    "name": "\(.*\)",$/\1/p')" -- "$cur")) ;;
     --budget) reply=($(compgen -W "$(_scaleplan_examples)" -- "$cur")); files=yaml ;;
     --gpus|-o|--output|--residuals|--plot) files=all ;;
     --usd|--gpu-hours|--flops|--points|--range|--params|--tokens|--seed|--bootstrap|--name|\
-    --exclude|--holdout|--max-regret|--max-batch-over-critical|--max-epochs) return ;;
+    --exclude|--holdout|--max-regret|--max-batch-over-critical|--max-epochs|--unique-tokens|\
+    --params-encoder|--params-decoder|--loss-column|--group|--joint|--joint-params) return ;;
     *)
       local cmd="" w
       for w in "${words[@]:1}"; do
@@ -40,8 +41,8 @@ _scaleplan() {
         init) opts="--gpu --usd --gpu-hours --flops -o --output" ;;
         examples) opts="$(_scaleplan_examples | sed 's/^example://')" ;;
         plan) opts="--law $(_scaleplan_examples)"; files=yaml ;;
-        predict) opts="--law --params --tokens" ;;
-        fit) opts="-o --output --form --bootstrap --seed --final-only --exclude --holdout --residuals --name"
+        predict) opts="--law --params --tokens --flops --unique-tokens --gpu-hours --params-encoder --params-decoder" ;;
+        fit) opts="-o --output --form --loss-column --bootstrap --seed --final-only --exclude --holdout --group --joint --joint-params --all-starts --residuals --name"
              files=csv ;;
         check) opts="--budget --strict --max-regret --max-batch-over-critical --max-epochs \
                      $(_scaleplan_examples)"; files=yaml ;;

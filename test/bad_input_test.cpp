@@ -84,7 +84,10 @@ const BadInput kCases[] = {
      "scaleplan: bad.yaml:3:11: hardware: expected a mapping of keys"},
     {"unknown law", VALID_HEAD "model:\n  law: hofmann2022\n", 2,
      "scaleplan: bad.yaml:7:8: model.law: unknown law 'hofmann2022' (did you mean "
-     "'hoffmann2022'?) (choose besiroglu2024, hoffmann2022 or kaplan2020, or a law YAML file)"},
+     "'hoffmann2022'?) (choose besiroglu2024, deepseek2024, gadre2024_c4, gadre2024_redpajama, "
+     "gadre2024_refinedweb, hoffmann2022, kaplan2020, muennighoff2023, nezhurina2025_clip, "
+     "nezhurina2025_mammut, porian2024, yao2024_decoder_params, yao2024_encoder_params or "
+     "yao2024_encoder_tokens, or a law YAML file)"},
     {"missing law file", VALID_HEAD "model:\n  law: mylaw.yaml\n", 2,
      "scaleplan: bad.yaml:7:8: model.law: law file 'mylaw.yaml' not found"},
     {"unknown FLOPs convention", VALID_HEAD "model:\n  flops_per_token: 8N\n", 2,
@@ -174,14 +177,14 @@ const BadInput kCases[] = {
     {"deadline too short for any model",
      "budget:\n  usd: 1e6\n  deadline_hours: 0.001\nhardware:\n  gpu: L4\n  count: 1\n", 3,
      "scaleplan: infeasible: no run meets the constraints: budget.deadline_hours (even the "
-     "smallest run considered, 1e+07 params on 1e+08 tokens, breaks them on 1 GPUs)"},
+     "smallest run considered, 5.7e+06 params on 2.45e+07 tokens, breaks them on 1 GPUs)"},
     {"a cent", "budget:\n  usd: 0.01\nhardware:\n  gpu: H100\n  max_count: 16\n", 3,
      "scaleplan: infeasible: no run meets the constraints: budget.usd (even the smallest run "
-     "considered, 1e+07 params on 1e+08 tokens, breaks them on up to 16 GPUs)"},
+     "considered, 5.7e+06 params on 2.45e+07 tokens, breaks them on up to 16 GPUs)"},
     {"memory too small for the sequence length",
      "budget:\n  usd: 1e6\nhardware:\n  gpu: TPU-v5e\n  count: 1\nmodel:\n  seq_len: 262144\n", 3,
      "scaleplan: infeasible: no run meets the constraints: memory (even the smallest run "
-     "considered, 1e+07 params on 1e+08 tokens, breaks them on 1 GPUs)"},
+     "considered, 5.7e+06 params on 2.45e+07 tokens, breaks them on 1 GPUs)"},
 };
 
 }  // namespace
@@ -230,10 +233,11 @@ namespace {
 
 const BadInput kBadRuns[] = {
     {"missing loss column", "params,tokens\n1e8,1e9\n", 2,
-     "scaleplan: runs.csv:1: loss: missing column (params, tokens and loss are required)"},
+     "scaleplan: runs.csv:1: loss: missing column: params, tokens and loss are required, the "
+     "header has params, tokens"},
     {"misspelt column", "params,tokens,losss\n1e8,1e9,3\n", 2,
-     "scaleplan: runs.csv:1: losss: unknown column (did you mean 'loss'?) (columns: params, "
-     "tokens, loss, flops, run, step, seed or weight)"},
+     "scaleplan: runs.csv:1: loss: missing column (did you mean 'losss'?): params, tokens and "
+     "loss are required, the header has params, tokens, losss"},
     {"duplicate column", "params,tokens,loss,loss\n1e8,1e9,3,3\n", 2,
      "scaleplan: runs.csv:1: loss: duplicate column"},
     {"non-numeric tokens", RUNS_HEAD "1e8,1e9,3.1\n1e8,abc,2.9\n", 2,
@@ -248,8 +252,9 @@ const BadInput kBadRuns[] = {
      "scaleplan: runs.csv:3: expected 3 fields, got 2"},
     {"empty file", "", 2, "scaleplan: runs.csv: the file is empty"},
     {"header only", RUNS_HEAD, 2, "scaleplan: runs.csv:1: no data rows after the header"},
-    {"fewer runs than parameters", RUNS_HEAD "1e8,1e9,3.1\n1e9,1e10,2.5\n3e9,3e10,2.3\n", 2,
-     "scaleplan: runs.csv: runs: 3 runs to fit, need at least 5 (one per parameter of the law)"},
+    {"fewer points than parameters", RUNS_HEAD "1e8,1e9,3.1\n1e9,1e10,2.5\n3e9,3e10,2.3\n", 2,
+     "scaleplan: runs.csv: rows: 3 distinct (N, D) points to fit, need at least 5 (one per "
+     "parameter of the law)"},
     {"a single model size",
      RUNS_HEAD "1e8,1e9,3.1\n1e8,2e9,3.0\n1e8,4e9,2.9\n1e8,8e9,2.85\n1e8,1.6e10,2.8\n", 2,
      "scaleplan: runs.csv: params: every run has the same model size; need at least two values "
@@ -275,11 +280,12 @@ TEST_CASE("bad input: fit filters and options are checked", "[cli][fit]") {
   auto r = run_scaleplan("fit runs.csv --exclude 'loss=>3'", files);
   CHECK(r.rc == 2);
   CHECK(r.err ==
-        "scaleplan: --exclude: 'loss=>3': unknown column 'loss=' (did you mean 'loss'?)\n");
+        "scaleplan: --exclude: 'loss=>3': unknown column 'loss=' (did you mean 'loss'?) "
+        "(columns: params, tokens, loss, tokens_per_param or flops)\n");
   r = run_scaleplan("fit runs.csv --holdout 'params'", files);
   CHECK(r.rc == 2);
   CHECK(r.err ==
-        "scaleplan: --holdout: 'params': expected COLUMN OP NUMBER, e.g. 'loss>=3.4'\n");
+        "scaleplan: --holdout: 'params': expected COLUMN OP VALUE, e.g. 'loss>=3.4'\n");
   CHECK(run_scaleplan("fit runs.csv --form hoffmann", files).rc == 2);
   CHECK(run_scaleplan("fit runs.csv --bootstrap -1", files).rc == 2);
 }

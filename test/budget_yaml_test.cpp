@@ -37,7 +37,7 @@ TEST_CASE("budget_yaml: defaults and the price map", "[budget]") {
   CHECK(b.price_on_demand_usd_per_gpu_hour == 2.5);
   CHECK(b.price_spot_usd_per_gpu_hour == 1.1);
   CHECK(b.precisions == std::vector<Precision>{Precision::kBf16});
-  CHECK(b.law == "hoffmann2022");
+  CHECK(b.law == "besiroglu2024");  // the default (docs/laws.md)
   CHECK_FALSE(b.deadline_hours.has_value());
 }
 

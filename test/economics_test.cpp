@@ -89,7 +89,7 @@ TEST_CASE("economics: minimize_cost reaches the target for the least lifetime do
   // 6N FLOPs and a fixed MFU make dollars proportional to 6ND, as in Sardana & Frankle.
   const std::string base = "objective: minimize_cost\ntarget_loss: 2.1\n"
                            "budget: {usd: 1.0e8}\nhardware: {gpu: H100-SXM, count: 256, mfu: 0.4}\n"
-                           "model: {flops_per_token: 6N}\n";
+                           "model: {flops_per_token: 6N, law: hoffmann2022}\n";
   const Plan none = plan_yaml(base + serving(200, 0));
   const Plan heavy = plan_yaml(base + serving(200, 1e11));
   CHECK(none.evaluation.loss == Approx(2.1).epsilon(1e-6));

@@ -120,9 +120,8 @@ TEST_CASE("hardening 2: a spot interruption count above INT_MAX is not a negativ
          "budget: {usd: 1e9, deadline_hours: 100}\nhardware: {gpu: H100, count: 100000, "
          "pricing: spot, spot_interruptions_per_hour: 1e6}\n"}},
        3,
-       "scaleplan: infeasible: no run meets the constraints: budget.usd, budget.deadline_hours "
-       "(even the smallest run considered, 1e+07 params on 1e+08 tokens, breaks them on 100000 "
-       "GPUs)"},
+       "scaleplan: infeasible: no run meets the constraints: budget.deadline_hours (even the "
+       "smallest run considered, 5.7e+06 params on 2.45e+07 tokens, breaks them on 100000 GPUs)"},
   });
 }
 
@@ -264,7 +263,8 @@ TEST_CASE("hardening 8: parse errors are one line with the scaleplan: prefix", "
        "predict --tokens 1e9",
        {},
        2,
-       "scaleplan: --params is required (see --help)"},
+       "scaleplan: --params: missing: law 'besiroglu2024' (form chinchilla) predicts from --params "
+       "and --tokens"},
       {"no subcommand", "-q", {}, 2, "scaleplan: A subcommand is required (see --help)"},
       {"an unknown subcommand",
        "plann b.yaml",
@@ -307,8 +307,10 @@ TEST_CASE("hardening 8: unreadable inputs are named with the system's reason", "
        "predict --law sub/ --params 1e9 --tokens 1e9",
        {},
        2,
-       "scaleplan: --law: unknown law 'sub/' (choose besiroglu2024, hoffmann2022 or kaplan2020, "
-       "or a law YAML file)"},
+       "scaleplan: --law: unknown law 'sub/' (choose besiroglu2024, deepseek2024, gadre2024_c4, "
+       "gadre2024_redpajama, gadre2024_refinedweb, hoffmann2022, kaplan2020, muennighoff2023, "
+       "nezhurina2025_clip, nezhurina2025_mammut, porian2024, yao2024_decoder_params, "
+       "yao2024_encoder_params or yao2024_encoder_tokens, or a law YAML file)"},
       {"a directory as the GPU table",
        "--gpus . gpus",
        {},

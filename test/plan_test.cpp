@@ -222,7 +222,7 @@ TEST_CASE("plan: an impossible deadline is infeasible and names the constraint",
       budget_yaml("budget: {usd: 1.0e6, deadline_hours: 0.001}\nhardware: {gpu: L4, count: 1}");
   CHECK_THROWS_WITH(plan_for(b),
                     "no run meets the constraints: budget.deadline_hours (even the smallest run "
-                    "considered, 1e+07 params on 1e+08 tokens, breaks them on 1 GPUs)");
+                    "considered, 7e+06 params on 5e+08 tokens, breaks them on 1 GPUs)");
 }
 
 TEST_CASE("plan: GPUs without a listed precision are skipped with a warning", "[plan]") {

@@ -127,7 +127,7 @@ elif mode == "rejected":
          run_head + "  schedule: {kind: linear, warmup_steps: 1, decay_steps: 1, total_steps: 9}\n"),
         ("run", "zero GPUs", run_head.replace("gpus: 8", "gpus: 0")),
         ("law", "a missing constant", law_head + "params: {E: 1.7, A: 400, B: 410, alpha: 0.3}\n"),
-        ("law", "an unknown form", law_head.replace("chinchilla", "power") +
+        ("law", "an unknown form", law_head.replace("chinchilla", "zipf") +
          "params: {E: 1.7, A: 400, B: 410, alpha: 0.3, beta: 0.3}\n"),
         ("gpus", "a GPU without MFU", gpu_head),
         ("gpus", "a negative bandwidth", gpu_head.replace("mem_bw_tbps: 1", "mem_bw_tbps: -1") +

@@ -15,7 +15,7 @@ fail() { echo "FAIL: $*"; status=1; }
 on_terminal() { script -qec "stty cols $1 rows 50; $2" /dev/null | tr -d '\r'; }
 
 out=$(on_terminal 80 "'$bin' plan b.yaml")
-n=$(grep -c "outside the range" <<<"$out")
+n=$(grep -c "N = .* outside the range" <<<"$out")
 [ "$n" -eq 1 ] || fail "on a terminal the warning prints $n times, not once"
 long=$(awk 'length > 80' <<<"$out")
 [ -z "$long" ] || fail "plan on an 80-column terminal: lines over 80 columns: $long"

@@ -12,6 +12,7 @@
 #include "scaleplan/io/budget_yaml.hpp"
 #include "scaleplan/planner/check.hpp"
 #include "scaleplan/io/configs.hpp"
+#include "scaleplan/io/law_yaml.hpp"
 #include "scaleplan/io/run_yaml.hpp"
 #include "scaleplan/io/yaml_input.hpp"
 
@@ -103,6 +104,7 @@ int run_check(const CheckOptions& o, const GlobalOptions& g, std::ostream& out) 
       o.run_path == "-" ? "" : std::filesystem::path(o.run_path).parent_path().string();
   const Law law =
       load_law(run.context.law, base_dir, run.position_of("model.law"), "model.law");
+  require_plannable(law, run.position_of("model.law"), "model.law");
   CheckThresholds t = o.thresholds;
   t.max_regret = parse_max_regret(o.max_regret);
   const CheckReport report = check_run(run, gpu, law, budget, t);

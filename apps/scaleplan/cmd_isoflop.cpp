@@ -10,13 +10,14 @@
 #include "commands.hpp"
 #include "plot.hpp"
 #include "scaleplan/io/configs.hpp"
+#include "scaleplan/io/law_yaml.hpp"
 #include "scaleplan/planner/frontier.hpp"
 
 namespace scaleplan::cli {
 namespace {
 
 struct IsoflopOptions {
-  std::string law = "hoffmann2022";
+  std::string law = kDefaultLaw;
   std::string flops;
   int points = 41;
   double range = 30;
@@ -40,6 +41,7 @@ std::vector<double> parse_budgets(const std::string& text) {
 int run_isoflop(const IsoflopOptions& o, const GlobalOptions& g, std::ostream& out) {
   const OutputFormat format = output_format(g, true);
   const Law law = load_law(o.law, "", {}, "--law");
+  require_plannable(law, {}, "--law");
   const std::vector<double> budgets = parse_budgets(o.flops);
   PlotSpec spec{"IsoFLOP profiles (law " + law.name + ")", "parameters N",
                 "predicted loss (nats/token)", true, {}, {}};

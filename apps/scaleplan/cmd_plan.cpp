@@ -9,6 +9,7 @@
 #include "terminal.hpp"
 #include "scaleplan/io/budget_yaml.hpp"
 #include "scaleplan/io/configs.hpp"
+#include "scaleplan/io/law_yaml.hpp"
 #include "scaleplan/planner/plan.hpp"
 #include "scaleplan/io/yaml_input.hpp"
 
@@ -38,6 +39,8 @@ PlanInputs load_plan_inputs(const std::string& budget_path, const std::string& l
   in.law = law_override.empty() ? load_law(in.budget.law, base_dir,
                                            in.budget.position_of("model.law"), "model.law")
                                 : load_law(law_override, "", {}, "--law");
+  if (law_override.empty()) require_plannable(in.law, in.budget.position_of("model.law"), "model.law");
+  else require_plannable(in.law, {}, "--law");
   return in;
 }
 

@@ -11,6 +11,7 @@
 #include "scaleplan/model/cost.hpp"
 #include "scaleplan/model/hardware.hpp"
 #include "scaleplan/model/inference.hpp"
+#include "scaleplan/model/law.hpp"
 #include "scaleplan/model/roi.hpp"
 #include "scaleplan/input_error.hpp"
 #include "scaleplan/model/recipe.hpp"
@@ -56,7 +57,7 @@ struct Budget {
   std::optional<double> scale_out_gbps;    ///< overrides the table's NIC bandwidth per GPU
   SpotInputs spot;            ///< interruption rate, instance size, checkpoint bandwidth
 
-  std::string law = "hoffmann2022";  ///< preset name or path to a law YAML file
+  std::string law = kDefaultLaw;  ///< preset name or path to a law YAML file
   FlopsConvention flops_per_token = FlopsConvention::kDetailed;
   std::vector<Precision> precisions = {Precision::kBf16};
   int seq_len = 4096;

@@ -76,6 +76,14 @@ std::vector<Precision> usable_precisions(const Budget& b, const Gpu& gpu,
   return out;
 }
 
+/// The N and D searched: the law's fitted range and, for a FLOPs budget, its compute-optimal
+/// point, widened (model/law.hpp, search_domain).
+Domain planning_domain(const Budget& b, const Law& law) {
+  const SearchBounds s = search_domain(
+      law, b.kind == BudgetKind::kFlops ? std::optional<double>(b.amount) : std::nullopt);
+  return {s.params_min, s.params_max, s.tokens_min, s.tokens_max};
+}
+
 ServingInputs serving_inputs(const Budget& b) {
   const InferenceBudget& in = *b.inference;
   if (!in.resolved) throw InputError(b.position_of("inference.gpu"), "inference.gpu", "not resolved");
@@ -424,7 +432,7 @@ Plan make_plan(const Budget& b, const Gpu& table_gpu, const Law& law, const Sear
   const Gpu gpu = cluster_gpu(b, table_gpu);
   const std::vector<Precision> precisions = usable_precisions(b, gpu, &warnings);
   const auto prices = price_options(b, gpu);
-  const Domain domain;
+  const Domain domain = planning_domain(b, law);
 
   RunContext context = context_of(b, law);
   double serving_cap = INFINITY;
