@@ -78,7 +78,8 @@ std::vector<Shape> shapes_near(double params, int vocab, int count) {
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<Shape> out;
-  for (const auto& [error, shape] : candidates) {
+  for (const auto& candidate : candidates) {
+    const Shape& shape = candidate.second;  // not a structured binding: lambdas capture it
     if (static_cast<int>(out.size()) == count) break;
     const bool seen = std::any_of(out.begin(), out.end(), [&](const Shape& s) {
       return s.n_layer == shape.n_layer && s.d_model == shape.d_model;
