@@ -24,7 +24,7 @@ _scaleplan() {
     --gpu) reply=($(compgen -W "$(scaleplan gpus --format json 2>/dev/null |
                                   sed -n 's/^    "name": "\(.*\)",$/\1/p')" -- "$cur")) ;;
     --budget) reply=($(compgen -W "$(_scaleplan_examples)" -- "$cur")); files=yaml ;;
-    --gpus|-o|--output|--residuals|--plot) files=all ;;
+    --gpus|-o|--output|--residuals|--plot|--run-file) files=all ;;
     --usd|--gpu-hours|--flops|--points|--range|--params|--tokens|--seed|--bootstrap|--name|\
     --exclude|--holdout|--max-regret|--max-batch-over-critical|--max-epochs|--unique-tokens|\
     --params-encoder|--params-decoder|--loss-column|--group|--joint|--joint-params) return ;;
@@ -40,7 +40,7 @@ _scaleplan() {
         "") opts="$commands" ;;
         init) opts="--gpu --usd --gpu-hours --flops -o --output" ;;
         examples) opts="$(_scaleplan_examples | sed 's/^example://')" ;;
-        plan) opts="--law $(_scaleplan_examples)"; files=yaml ;;
+        plan) opts="--law --run-file $(_scaleplan_examples)"; files=yaml ;;
         predict) opts="--law --params --tokens --flops --unique-tokens --gpu-hours --params-encoder --params-decoder" ;;
         fit) opts="-o --output --form --loss-column --bootstrap --seed --final-only --exclude --holdout --group --joint --joint-params --all-starts --residuals --name"
              files=csv ;;

@@ -59,7 +59,8 @@ Tree check_to_tree(const CheckReport& r, const ProposedRun& run) {
   Tree t;
   t["findings"] = findings;
   if (r.regret)
-    t["regret"] = {{"value", r.regret->value},
+    t["regret"] = {{"objective", r.regret->objective},
+                   {"value", r.regret->value},
                    {"run_usd", r.regret->run_usd},
                    {"best_loss", r.regret->best_loss},
                    {"best_params", r.regret->best_params},

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <sstream>
 
 #include "commands.hpp"
 #include "terminal.hpp"
@@ -39,6 +40,15 @@ PlanInputs load_plan_inputs(const std::string& budget_path, const std::string& l
   in.law = law_override.empty() ? load_law(in.budget.law, base_dir,
                                            in.budget.position_of("model.law"), "model.law")
                                 : load_law(law_override, "", {}, "--law");
+  // What a run file names for this law: the preset, or the law file's absolute path (load_law
+  // reads a path when it names an existing file).
+  const std::string name = law_override.empty() ? in.budget.law : law_override;
+  const std::filesystem::path file =
+      std::filesystem::path(law_override.empty() ? base_dir : "") / name;
+  std::error_code error;
+  in.law_reference = std::filesystem::is_regular_file(file, error)
+                         ? std::filesystem::absolute(file, error).lexically_normal().string()
+                         : name;
   if (law_override.empty()) require_plannable(in.law, in.budget.position_of("model.law"), "model.law");
   else require_plannable(in.law, {}, "--law");
   return in;
@@ -49,6 +59,7 @@ namespace {
 struct PlanOptions {
   std::string budget_path;
   std::string law;  ///< overrides model.law
+  std::string run_file;  ///< also write the recommendation as a run file for `check`
 };
 
 int run_plan(const PlanOptions& o, const GlobalOptions& g, std::ostream& out) {
@@ -61,6 +72,13 @@ int run_plan(const PlanOptions& o, const GlobalOptions& g, std::ostream& out) {
   // log would print them twice; logged when the result goes to a file or a pipe.
   if (!stdout_is_terminal())
     for (const std::string& w : plan.warnings) spdlog::warn("{}", printable(w, 1000));
+  if (!o.run_file.empty()) {
+    std::ostringstream run;
+    run << "# The run `scaleplan plan` recommends for " << display_name(o.budget_path)
+        << "; `scaleplan check` reads it (docs/check.md).\n";
+    print_tree(plan_run_file(plan, in.budget, in.law_reference), OutputFormat::kYaml, run);
+    write_file_atomically(o.run_file, run.str());
+  }
   if (format == OutputFormat::kTable) print_plan_table(plan, out, table_width());
   else print_tree(tree, format, out);
   return 0;
@@ -75,6 +93,8 @@ void add_plan_command(CLI::App& app, Action* action) {
                   "Budget YAML file (- for stdin, example:NAME for a built-in example)")
       ->required();
   sub->add_option("--law", o->law, "Law preset or law YAML file, overriding model.law");
+  sub->add_option("--run-file", o->run_file,
+                  "Also write the recommended run to FILE as a run file for `check` (YAML)");
   sub->callback([o, action] {
     *action = [o](const GlobalOptions& g, std::ostream& out) { return run_plan(*o, g, out); };
   });

@@ -47,6 +47,7 @@ struct PlanInputs {
   GpuTable table;
   const Gpu* gpu = nullptr;  ///< in `table`
   Law law;
+  std::string law_reference;  ///< the law as a run file names it: a preset or an absolute path
 };
 /// Reads BUDGET (or stdin for "-"); `law_override` (--law) replaces model.law when not empty.
 PlanInputs load_plan_inputs(const std::string& budget_path, const std::string& law_override,

@@ -137,6 +137,49 @@ Tree shape_to_json(const Shape& s) {
           {"params", non_embedding_params(s)}};
 }
 
+Tree plan_run_file(const Plan& p, const Budget& b, const std::string& law) {
+  const TrainingRun& r = p.run;
+  const Evaluation& e = p.evaluation;
+  const Schedule& s = e.recipe.schedule;
+  Tree shape = shape_to_json(r.shape);
+  shape.erase("params");  // derived from the shape; the run file computes it
+  Tree run = {{"shape", shape},
+              {"tokens", r.tokens},
+              {"batch_tokens", e.batch_tokens},
+              {"learning_rate", e.recipe.learning_rate},
+              {"schedule",
+               {{"kind", to_string(s.kind)},
+                {"warmup_steps", s.warmup_steps},
+                {"decay_steps", s.decay_steps},
+                {"total_steps", s.total_steps}}},
+              {"precision", to_string(r.precision)},
+              {"gpu", r.gpu.name},
+              {"gpus", r.gpus},
+              {"pricing", to_string(r.pricing)},
+              {"seq_len", r.seq_len}};
+  if (std::isfinite(e.cost.usd)) run["expected_usd"] = e.cost.usd;
+  run["layout"] = layout_to_json(r.layout);
+  Tree hardware = Tree::object();
+  if (!std::isnan(r.usd_per_gpu_hour))
+    hardware["price_usd_per_gpu_hour"] = {{to_string(r.pricing), r.usd_per_gpu_hour}};
+  if (b.mfu) hardware["mfu"] = *b.mfu;
+  if (b.goodput) hardware["goodput"] = *b.goodput;
+  if (b.gpus_per_node) hardware["gpus_per_node"] = *b.gpus_per_node;
+  if (b.scale_out_gbps) hardware["scale_out_gbps"] = *b.scale_out_gbps;
+  if (r.pricing == Pricing::kSpot) {
+    hardware["spot_interruptions_per_hour"] = b.spot.interruptions_per_instance_hour;
+    hardware["gpus_per_instance"] = b.spot.gpus_per_instance;
+    hardware["checkpoint_write_gbps"] = b.spot.checkpoint_write_gbps;
+  }
+  Tree j = {{"run", run},
+            {"model",
+             {{"law", law},
+              {"flops_per_token", b.flops_per_token == FlopsConvention::k6N ? "6N" : "detailed"}}}};
+  if (!hardware.empty()) j["hardware"] = hardware;
+  if (b.unique_tokens) j["data"] = {{"unique_tokens", *b.unique_tokens}};
+  return j;
+}
+
 Tree plan_to_json(const Plan& p) {
   const TrainingRun& r = p.run;
   const Evaluation& e = p.evaluation;

@@ -33,6 +33,10 @@ inline constexpr int kTableWidth = 100;
 
 /// The `plan` result tree (docs/output.md), and the parts `check` shares with it.
 Tree plan_to_json(const Plan& plan);
+/// The plan's run as a run file for `scaleplan check` (docs/check.md): the full shape, layout,
+/// batch, schedule, the budget's cluster, price and spot settings, `law` (a preset name or a
+/// law file's path) and the data limit, so that check evaluates exactly the run plan did.
+Tree plan_run_file(const Plan& plan, const Budget& budget, const std::string& law);
 Tree layout_to_json(const Layout& layout);
 Tree step_to_json(const Evaluation& evaluation);
 Tree memory_to_json(const Evaluation& evaluation);

@@ -27,6 +27,11 @@ double deepseek_learning_rate(double flops);
 /// Warmup: 2000 steps (DeepSeek LLM 2024, Sec. 2.3), at most 5% of the run. WSD decays over the
 /// last 20% of steps (Hägele et al. 2024, Sec. 3.2); cosine decays from warmup to the end.
 inline constexpr long long kWarmupSteps = 2000;
+/// The fewest optimizer steps a planned run may take. ASSUMPTION: a run of fewer leaves no room
+/// for a warmup and a decay (DeepSeek LLM warms up over 2000 steps, Sec. 2.3; the smallest
+/// Chinchilla runs take thousands, Hoffmann et al. 2022 App. D); it also keeps a tiny budget on
+/// a huge cluster from "finishing" in a few sub-second steps.
+inline constexpr long long kMinOptimizerSteps = 1000;
 inline constexpr double kMaxWarmupFraction = 0.05;
 inline constexpr double kWsdDecayFraction = 0.20;
 

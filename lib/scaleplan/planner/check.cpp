@@ -17,35 +17,56 @@ std::optional<double> price_of(const ProposedRun& run, const Gpu& gpu) {
                                                       : gpu.price_on_demand_usd_per_gpu_hour;
 }
 
+/// What the regret compares against: the limits the run must meet and, with --budget, that
+/// budget (its serving section and objective).
+struct Basis {
+  const RunContext& limits;
+  const std::optional<Budget>& budget;
+  bool profit() const {
+    return budget && budget->objective == Objective::kMaximizeProfit && budget->inference &&
+           budget->roi;
+  }
+};
+
 /// The budget `make_plan` needs to find the best run for `usd` on the run's own GPUs: same type,
-/// count, precision, price kind and cluster, the same data and deadline limits.
-Budget same_hardware_budget(const ProposedRun& run, const RunContext& limits, double usd) {
+/// count, precision, price kind and cluster, the same data and deadline limits, and the
+/// --budget's serving caps (and its profit objective, when it has one).
+Budget same_hardware_budget(const ProposedRun& run, const Basis& basis, double usd,
+                            bool for_loss) {
   Budget b = run.context;
   b.kind = BudgetKind::kUsd;
   b.amount = usd;
-  b.deadline_hours = limits.deadline_hours;
-  b.unique_tokens = limits.unique_tokens;
+  b.deadline_hours = basis.limits.deadline_hours;
+  b.unique_tokens = basis.limits.unique_tokens;
   b.count = run.gpus;
   b.max_count.reset();
   b.objective = Objective::kMinimizeLoss;
   b.inference.reset();
   b.roi.reset();
+  if (basis.budget) {
+    b.inference = basis.budget->inference;
+    if (basis.profit() && !for_loss) {
+      b.objective = Objective::kMaximizeProfit;
+      b.roi = basis.budget->roi;
+    }
+  }
   return b;
 }
 
-/// The best run `usd` buys on the run's hardware, or nullopt when nothing fits.
-std::optional<Plan> best_plan_for(const ProposedRun& run, const RunContext& limits,
-                                  const Gpu& gpu, const Law& law, double usd) {
+/// The best run `usd` buys on the run's hardware (the lowest loss, or with a profit objective
+/// the most profit unless `for_loss`), or nullopt when nothing fits.
+std::optional<Plan> best_plan_for(const ProposedRun& run, const Basis& basis, const Gpu& gpu,
+                                  const Law& law, double usd, bool for_loss = false) {
   try {
-    return make_plan(same_hardware_budget(run, limits, usd), gpu, law);
+    return make_plan(same_hardware_budget(run, basis, usd, for_loss), gpu, law);
   } catch (const InfeasibleError&) {
     return std::nullopt;
   }
 }
 
-std::optional<double> best_loss_for(const ProposedRun& run, const RunContext& limits,
-                                    const Gpu& gpu, const Law& law, double usd) {
-  const std::optional<Plan> plan = best_plan_for(run, limits, gpu, law, usd);
+std::optional<double> best_loss_for(const ProposedRun& run, const Basis& basis, const Gpu& gpu,
+                                    const Law& law, double usd) {
+  const std::optional<Plan> plan = best_plan_for(run, basis, gpu, law, usd, true);
   if (!plan) return std::nullopt;
   return plan->evaluation.loss;
 }
@@ -53,18 +74,18 @@ std::optional<double> best_loss_for(const ProposedRun& run, const RunContext& li
 /// The dollars the best run needs to reach `target`: the best loss falls with money (a property
 /// the planner's tests check), so a bracket halving from `upper` and regula falsi on
 /// (log usd, log(loss - target)) settle it in a few plans.
-double usd_to_reach(const ProposedRun& run, const RunContext& limits, const Gpu& gpu,
-                    const Law& law, double target, double upper) {
+double usd_to_reach(const ProposedRun& run, const Basis& basis, const Gpu& gpu, const Law& law,
+                    double target, double upper) {
   double hi = upper, lo = upper;
   for (int i = 0; i < 40; ++i) {
     lo /= 2;
-    const std::optional<double> l = best_loss_for(run, limits, gpu, law, lo);
+    const std::optional<double> l = best_loss_for(run, basis, gpu, law, lo);
     if (!l || *l >= target) break;
     hi = lo;
   }
   for (int i = 0; i < 24 && hi / lo > 1 + 1e-4; ++i) {
     const double mid = std::sqrt(lo * hi);
-    const std::optional<double> l = best_loss_for(run, limits, gpu, law, mid);
+    const std::optional<double> l = best_loss_for(run, basis, gpu, law, mid);
     (l && *l <= target ? hi : lo) = mid;
   }
   return hi;
@@ -139,7 +160,7 @@ TrainingRun training_run_of(const ProposedRun& p, const Gpu& table_gpu) {
     r.batch_sequences = (*p.batch_tokens + r.seq_len - 1) / r.seq_len;
     choice = search.choose_for_batch(r.shape, r.gpus, r.batch_sequences);
   } else {
-    const double target = optimal_batch_tokens(r.params, r.shape, r.seq_len, r.tokens);
+    const double target = target_batch_tokens(r.params, r.shape, r.seq_len, r.tokens);
     choice = search.choose(r.shape, r.gpus, target);
     r.batch_sequences =
         choice ? choice->batch_sequences
@@ -162,6 +183,7 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
   const TrainingRun& r = report.run;
 
   RunContext context = context_of(run.context, law);
+  context.min_optimizer_steps = 0;  // a proposed run is judged as written
   context.budget_kind.reset();
   context.deadline_hours.reset();
   if (budget) {
@@ -169,6 +191,7 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
     context.budget_amount = budget->amount;
     context.deadline_hours = budget->deadline_hours;
     if (budget->unique_tokens) context.unique_tokens = budget->unique_tokens;
+    if (budget->inference) context.serving = serving_inputs(*budget);
   }
   report.evaluation = evaluate(r, context);
   const Evaluation& e = report.evaluation;
@@ -186,7 +209,7 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
           [&](const ConstraintValue& v) { return v.name == budget_field(budget->kind); });
       c.value = limit.value;
       c.threshold = limit.limit;
-      if (!limit.met()) {
+      if (!limit.met(kCheckTolerance)) {
         c.status = Status::kFail;
         c.message = "over " + std::string(limit.name) + ": " + fmt("%.4g", limit.value) + " > " +
                     fmt("%.4g", limit.limit);
@@ -208,7 +231,7 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
               "run.gpus"};
     if (context.deadline_hours) {
       w.threshold = *context.deadline_hours;
-      if (e.deadline_wall_hours > *context.deadline_hours) {
+      if (e.deadline_wall_hours > *context.deadline_hours * (1 + kCheckTolerance)) {
         w.status = Status::kFail;
         w.message += ": past the deadline of " + fmt("%.1f", *context.deadline_hours) + " hours";
       }
@@ -223,21 +246,56 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
   f.push_back({"loss", Status::kPass, e.loss, std::nullopt,
                "predicted loss " + fmt("%.4f", e.loss) + " (law " + law.name + ")", "run.tokens"});
 
-  // Regret: the best run the same dollars buy on the same GPUs, precision and pricing.
+  // Serving: the --budget's inference caps on the trained model.
+  if (e.serving) {
+    Finding g{"serving", Status::kPass, e.serving->latency_ms_per_token, std::nullopt,
+              fmt("%.3g", e.serving->latency_ms_per_token) + " ms per token at batch " +
+                  std::to_string(e.serving->batch) + ", " + human_usd(e.serving->usd_per_query) +
+                  " per query",
+              "run.params"};
+    for (const ConstraintValue& v : e.constraints)
+      if (v.name.substr(0, 10) == "inference." && !v.met(kCheckTolerance)) {
+        g.status = Status::kFail;
+        g.message = "breaks " + std::string(v.name) + ": " + fmt("%.4g", v.value) + " > " +
+                    fmt("%.4g", v.limit) +
+                    (e.serving->feasible ? "" : " (" + e.serving->infeasible_reason + ")");
+        break;
+      }
+    f.push_back(g);
+  }
+
+  // Regret: the best run the same dollars buy on the same GPUs, precision and pricing: in loss,
+  // or with the budget's profit objective in profit.
+  const Basis basis{context, budget};
   if (std::isfinite(cost.usd)) {
-    if (const std::optional<Plan> plan = best_plan_for(run, context, gpu, law, cost.usd)) {
+    if (const std::optional<Plan> plan = best_plan_for(run, basis, gpu, law, cost.usd)) {
       const double best = plan->evaluation.loss;
-      Regret g{(e.loss - best) / best, best, plan->run.params, plan->run.tokens, cost.usd,
-               cost.usd};
-      if (g.value > kBindingTolerance)
-        g.usd_to_match = usd_to_reach(run, context, gpu, law, e.loss, cost.usd);
-      Finding k{"regret", Status::kPass, g.value, t.max_regret,
-                // A search-precision difference prints as 0.00%, not -0.00%.
-                fmt("%.2f%%", std::abs(g.value) < 5e-5 ? 0.0 : 100 * g.value) + " above the best run for the same dollars (" +
-                    human_count(g.best_params) + " params on " + human_count(g.best_tokens) +
-                    " tokens, loss " + fmt("%.4f", g.best_loss) + "), which reaches this loss for " +
-                    human_usd(g.usd_to_match),
-                "run.params"};
+      Regret g;
+      g.value = (e.loss - best) / best;
+      g.best_loss = best;
+      g.best_params = plan->run.params;
+      g.best_tokens = plan->run.tokens;
+      g.usd_to_match = g.run_usd = cost.usd;
+      std::string message;
+      if (basis.profit() && e.serving && plan->roi) {
+        const double profit = profit_usd(*budget, e), best_profit = plan->roi->profit_usd;
+        g.objective = "profit";
+        g.value = (best_profit - profit) / std::max(std::abs(best_profit), 1e-300);
+        message = fmt("%.2f%%", std::abs(g.value) < 5e-5 ? 0.0 : 100 * g.value) +
+                  " less profit than the most profitable run for the same dollars (" +
+                  human_count(g.best_params) + " params on " + human_count(g.best_tokens) +
+                  " tokens: " + human_usd(best_profit) + " against " + human_usd(profit) + ")";
+      } else {
+        if (g.value > kBindingTolerance)
+          g.usd_to_match = usd_to_reach(run, basis, gpu, law, e.loss, cost.usd);
+        // A search-precision difference prints as 0.00%, not -0.00%.
+        message = fmt("%.2f%%", std::abs(g.value) < 5e-5 ? 0.0 : 100 * g.value) +
+                  " above the best run for the same dollars (" + human_count(g.best_params) +
+                  " params on " + human_count(g.best_tokens) + " tokens, loss " +
+                  fmt("%.4f", g.best_loss) + "), which reaches this loss for " +
+                  human_usd(g.usd_to_match);
+      }
+      Finding k{"regret", Status::kPass, g.value, t.max_regret, message, "run.params"};
       if (g.value > t.max_regret) k.status = Status::kFail;
       else if (g.value > t.warn_regret) k.status = Status::kWarn;
       f.push_back(k);
@@ -253,7 +311,12 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
               fmt("%.1f", ratio) + " tokens per parameter; the law's optimum at this compute is " +
                   fmt("%.1f", best),
               "run.tokens"};
-    if (ratio > best * t.tokens_per_param_factor || ratio < best / t.tokens_per_param_factor) {
+    const bool inference_aware = budget && budget->objective != Objective::kMinimizeLoss;
+    if (inference_aware && ratio > best) {
+      g.message += " (over-trained, as the budget's objective " + to_string(budget->objective) +
+                   " wants: a smaller model is cheaper to serve; Sardana & Frankle 2024)";
+    } else if (ratio > best * t.tokens_per_param_factor ||
+               ratio < best / t.tokens_per_param_factor) {
       g.status = Status::kWarn;
       g.message += ratio > best ? " (over-trained: a larger model would do better)"
                                 : " (under-trained: a smaller model on more tokens would do better)";

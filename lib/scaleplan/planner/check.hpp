@@ -37,8 +37,14 @@ struct CheckThresholds {
   double max_epochs = 16;             ///< fail above (Muennighoff et al. 2023); warn above 1
 };
 
+/// Limits a proposed run is judged against with this relative slack: a run written at exactly a
+/// limit (as `plan --run-file` writes one) passes whatever the last digit printed.
+inline constexpr double kCheckTolerance = 1e-6;
+
 struct Regret {
-  double value = 0;            ///< (L_run - L_best) / L_best at the run's dollars
+  std::string objective = "loss";  ///< or "profit" (a --budget with objective maximize_profit)
+  /// loss: (L_run - L_best) / L_best at the run's dollars; profit: (P_best - P_run) / |P_best|
+  double value = 0;
   double best_loss = 0, best_params = 0, best_tokens = 0;
   double usd_to_match = 0;     ///< dollars the best run needs to reach the run's loss
   double run_usd = 0;

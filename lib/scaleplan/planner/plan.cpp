@@ -84,24 +84,6 @@ Domain planning_domain(const Budget& b, const Law& law) {
   return {s.params_min, s.params_max, s.tokens_min, s.tokens_max};
 }
 
-ServingInputs serving_inputs(const Budget& b) {
-  const InferenceBudget& in = *b.inference;
-  if (!in.resolved) throw InputError(b.position_of("inference.gpu"), "inference.gpu", "not resolved");
-  ServingInputs s;
-  s.gpu = *in.resolved;
-  s.precision = in.precision;
-  s.latency_ms_per_token = in.latency_ms_per_token;
-  s.ttft_ms = in.ttft_ms;
-  s.prompt_tokens = in.prompt_tokens;
-  s.tokens_per_query = in.tokens_per_query;
-  s.lifetime_queries = in.lifetime_queries;
-  if (!s.gpu.price_on_demand_usd_per_gpu_hour)
-    throw InputError(b.position_of("inference.gpu"), "inference.gpu",
-                     "the GPU table has no on-demand price for '" + s.gpu.name + "'");
-  s.usd_per_gpu_hour = *s.gpu.price_on_demand_usd_per_gpu_hour;
-  return s;
-}
-
 /// Constraints that grow in proportion to D: the search scales D by limit / value on them.
 bool scales_with_tokens(std::string_view name) {
   return name.substr(0, 7) == "budget." || name == "data.unique_tokens";
@@ -136,7 +118,7 @@ class OptionModel {
   void set_tokens(TrainingRun& r, double tokens) const {
     r.tokens = tokens;
     r.batch_sequences = global_batch_sequences(
-        optimal_batch_tokens(r.params, r.shape, r.seq_len, tokens), r.seq_len,
+        target_batch_tokens(r.params, r.shape, r.seq_len, tokens), r.seq_len,
         static_cast<long long>(r.layout.data_parallel) * r.layout.micro_batch_size);
   }
 
@@ -165,9 +147,18 @@ class OptionModel {
         set_tokens(run, d);
         d = *ideal / evaluate(run, context_).data_efficiency;
       }
+      d = std::max(d, tokens_floor(run));
       if (d > domain_.tokens_max) return std::nullopt;
-      return std::max(d, domain_.tokens_min);
+      return d;
     });
+  }
+
+  /// The fewest tokens a run may take: the domain's, and enough for the minimum optimizer steps
+  /// of the smallest batch the layout runs (one micro-batch per data-parallel rank).
+  double tokens_floor(const TrainingRun& run) const {
+    return std::max(domain_.tokens_min,
+                    static_cast<double>(context_.min_optimizer_steps) * run.seq_len *
+                        static_cast<double>(run.layout.data_parallel) * run.layout.micro_batch_size);
   }
 
   /// The largest N some layout fits (bisection in log N on the leanest layouts).
@@ -194,7 +185,7 @@ class OptionModel {
     double guess = tokens_per_param_ * params;
     for (int round = 0; round < 3; ++round) {
       const std::optional<LayoutChoice> choice = layouts_.choose(
-          shape, option_.gpus, optimal_batch_tokens(params, shape, budget_.seq_len, guess));
+          shape, option_.gpus, target_batch_tokens(params, shape, budget_.seq_len, guess));
       if (!choice) {
         s.violated = {"memory"};
         return s;
@@ -232,19 +223,32 @@ class OptionModel {
       set_tokens(run, d);
       return evaluate(run, context_, micro_batch);
     };
-    const Evaluation low = at(domain_.tokens_min);
-    if (!low.feasible()) {
-      violated_ = low.violated();
+    const double tokens_min = tokens_floor(run);
+    if (tokens_min > domain_.tokens_max) {
+      violated_ = {"optimizer_steps"};
       return std::nullopt;
     }
-    double d = domain_.tokens_min;
+    const Evaluation low = at(tokens_min);
+    if (!low.feasible()) {
+      violated_ = low.violated();
+      if (tokens_min > domain_.tokens_min) {
+        // The minimum steps set this D: they share the blame when the domain's smallest D
+        // would have met the rest, else the rest is broken anyway.
+        std::vector<std::string> others = at(domain_.tokens_min).violated();
+        std::erase(others, "optimizer_steps");
+        if (others.empty()) violated_.push_back("optimizer_steps");
+        else violated_ = others;
+      }
+      return std::nullopt;
+    }
+    double d = tokens_min;
     Evaluation e = low;
     double last_feasible = d;
     for (int i = 0; i < 8; ++i) {
       double ratio = INFINITY;
       for (const ConstraintValue& c : e.constraints)
         if (scales_with_tokens(c.name) && c.value > 0) ratio = std::min(ratio, c.limit / c.value);
-      const double next = std::clamp(d * ratio, domain_.tokens_min, domain_.tokens_max);
+      const double next = std::clamp(d * ratio, tokens_min, domain_.tokens_max);
       if (std::abs(next / d - 1) < 1e-10) break;
       d = next;
       e = at(d);
@@ -273,13 +277,6 @@ class OptionModel {
   double tokens_per_param_ = 20;  // Chinchilla's ratio until the search has seen a run
 };
 
-/// Lifetime profit of an evaluated run: queries x (value - serving cost) - training cost.
-double profit_usd(const Budget& b, const Evaluation& e) {
-  const Serving& s = *e.serving;
-  return b.inference->lifetime_queries * (value_per_query(*b.roi, e.loss) - s.usd_per_query) -
-         e.cost.usd;
-}
-
 double score_of(const Budget& b, const Evaluation& e) {
   switch (b.objective) {
     case Objective::kMinimizeLoss: return -e.loss;
@@ -297,9 +294,14 @@ std::string infeasible_message(const Budget& b, const std::vector<std::string>& 
     if (names.find(v) != std::string::npos) continue;
     names += (names.empty() ? "" : ", ") + v;
   }
+  const bool steps = names.find("optimizer_steps") != std::string::npos;
   std::string msg = "no run meets the constraints: " + names +
                     " (even the smallest run considered, " + format_number(domain.params_min) +
-                    " params on " + format_number(domain.tokens_min) + " tokens, breaks them";
+                    " params on " + (steps ? "at least " : "") + format_number(domain.tokens_min) +
+                    " tokens" +
+                    (steps ? " and " + std::to_string(kMinOptimizerSteps) + " optimizer steps"
+                           : "") +
+                    ", breaks them";
   if (b.count) msg += " on " + std::to_string(*b.count) + " GPUs";
   else msg += " on up to " + std::to_string(*b.max_count) + " GPUs";
   return msg + ")";
@@ -412,6 +414,30 @@ void add_warnings(const Budget& b, const Law& law, const Domain& domain, Plan* p
 
 }  // namespace
 
+ServingInputs serving_inputs(const Budget& b) {
+  const InferenceBudget& in = *b.inference;
+  if (!in.resolved) throw InputError(b.position_of("inference.gpu"), "inference.gpu", "not resolved");
+  ServingInputs s;
+  s.gpu = *in.resolved;
+  s.precision = in.precision;
+  s.latency_ms_per_token = in.latency_ms_per_token;
+  s.ttft_ms = in.ttft_ms;
+  s.prompt_tokens = in.prompt_tokens;
+  s.tokens_per_query = in.tokens_per_query;
+  s.lifetime_queries = in.lifetime_queries;
+  if (!s.gpu.price_on_demand_usd_per_gpu_hour)
+    throw InputError(b.position_of("inference.gpu"), "inference.gpu",
+                     "the GPU table has no on-demand price for '" + s.gpu.name + "'");
+  s.usd_per_gpu_hour = *s.gpu.price_on_demand_usd_per_gpu_hour;
+  return s;
+}
+
+double profit_usd(const Budget& b, const Evaluation& e) {
+  const Serving& s = *e.serving;
+  return b.inference->lifetime_queries * (value_per_query(*b.roi, e.loss) - s.usd_per_query) -
+         e.cost.usd;
+}
+
 Gpu cluster_gpu(const Budget& b, const Gpu& gpu) {
   Gpu g = gpu;
   if (b.gpus_per_node) g.gpus_per_node = *b.gpus_per_node;
@@ -423,7 +449,7 @@ std::optional<LayoutChoice> plan_layout(const Shape& shape, double params, doubl
                                         int seq_len, const Gpu& gpu, int gpus,
                                         Precision precision, const LayoutRequest& request) {
   LayoutSearch search(gpu, seq_len, precision, request);
-  return search.choose(shape, gpus, optimal_batch_tokens(params, shape, seq_len, tokens));
+  return search.choose(shape, gpus, target_batch_tokens(params, shape, seq_len, tokens));
 }
 
 Plan make_plan(const Budget& b, const Gpu& table_gpu, const Law& law, const Searcher& searcher,

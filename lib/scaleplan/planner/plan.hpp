@@ -55,6 +55,12 @@ struct Plan {
 /// The search for one discrete option: `search` in the tool, a brute-force reference in tests.
 using Searcher = std::function<SizePoint(const SizeProblem&)>;
 
+/// The serving model the budget's inference section describes (its GPU resolved).
+ServingInputs serving_inputs(const Budget& budget);
+/// Lifetime profit of a run evaluated with that serving model: queries x (value per query at
+/// its loss - serving cost per query) - training cost.
+double profit_usd(const Budget& budget, const Evaluation& evaluation);
+
 /// The GPU as the budget's cluster sees it: the table's row with hardware.gpus_per_node and
 /// hardware.scale_out_gbps applied.
 Gpu cluster_gpu(const Budget& budget, const Gpu& gpu);

@@ -13,6 +13,11 @@ double optimal_batch_tokens(double params, const Shape& shape, int seq_len, doub
   return deepseek_batch_tokens(deepseek_compute(params, shape, seq_len, tokens));
 }
 
+double target_batch_tokens(double params, const Shape& shape, int seq_len, double tokens) {
+  return std::min(optimal_batch_tokens(params, shape, seq_len, tokens),
+                  tokens / static_cast<double>(kMinOptimizerSteps));
+}
+
 RunContext context_of(const Budget& b, const Law& law) {
   RunContext c;
   c.law = &law;
@@ -131,6 +136,9 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
     e.constraints.push_back({"budget.deadline_hours", e.deadline_wall_hours, *c.deadline_hours});
   if (c.unique_tokens) e.constraints.push_back({"data.unique_tokens", r.tokens, *c.unique_tokens});
   e.constraints.push_back({"memory", e.memory.total(), e.memory_limit});
+  if (c.min_optimizer_steps > 0)  // met when the run takes at least that many steps
+    e.constraints.push_back({"optimizer_steps", static_cast<double>(c.min_optimizer_steps),
+                             static_cast<double>(e.recipe.schedule.total_steps)});
   if (c.serving) add_serving_constraints(*c.serving, r.params, &e);
   return e;
 }

@@ -44,6 +44,9 @@ struct TrainingRun {
 double deepseek_compute(double params, const Shape& shape, int seq_len, double tokens);
 /// DeepSeek's B_opt at that compute, in tokens.
 double optimal_batch_tokens(double params, const Shape& shape, int seq_len, double tokens);
+/// The batch a run is planned at: the optimum, or smaller when the optimum would leave fewer
+/// than kMinOptimizerSteps steps (below the optimum no data is wasted, McCandlish et al. 2018).
+double target_batch_tokens(double params, const Shape& shape, int seq_len, double tokens);
 
 /// What a run is judged in: the law, how compute and time are counted, the limits.
 struct RunContext {
@@ -59,6 +62,9 @@ struct RunContext {
   double budget_amount = 0;
   std::optional<double> deadline_hours;
   std::optional<double> unique_tokens;
+  /// The fewest optimizer steps a run may take (the planner's rule, recipe.hpp); 0 for `check`,
+  /// which judges a proposed run as written and reports its steps.
+  long long min_optimizer_steps = kMinOptimizerSteps;
 };
 
 /// The context a budget file describes.

@@ -1,0 +1,83 @@
+// Issue 10, acceptance 2: `check` on `plan`'s own recommendation (written by `plan --run-file`)
+// passes with regret 0 and reports the very figures plan did, for every example budget and for
+// budgets that exercise spot, deadlines, scarce data, long context, serving and fixed counts.
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.hpp"
+#include "scaleplan/io/configs.hpp"
+
+using scaleplan::test::run_scaleplan;
+using Json = nlohmann::json;
+
+namespace {
+
+/// Plans `budget` (a file name in `files` or example:NAME), checks the run file plan wrote
+/// against the same budget, and compares the two.
+void check_agrees(const std::string& budget, const std::map<std::string, std::string>& files) {
+  INFO("budget " << budget);
+  const auto plan = run_scaleplan("-q plan " + budget + " --run-file run.yaml --format json && "
+                                  "cat run.yaml >&2 && '" SCALEPLAN_BINARY "' -q check run.yaml "
+                                  "--budget " + budget + " --format json > check.json; echo rc=$? "
+                                  ">&2; cat check.json >&2",
+                                  files);
+  INFO(plan.err);
+  REQUIRE(plan.rc == 0);
+  REQUIRE(plan.err.find("rc=0") != std::string::npos);
+  const Json p = Json::parse(plan.out);
+  const Json c = Json::parse(plan.err.substr(plan.err.find("rc=0") + 5));
+
+  const Json& regret = c["regret"];
+  REQUIRE(regret.is_object());
+  CHECK(std::abs(regret["value"].get<double>()) <= 1e-3);
+  for (const Json& f : c["findings"]) {
+    INFO(f["name"].get<std::string>() << ": " << f["message"].get<std::string>());
+    CHECK(f["status"] != "fail");
+  }
+  const auto same = [](const Json& got, const Json& want, double tolerance) {
+    CHECK(got.get<double>() == Approx(want.get<double>()).epsilon(tolerance));
+  };
+  if (p["cost"]["usd"].is_number()) same(c["cost"]["usd"], p["cost"]["usd"], 1e-6);
+  same(c["cost"]["gpu_hours"], p["cost"]["gpu_hours"], 1e-6);
+  same(c["time"]["wall_hours"], p["time"]["wall_hours"], 1e-6);
+  CHECK(c["run"]["batch_tokens"] == p["recommendation"]["batch_tokens"]);
+  CHECK(c["run"]["gpus"] == p["recommendation"]["gpus"]);
+  CHECK(c["layout"] == p["layout"]);
+  same(c["step"]["seconds"], p["step"]["seconds"], 1e-9);
+  same(c["memory"]["gib_per_gpu"], p["memory"]["gib_per_gpu"], 1e-9);
+  same(c["predicted"]["loss"], p["predicted"]["loss"], 1e-9);
+}
+
+}  // namespace
+
+TEST_CASE("plan and check agree on plan's recommendation for every example budget",
+          "[check][plan][agreement]") {
+  int budgets = 0;
+  for (const scaleplan::Example& e : scaleplan::examples()) {
+    if (e.text.find("\nrun:") != std::string_view::npos || e.text.rfind("run:", 0) == 0)
+      continue;  // a run file, not a budget
+    check_agrees("example:" + e.name, {});
+    ++budgets;
+  }
+  CHECK(budgets >= 5);
+}
+
+TEST_CASE("plan and check agree on spot, scarce data, long context and fixed counts",
+          "[check][plan][agreement]") {
+  const std::map<std::string, std::string> budgets = {
+      {"cheapest.yaml",
+       "budget: {usd: 3e5, deadline_hours: 240}\n"
+       "hardware: {gpu: H100, max_count: 256, pricing: cheapest}\n"},
+      {"scarce.yaml",
+       "budget: {usd: 5e6}\nhardware: {gpu: H100, max_count: 2048}\ndata: {unique_tokens: 2e11}\n"},
+      {"long.yaml",
+       "budget: {usd: 1e6, deadline_hours: 720}\nhardware: {gpu: H100, max_count: 1024}\n"
+       "model: {seq_len: 32768}\n"},
+      {"a100.yaml",
+       "budget: {gpu_hours: 5e4}\nhardware: {gpu: A100-80GB, count: 96, gpus_per_node: 4, "
+       "scale_out_gbps: 25}\nmodel: {precisions: [bf16], flops_per_token: 6N}\n"},
+  };
+  for (const auto& [name, text] : budgets) check_agrees(name, {{name, text}});
+}
