@@ -26,7 +26,7 @@ inline constexpr double kScaleOutHopLatencyS = 5e-6;
 /// sustain 80-90% of peak; a kernel launch costs a few microseconds).
 inline constexpr double kMemoryBoundFraction = 0.80;
 inline constexpr double kKernelOverheadS = 4e-6;
-/// Eager kernels (Kernels::kEager) against fused ones: 2.5x the memory-bound bytes and 0.65x
+/// Eager kernels (Kernels::kEager) against fused ones: 2.5x the memory-bound bytes and 0.60x
 /// the attention rate. Calibrated on the 216 MosaicML llm-foundry rows of
 /// shared/data/megatron_step_times.csv (Composer + FSDP, A100 and H100, 0.1-70B, 512-65k tokens;
 /// mean absolute error 8.7% with them against 22% without); fused kernels need neither
