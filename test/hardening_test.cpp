@@ -266,12 +266,33 @@ TEST_CASE("hardening 8: parse errors are one line with the scaleplan: prefix", "
        "scaleplan: --params: missing: law 'besiroglu2024' (form chinchilla) predicts from --params "
        "and --tokens"},
       {"no subcommand", "-q", {}, 2, "scaleplan: A subcommand is required (see --help)"},
+      {"whatif without a change", "whatif example:h100_2m_usd", {}, 2,
+       "scaleplan: whatif: give at least one change: --usd, --gpu-hours, --flops, "
+       "--deadline-hours, --gpus, --unique-tokens or --gpu"},
+      {"whatif: a change that is not a number", "whatif example:h100_2m_usd --usd x", {}, 2,
+       "scaleplan: --usd: 'x': expected xF (times F), +A, -A or =V (a finite number)"},
+      {"whatif: NaN as a change", "whatif example:h100_2m_usd --usd xnan", {}, 2,
+       "scaleplan: --usd: 'xnan': expected xF (times F), +A, -A or =V (a finite number)"},
+      {"whatif: a change below zero", "whatif example:h100_2m_usd --usd -3e6", {}, 2,
+       "scaleplan: --usd: '-3e6' makes 2e+06 into -1e+06: the result must be a positive finite "
+       "number"},
+      {"whatif: the amount in another unit", "whatif example:h100_2m_usd --flops x2", {}, 2,
+       "scaleplan: --flops: the budget is in budget.usd: change it with --usd"},
+      {"whatif: a fractional GPU count", "whatif example:h100_2m_usd --gpus x1.0001", {}, 2,
+       "scaleplan: --gpus: 'x1.0001' makes 2048 GPUs into 2048.2: a GPU count must be a whole "
+       "number up to 1e9"},
+      {"whatif: a deadline to add to where there is none", "whatif example:chinchilla_flops "
+       "--deadline-hours +24", {}, 2,
+       "scaleplan: --deadline-hours: the budget has no deadline to change: set one with =HOURS"},
+      {"whatif: an unknown GPU", "whatif example:h100_2m_usd --gpu H1000", {}, 2,
+       "scaleplan: --gpu: unknown GPU 'H1000' (did you mean 'H100'?); `scaleplan gpus` lists "
+       "them"},
       {"an unknown subcommand",
        "plann b.yaml",
        {},
        2,
        "scaleplan: unknown command 'plann' (did you mean 'plan'?) (choose init, examples, "
-       "plan, predict, gpus, laws, fit, check, frontier, isoflop or schema)"},
+       "plan, whatif, predict, gpus, laws, fit, check, frontier, isoflop or schema)"},
       {"an empty output path (an unset shell variable)",
        "fit runs.csv -o \"$LAW\"",
        {{"runs.csv", kRuns}},

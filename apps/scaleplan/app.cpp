@@ -82,6 +82,7 @@ std::unique_ptr<CLI::App> make_app(Invocation* invocation) {
   add_init_command(*app, action);
   add_examples_command(*app, action);
   add_plan_command(*app, action);
+  add_whatif_command(*app, action);
   add_predict_command(*app, action);
   add_gpus_command(*app, action);
   add_laws_command(*app, action);

@@ -65,7 +65,8 @@ struct PlanOptions {
 int run_plan(const PlanOptions& o, const GlobalOptions& g, std::ostream& out) {
   const OutputFormat format = output_format(g, false);
   const PlanInputs in = load_plan_inputs(o.budget_path, o.law, g);
-  const Plan plan = make_plan(in.budget, *in.gpu, in.law);
+  Plan plan = make_plan(in.budget, *in.gpu, in.law);
+  plan.explanation = explain(in.budget, *in.gpu, in.law, plan);
   const Tree tree = plan_to_json(plan);
   require_finite(tree);
   // The result shows the warnings too: on a terminal that is where the reader sees them, so the

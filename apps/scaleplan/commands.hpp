@@ -37,6 +37,7 @@ void add_isoflop_command(CLI::App& app, Action* action);
 void add_schema_command(CLI::App& app, Action* action);
 void add_examples_command(CLI::App& app, Action* action);
 void add_init_command(CLI::App& app, Action* action);
+void add_whatif_command(CLI::App& app, Action* action);
 
 /// The JSON Schema of a file kind: budget, run, law or gpus.
 Tree schema_of(const std::string& kind);

@@ -118,6 +118,33 @@ const std::vector<std::string>& hardware_run_keys() {
 
 namespace {
 
+/// `{min, max}` of one lever, in its unit (model.params, data.tokens, data.tokens_per_param).
+KeyTable bound_table(const std::string& unit, double max) {
+  return {"A bound: min, max or both (min <= max)",
+          {{.name = "min", .unit = unit, .description = "the least allowed",
+            .range = Range::kPositive, .max = max},
+           {.name = "max", .unit = unit, .description = "the most allowed",
+            .range = Range::kPositive, .max = max}},
+          {}};
+}
+
+// Upper limits of the bounds: far beyond any run (1e15 parameters, 1e18 tokens), so a larger
+// figure is a typo.
+constexpr double kMaxBoundParams = 1e15, kMaxBoundTokens = 1e18, kMaxBoundTokensPerParam = 1e9;
+
+const KeyTable& params_bound_keys() {
+  static const KeyTable t = bound_table("parameters", kMaxBoundParams);
+  return t;
+}
+const KeyTable& tokens_bound_keys() {
+  static const KeyTable t = bound_table("tokens", kMaxBoundTokens);
+  return t;
+}
+const KeyTable& tokens_per_param_bound_keys() {
+  static const KeyTable t = bound_table("tokens per parameter", kMaxBoundTokensPerParam);
+  return t;
+}
+
 const KeyTable& model_keys() {
   static const Budget d;
   static const KeyTable t{
@@ -142,7 +169,12 @@ const KeyTable& model_keys() {
         .description = "vocabulary of the planned model (its embedding and output head)",
         .range = Range::kPositive, .default_value = d.vocab},
        {.name = "schedule", .type = KeyType::kChoice, .description = "learning-rate schedule",
-        .choices = {"wsd", "cosine"}, .default_value = to_string(d.schedule)}},
+        .choices = {"wsd", "cosine"}, .default_value = to_string(d.schedule)},
+       {.name = "params", .type = KeyType::kNumberOrMap, .unit = "parameters",
+        .description = "bounds on the model size N (non-embedding, as the law counts): "
+                       "{min, max}, or one N (met by a shape within 5% of it); free when absent",
+        .range = Range::kPositive, .max = kMaxBoundParams, .example = nlohmann::json{{"max", 3e9}},
+        .table = &params_bound_keys()}},
       {}};
   return t;
 }
@@ -153,7 +185,15 @@ const KeyTable& data_keys() {
       {{.name = "unique_tokens", .unit = "tokens",
         .description = "unique training data available; D may not exceed it (unlimited when "
                        "absent)",
-        .range = Range::kPositive, .example = 1.0e13}},
+        .range = Range::kPositive, .example = 1.0e13},
+       {.name = "tokens", .type = KeyType::kNumberOrMap, .unit = "tokens",
+        .description = "bounds on the training tokens D: {min, max}, or one D; free when absent",
+        .range = Range::kPositive, .max = kMaxBoundTokens,
+        .example = nlohmann::json{{"min", 1e11}}, .table = &tokens_bound_keys()},
+       {.name = "tokens_per_param", .type = KeyType::kNumberOrMap, .unit = "tokens per parameter",
+        .description = "bounds on D / N: {min, max}, or one ratio; free when absent",
+        .range = Range::kPositive, .max = kMaxBoundTokensPerParam,
+        .example = nlohmann::json{{"min", 20}}, .table = &tokens_per_param_bound_keys()}},
       {}};
   return t;
 }
@@ -317,6 +357,26 @@ void read_hardware_run_keys(const YamlMap& m, Budget& b) {
   for (const std::string& key : hardware_run_keys()) remember_position(b, m, key);
 }
 
+/// A bound key: a number (min = max = it, widened by `tolerance` either side) or {min, max}.
+Bounds read_bounds(const YamlMap& m, const std::string& key, double tolerance = 0) {
+  Bounds bounds;
+  if (!m.has(key)) return bounds;
+  if (m.get(key).IsScalar()) {
+    const double x = *m.number(key);
+    bounds.min = x * (1 - tolerance);
+    bounds.max = x * (1 + tolerance);
+    return bounds;
+  }
+  const YamlMap range = m.map(key);
+  range.check_keys();
+  bounds.min = range.number("min");
+  bounds.max = range.number("max");
+  if (!bounds.min && !bounds.max) m.fail(key, "give min, max or both");
+  if (bounds.min && bounds.max && *bounds.min > *bounds.max)
+    range.fail("min", "is above max (" + fmt("%g", *bounds.min) + " > " + fmt("%g", *bounds.max) + ")");
+  return bounds;
+}
+
 void read_model_section(const YamlMap& m, Budget& b) {
   m.check_keys();
   if (const auto law = m.string("law")) b.law = *law;
@@ -327,12 +387,15 @@ void read_model_section(const YamlMap& m, Budget& b) {
   if (const auto v = m.integer("vocab")) b.vocab = *v;
   if (const auto s = m.string("schedule"))
     b.schedule = *s == "wsd" ? ScheduleKind::kWsd : ScheduleKind::kCosine;
+  b.params_bounds = read_bounds(m, "params", kFixedParamsTolerance);
   remember_all(b, m);
 }
 
 void read_data_section(const YamlMap& m, Budget& b) {
   m.check_keys();
   b.unique_tokens = m.number("unique_tokens");
+  b.tokens_bounds = read_bounds(m, "tokens");
+  b.tokens_per_param_bounds = read_bounds(m, "tokens_per_param");
   remember_all(b, m);
 }
 

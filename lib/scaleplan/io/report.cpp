@@ -180,6 +180,30 @@ Tree plan_run_file(const Plan& p, const Budget& b, const std::string& law) {
   return j;
 }
 
+Tree explanation_to_json(const Explanation& x) {
+  Tree marginals = Tree::array();
+  for (const Marginal& m : x.marginals) {
+    Tree t = {{"constraint", m.constraint},
+              {"change", m.change},
+              {"limit", m.limit},
+              {"relaxed_limit", m.relaxed_limit},
+              {"feasible", m.feasible},
+              {"loss", number_or_null(m.loss, m.feasible)},
+              {"loss_gained", number_or_null(m.loss_gained, m.feasible)},
+              {"params", number_or_null(m.params, m.feasible)},
+              {"tokens", number_or_null(m.tokens, m.feasible)},
+              {"gpus", m.gpus}};
+    if (m.profit_gained_usd) t["profit_gained_usd"] = *m.profit_gained_usd;
+    marginals.push_back(t);
+  }
+  return {{"reasons", x.reasons},
+          {"cost", {{"field", x.budget_field},
+                    {"spent", number_or_null(x.spent, std::isfinite(x.spent))},
+                    {"limit", x.limit},
+                    {"fraction", number_or_null(x.spent / x.limit, std::isfinite(x.spent))}}},
+          {"marginals", marginals}};
+}
+
 Tree plan_to_json(const Plan& p) {
   const TrainingRun& r = p.run;
   const Evaluation& e = p.evaluation;
@@ -251,6 +275,7 @@ Tree plan_to_json(const Plan& p) {
     j["roi"] = roi;
   }
   j["binding"] = p.binding;
+  if (p.explanation) j["explain"] = explanation_to_json(*p.explanation);
   j["law"] = {{"name", p.law_name}, {"source", p.law_source}};
   j["warnings"] = p.warnings;
   return j;
@@ -314,7 +339,13 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
     loss += " (80% interval " + fmt("%.4f", p.loss_interval->low) + " to " +
             fmt("%.4f", p.loss_interval->high) + ")";
   row("predicted loss", loss);
-  row("cost", human_usd(e.cost.usd) + " (" + human_count(e.cost.gpu_hours) + " GPU-hours)");
+  std::string cost = human_usd(e.cost.usd) + " (" + human_count(e.cost.gpu_hours) + " GPU-hours)";
+  if (p.explanation && std::isfinite(p.explanation->spent))
+    cost += "; " + fmt("%.1f%%", 100 * p.explanation->spent / p.explanation->limit) + " of " +
+            p.explanation->budget_field + " " +
+            (p.explanation->budget_field == "budget.usd" ? human_usd(p.explanation->limit)
+                                                         : human_count(p.explanation->limit));
+  row("cost", cost);
   row("wall-clock", fmt("%.1f", e.cost.wall_hours) + " hours (" +
                         fmt("%.1f", e.cost.wall_hours / 24) + " days)");
   row("compute", fmt("%.3e", e.cost.flops) + " FLOPs (" + fmt("%.3e", e.cost.flops_per_token) +
@@ -351,6 +382,21 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
   std::string binding;
   for (const std::string& b : p.binding) binding += (binding.empty() ? "" : ", ") + b;
   row("binding", binding.empty() ? "none" : binding);
+  if (p.explanation) {
+    for (const std::string& why : p.explanation->reasons) row("why", why);
+    for (const Marginal& m : p.explanation->marginals) {
+      std::string what = m.constraint + " " + m.change + " (" + fmt("%.4g", m.relaxed_limit) + "): ";
+      if (!m.feasible) what += "still no run";
+      else
+        what += "loss " + fmt("%.4f", m.loss) + " (" + fmt("%+.4f", -m.loss_gained) + "), " +
+                human_count(m.params) + " params on " + human_count(m.tokens) + " tokens, " +
+                std::to_string(m.gpus) + " GPUs" +
+                (m.profit_gained_usd ? ", profit " + (*m.profit_gained_usd >= 0 ? std::string("+") : std::string("-")) +
+                                           human_usd(std::abs(*m.profit_gained_usd))
+                                     : "");
+      row("relaxing", what);
+    }
+  }
   if (!p.warnings.empty()) {
     out << "\nwarnings:\n";
     for (const std::string& w : p.warnings)

@@ -32,6 +32,8 @@ inline void print_tree(const nlohmann::json& tree, OutputFormat format, std::ost
 inline constexpr int kTableWidth = 100;
 
 /// The `plan` result tree (docs/output.md), and the parts `check` shares with it.
+/// The explain section of a plan: reasons, the spend against the budget, each marginal.
+Tree explanation_to_json(const Explanation& explanation);
 Tree plan_to_json(const Plan& plan);
 /// The plan's run as a run file for `scaleplan check` (docs/check.md): the full shape, layout,
 /// batch, schedule, the budget's cluster, price and spot settings, `law` (a preset name or a

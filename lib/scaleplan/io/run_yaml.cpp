@@ -1,5 +1,8 @@
 #include "scaleplan/io/run_yaml.hpp"
 
+#include <algorithm>
+#include <map>
+
 #include "scaleplan/io/budget_yaml.hpp"
 #include "scaleplan/io/yaml_input.hpp"
 
@@ -131,17 +134,30 @@ const KeyTable& run_hardware_keys() {
   return t;
 }
 
+/// A budget's section without its bounds (model.params, data.tokens...): a run is one run.
+Key without_bounds(const Key& section, const std::vector<std::string>& bounds) {
+  std::vector<std::string> names;
+  for (const std::string& name : section.table->names())
+    if (std::find(bounds.begin(), bounds.end(), name) == bounds.end()) names.push_back(name);
+  static std::map<std::string, KeyTable> tables;  // built once per section, kept for the Key
+  const auto [at, added] = tables.try_emplace(section.name, subset(*section.table, names,
+                                                                   section.table->description));
+  Key k = section;
+  k.table = &at->second;
+  return k;
+}
+
 const KeyTable& root_keys() {
   const KeyTable& budget = budget_keys();
   static const KeyTable t{
       "A proposed training run for `scaleplan check` (docs/check.md)",
       {{.name = "run", .type = KeyType::kMap, .description = "the run", .required = true,
         .missing = "missing section", .table = &run_keys()},
-       budget.key("model"),
+       without_bounds(budget.key("model"), {"params"}),
        {.name = "hardware", .type = KeyType::kMap,
         .description = "price, MFU, goodput, cluster and spot overrides",
         .table = &run_hardware_keys()},
-       budget.key("data")},
+       without_bounds(budget.key("data"), {"tokens", "tokens_per_param"})},
       {}};
   return t;
 }

@@ -40,6 +40,17 @@ struct InferenceBudget {
   double prompt_tokens = 500, tokens_per_query = 300, lifetime_queries = 0;
 };
 
+/// What the user allows a lever: model.params, data.tokens or data.tokens_per_param. A fixed
+/// value in the file is min = max (for model.params widened by kFixedParamsTolerance).
+struct Bounds {
+  std::optional<double> min, max;
+  bool contains(double x) const { return (!min || x >= *min) && (!max || x <= *max); }
+};
+
+/// A fixed `model.params: N` is met by any shape within this share of N: the shapes the planner
+/// builds (multiples of 128 wide, whole layers) are a few percent apart near any N.
+inline constexpr double kFixedParamsTolerance = 0.05;
+
 struct Budget {
   BudgetKind kind = BudgetKind::kUsd;
   double amount = 0;  ///< in the unit of `kind`: USD, GPU-hours or FLOPs
@@ -65,6 +76,9 @@ struct Budget {
   ScheduleKind schedule = ScheduleKind::kWsd;
 
   std::optional<double> unique_tokens;
+  Bounds params_bounds;            ///< model.params (non-embedding, as the law counts)
+  Bounds tokens_bounds;            ///< data.tokens
+  Bounds tokens_per_param_bounds;  ///< data.tokens_per_param
 
   Objective objective = Objective::kMinimizeLoss;
   std::optional<double> target_loss;  ///< for minimize_cost

@@ -38,6 +38,9 @@ Budget same_hardware_budget(const ProposedRun& run, const Basis& basis, double u
   b.amount = usd;
   b.deadline_hours = basis.limits.deadline_hours;
   b.unique_tokens = basis.limits.unique_tokens;
+  b.params_bounds = basis.limits.params_bounds;
+  b.tokens_bounds = basis.limits.tokens_bounds;
+  b.tokens_per_param_bounds = basis.limits.tokens_per_param_bounds;
   b.count = run.gpus;
   b.max_count.reset();
   b.objective = Objective::kMinimizeLoss;
@@ -191,6 +194,9 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
     context.budget_amount = budget->amount;
     context.deadline_hours = budget->deadline_hours;
     if (budget->unique_tokens) context.unique_tokens = budget->unique_tokens;
+    context.params_bounds = budget->params_bounds;
+    context.tokens_bounds = budget->tokens_bounds;
+    context.tokens_per_param_bounds = budget->tokens_per_param_bounds;
     if (budget->inference) context.serving = serving_inputs(*budget);
   }
   report.evaluation = evaluate(r, context);
@@ -245,6 +251,31 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
                "run.layout"});
   f.push_back({"loss", Status::kPass, e.loss, std::nullopt,
                "predicted loss " + fmt("%.4f", e.loss) + " (law " + law.name + ")", "run.tokens"});
+
+  // The --budget's bounds on N, D and D / N.
+  {
+    std::vector<const ConstraintValue*> bounds;
+    for (const ConstraintValue& v : e.constraints)
+      if (v.name.starts_with("model.params.") || v.name.starts_with("data.tokens."))
+        bounds.push_back(&v);
+    if (!bounds.empty()) {
+      Finding g{"bounds", Status::kPass, r.params, std::nullopt,
+                "within the budget's " + std::to_string(bounds.size()) + " bound" +
+                    (bounds.size() > 1 ? "s" : "") + " on params and tokens",
+                "run.params"};
+      for (const ConstraintValue* v : bounds)
+        if (!v->met(kCheckTolerance)) {
+          const bool is_min = v->name.ends_with(".min");
+          g.status = Status::kFail;
+          g.message = "breaks " + std::string(v->name) + ": " +
+                      fmt("%.4g", is_min ? v->limit : v->value) + (is_min ? " < " : " > ") +
+                      fmt("%.4g", is_min ? v->value : v->limit);
+          g.field = v->name.starts_with("model.") ? "run.params" : "run.tokens";
+          break;
+        }
+      f.push_back(g);
+    }
+  }
 
   // Serving: the --budget's inference caps on the trained model.
   if (e.serving) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <memory>
 
@@ -77,16 +78,29 @@ std::vector<Precision> usable_precisions(const Budget& b, const Gpu& gpu,
 }
 
 /// The N and D searched: the law's fitted range and, for a FLOPs budget, its compute-optimal
-/// point, widened (model/law.hpp, search_domain).
+/// point, widened (model/law.hpp, search_domain), within the budget's own bounds on N and D.
 Domain planning_domain(const Budget& b, const Law& law) {
   const SearchBounds s = search_domain(
       law, b.kind == BudgetKind::kFlops ? std::optional<double>(b.amount) : std::nullopt);
-  return {s.params_min, s.params_max, s.tokens_min, s.tokens_max};
+  Domain d{s.params_min, s.params_max, s.tokens_min, s.tokens_max};
+  // A bound outside the law's domain still moves it: the user asked for that N or D, and the
+  // plan warns that it extrapolates.
+  if (b.params_bounds.min) d.params_min = *b.params_bounds.min;
+  if (b.params_bounds.max) d.params_max = *b.params_bounds.max;
+  if (b.params_bounds.min && !b.params_bounds.max) d.params_max = std::max(d.params_max, d.params_min);
+  if (b.params_bounds.max && !b.params_bounds.min) d.params_min = std::min(d.params_min, d.params_max);
+  if (b.tokens_bounds.min) d.tokens_min = *b.tokens_bounds.min;
+  if (b.tokens_bounds.max) d.tokens_max = *b.tokens_bounds.max;
+  if (b.tokens_bounds.min && !b.tokens_bounds.max) d.tokens_max = std::max(d.tokens_max, d.tokens_min);
+  if (b.tokens_bounds.max && !b.tokens_bounds.min) d.tokens_min = std::min(d.tokens_min, d.tokens_max);
+  return d;
 }
 
-/// Constraints that grow in proportion to D: the search scales D by limit / value on them.
+/// Constraints whose value grows in proportion to D: the search scales D by limit / value on
+/// them.
 bool scales_with_tokens(std::string_view name) {
-  return name.substr(0, 7) == "budget." || name == "data.unique_tokens";
+  return name.substr(0, 7) == "budget." || name == "data.unique_tokens" ||
+         name == "data.tokens.max" || name == "data.tokens_per_param.max";
 }
 
 /// One option's world: its runs at any N and D, sized to the budget.
@@ -153,12 +167,17 @@ class OptionModel {
     });
   }
 
-  /// The fewest tokens a run may take: the domain's, and enough for the minimum optimizer steps
-  /// of the smallest batch the layout runs (one micro-batch per data-parallel rank).
+  /// The fewest tokens a run may take: the domain's, enough for the minimum optimizer steps of
+  /// the smallest batch the layout runs (one micro-batch per data-parallel rank), and the
+  /// budget's data.tokens_per_param.min (a hair above, so that D / N is not a rounding under).
   double tokens_floor(const TrainingRun& run) const {
-    return std::max(domain_.tokens_min,
-                    static_cast<double>(context_.min_optimizer_steps) * run.seq_len *
-                        static_cast<double>(run.layout.data_parallel) * run.layout.micro_batch_size);
+    double floor = std::max(domain_.tokens_min,
+                            static_cast<double>(context_.min_optimizer_steps) * run.seq_len *
+                                static_cast<double>(run.layout.data_parallel) *
+                                run.layout.micro_batch_size);
+    if (context_.tokens_per_param_bounds.min)
+      floor = std::max(floor, *context_.tokens_per_param_bounds.min * run.params * (1 + 1e-12));
+    return floor;
   }
 
   /// The largest N some layout fits (bisection in log N on the leanest layouts).
@@ -224,8 +243,9 @@ class OptionModel {
       return evaluate(run, context_, micro_batch);
     };
     const double tokens_min = tokens_floor(run);
-    if (tokens_min > domain_.tokens_max) {
-      violated_ = {"optimizer_steps"};
+    if (tokens_min > domain_.tokens_max) {  // the floor's reasons break at the most D allowed
+      violated_ = at(domain_.tokens_max).violated();
+      if (violated_.empty()) violated_ = {"optimizer_steps"};
       return std::nullopt;
     }
     const Evaluation low = at(tokens_min);
@@ -391,8 +411,9 @@ void add_warnings(const Budget& b, const Law& law, const Domain& domain, Plan* p
                        "x outside the range law '" + law.name + "' was fitted on (" +
                        format_number(law.range.tokens_min) + " to " +
                        format_number(law.range.tokens_max) + " tokens)");
-  if (plan->run.params >= domain.params_max * (1 - 5e-2) ||
-      d >= domain.tokens_max * (1 - kBindingTolerance))
+  // The domain's edge, not a bound the user set.
+  if ((plan->run.params >= domain.params_max * (1 - 5e-2) && !b.params_bounds.max) ||
+      (d >= domain.tokens_max * (1 - kBindingTolerance) && !b.tokens_bounds.max))
     warnings.push_back("the recommendation sits at the edge of the search domain (N <= " +
                        format_number(domain.params_max) + ", D <= " +
                        format_number(domain.tokens_max) + "): the budget is beyond what it models");
@@ -454,10 +475,20 @@ std::optional<LayoutChoice> plan_layout(const Shape& shape, double params, doubl
 
 Plan make_plan(const Budget& b, const Gpu& table_gpu, const Law& law, const Searcher& searcher,
                const LayoutRequest& request) {
+  return make_plan_within(b, table_gpu, law, {}, searcher, request);
+}
+
+Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
+                      const PlanScope& scope, const Searcher& searcher,
+                      const LayoutRequest& request) {
   std::vector<std::string> warnings;
   const Gpu gpu = cluster_gpu(b, table_gpu);
-  const std::vector<Precision> precisions = usable_precisions(b, gpu, &warnings);
-  const auto prices = price_options(b, gpu);
+  std::vector<Precision> precisions = usable_precisions(b, gpu, &warnings);
+  if (scope.precision) precisions = {*scope.precision};
+  auto prices = price_options(b, gpu);
+  if (scope.pricing)
+    std::erase_if(prices, [&](const auto& p) { return p.first != *scope.pricing; });
+  const std::vector<int> counts = scope.gpu_counts ? *scope.gpu_counts : gpu_counts(b);
   const Domain domain = planning_domain(b, law);
 
   RunContext context = context_of(b, law);
@@ -490,7 +521,7 @@ Plan make_plan(const Budget& b, const Gpu& table_gpu, const Law& law, const Sear
   for (Precision precision : precisions) {
     LayoutSearch layouts(gpu, b.seq_len, precision, request);
     for (const auto& [pricing, price] : prices) {
-      for (int gpus : gpu_counts(b)) {
+      for (int gpus : counts) {
         OptionModel model(b, context, layouts, {precision, pricing, price, gpus}, domain);
         if (!memory_caps.count(gpus)) memory_caps[gpus] = model.params_cap();
         const double memory_cap = memory_caps[gpus];
@@ -554,10 +585,26 @@ Plan make_plan(const Budget& b, const Gpu& table_gpu, const Law& law, const Sear
         // A cap on N binds when the optimum sits near it (shapes and layouts make the loss
         // slightly bumpy in N, so the optimum may stop a little short of the cap).
         const bool at_cap = best.params >= problem.params_max * (1 - kCapBindingFraction);
-        const bool at_memory = at_cap && memory_cap <= serving_cap;
-        const bool at_serving = at_cap && serving_cap < memory_cap;
-        if (at_serving) c.plan.binding.push_back(serving_cap_name);
-        else if (at_memory) c.plan.binding.push_back("memory");
+        const auto bind = [&](const std::string& name) {
+          if (std::find(c.plan.binding.begin(), c.plan.binding.end(), name) == c.plan.binding.end())
+            c.plan.binding.push_back(name);
+        };
+        const std::optional<double>& params_max = b.params_bounds.max;
+        if (at_cap && params_max && *params_max <= std::min(memory_cap, serving_cap))
+          bind("model.params.max");
+        else if (at_cap && serving_cap < memory_cap) bind(serving_cap_name);
+        else if (at_cap) bind("memory");
+        if (b.params_bounds.min && best.params <= problem.params_min * (1 + kCapBindingFraction))
+          bind("model.params.min");
+        // The bounds on D and D / N bind as the caps on N do: near them, for the concrete shape
+        // beside the search's kink may stop a little short.
+        const double d = concrete.run.tokens, ratio = d / concrete.run.params;
+        const auto near_bound = [&](const Bounds& bounds, double x, const std::string& key) {
+          if (bounds.min && x <= *bounds.min * (1 + kCapBindingFraction)) bind(key + ".min");
+          if (bounds.max && x >= *bounds.max * (1 - kCapBindingFraction)) bind(key + ".max");
+        };
+        near_bound(b.tokens_bounds, d, "data.tokens");
+        near_bound(b.tokens_per_param_bounds, ratio, "data.tokens_per_param");
         candidates.push_back(std::move(c));
       }
     }
@@ -588,7 +635,7 @@ Plan make_plan(const Budget& b, const Gpu& table_gpu, const Law& law, const Sear
       Budget loss_first = b;
       loss_first.objective = Objective::kMinimizeLoss;
       loss_first.roi.reset();
-      const Plan l = make_plan(loss_first, table_gpu, law, searcher, request);
+      const Plan l = make_plan_within(loss_first, table_gpu, law, scope, searcher, request);
       roi.loss_min_params = l.run.params;
       roi.loss_min_tokens = l.run.tokens;
       roi.loss_min_loss = l.evaluation.loss;
@@ -605,6 +652,144 @@ Plan make_plan(const Budget& b, const Gpu& table_gpu, const Law& law, const Sear
   plan.warnings = std::move(warnings);
   add_warnings(b, law, domain, &plan);
   return plan;
+}
+
+}  // namespace scaleplan
+
+namespace scaleplan {
+namespace {
+
+/// The counts of `ladder` from `below` places under `gpus` to `above` places over it.
+std::vector<int> counts_near(const std::vector<int>& ladder, int gpus, int below, int above) {
+  const auto at = std::lower_bound(ladder.begin(), ladder.end(), gpus);
+  const long index = at - ladder.begin();
+  std::vector<int> out;
+  for (long i = std::max(0L, index - below);
+       i <= std::min(static_cast<long>(ladder.size()) - 1, index + above); ++i)
+    out.push_back(ladder[static_cast<std::size_t>(i)]);
+  return out;
+}
+
+bool binds(const Plan& p, const std::string& name) {
+  return std::find(p.binding.begin(), p.binding.end(), name) != p.binding.end();
+}
+
+std::string unit_of(BudgetKind kind) {
+  return kind == BudgetKind::kUsd ? "USD" : kind == BudgetKind::kGpuHours ? "GPU-hours" : "FLOPs";
+}
+
+/// The sentence saying what one binding constraint does to the plan.
+std::string reason(const std::string& name, const Budget& b, const Plan& p, double spent) {
+  const Evaluation& e = p.evaluation;
+  if (name == budget_field(b.kind))
+    return "the budget: the run spends " + format_number(spent) + " of " +
+           format_number(b.amount) + " " + unit_of(b.kind) + "; more would buy a larger or longer run";
+  if (name == "budget.deadline_hours")
+    return "the deadline: the run takes " + fmt("%.1f", e.deadline_wall_hours) + " of " +
+           fmt("%.1f", *b.deadline_hours) + " hours; more GPUs or more time would buy more compute";
+  if (name == "data.unique_tokens")
+    return "the data: the run trains on all " + format_number(*b.unique_tokens) +
+           " unique tokens";
+  if (name == "memory")
+    return "GPU memory: a larger model does not fit on " + std::to_string(p.run.gpus) + " " +
+           p.run.gpu.name + " with any layout considered";
+  if (name == "optimizer_steps")
+    return "the minimum of " + std::to_string(kMinOptimizerSteps) +
+           " optimizer steps: the batch is cut below the law's optimum to reach them";
+  if (name.starts_with("inference."))
+    return "the serving cap " + name + ": a larger model would break it";
+  if (name.starts_with("model.params.") || name.starts_with("data.tokens"))
+    return "your bound " + name + ": the plan sits at it";
+  return name;
+}
+
+}  // namespace
+
+Explanation explain(const Budget& b, const Gpu& gpu, const Law& law, const Plan& plan) {
+  Explanation x;
+  const Evaluation& e = plan.evaluation;
+  x.budget_field = std::string(budget_field(b.kind));
+  x.spent = b.kind == BudgetKind::kUsd        ? e.cost.usd
+            : b.kind == BudgetKind::kGpuHours ? e.cost.gpu_hours
+                                              : e.cost.flops;
+  x.limit = b.amount;
+  for (const std::string& name : plan.binding) x.reasons.push_back(reason(name, b, plan, x.spent));
+  const int gpus = plan.run.gpus;
+  const bool all_gpus = b.count || gpus == *b.max_count;
+  if (all_gpus)
+    x.reasons.push_back("the GPUs: the run uses all " + std::to_string(gpus) +
+                        (b.count ? " (hardware.count)" : " (hardware.max_count)"));
+
+  PlanScope same_choice;
+  same_choice.precision = plan.run.precision;
+  same_choice.pricing = plan.run.pricing;
+  const auto price = [&](const std::string& constraint, const std::string& change, double limit,
+                         double relaxed_limit, const Budget& relaxed, std::vector<int> counts) {
+    Marginal m;
+    m.constraint = constraint;
+    m.change = change;
+    m.limit = limit;
+    m.relaxed_limit = relaxed_limit;
+    PlanScope scope = same_choice;
+    scope.gpu_counts = std::move(counts);
+    try {
+      const Plan p = make_plan_within(relaxed, gpu, law, scope);
+      m.feasible = true;
+      m.loss = p.evaluation.loss;
+      m.loss_gained = e.loss - m.loss;
+      m.params = p.run.params;
+      m.tokens = p.run.tokens;
+      m.gpus = p.run.gpus;
+      if (plan.roi && p.roi && plan.roi->loss_min_params)
+        m.profit_gained_usd = p.roi->profit_usd - plan.roi->profit_usd;
+    } catch (const InfeasibleError&) {
+    }
+    x.marginals.push_back(m);
+  };
+  const std::vector<int> ladder = gpu_counts(b);
+  const std::vector<int> near = counts_near(ladder, gpus, 1, 1);
+
+  if (binds(plan, x.budget_field)) {
+    Budget r = b;
+    r.amount *= kExplainBudgetFactor;
+    price(x.budget_field, "+10%", b.amount, r.amount, r, near);
+  }
+  if (binds(plan, "budget.deadline_hours")) {
+    Budget r = b;
+    *r.deadline_hours += kExplainDeadlineHours;
+    price("budget.deadline_hours", "+24 hours", *b.deadline_hours, *r.deadline_hours, r, near);
+  }
+  if (all_gpus) {
+    const int limit = b.count ? *b.count : *b.max_count;
+    if (limit <= std::numeric_limits<int>::max() / 2) {
+      Budget r = b;
+      (b.count ? r.count : r.max_count) = 2 * limit;
+      price(b.count ? "hardware.count" : "hardware.max_count", "x2", limit, 2 * limit, r,
+            b.count ? std::vector<int>{2 * limit} : counts_near(gpu_counts(r), gpus, 0, 2));
+    }
+  }
+  if (binds(plan, "data.unique_tokens")) {
+    Budget r = b;
+    *r.unique_tokens *= kExplainScaleFactor;
+    price("data.unique_tokens", "x2", *b.unique_tokens, *r.unique_tokens, r, near);
+  }
+  // The user's own bounds: what they cost (a maximum doubled, a minimum halved).
+  const std::vector<std::pair<std::string, Bounds Budget::*>> bounds = {
+      {"model.params", &Budget::params_bounds},
+      {"data.tokens", &Budget::tokens_bounds},
+      {"data.tokens_per_param", &Budget::tokens_per_param_bounds}};
+  for (const auto& [key, member] : bounds) {
+    for (const bool is_max : {true, false}) {
+      const std::string name = key + (is_max ? ".max" : ".min");
+      if (!binds(plan, name)) continue;
+      Budget r = b;
+      std::optional<double>& bound = is_max ? (r.*member).max : (r.*member).min;
+      const double limit = *bound;
+      *bound = is_max ? limit * kExplainScaleFactor : limit / kExplainScaleFactor;
+      price(name, is_max ? "x2" : "/2", limit, *bound, r, near);
+    }
+  }
+  return x;
 }
 
 }  // namespace scaleplan

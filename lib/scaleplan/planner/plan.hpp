@@ -40,6 +40,28 @@ struct RoiReport {
   std::optional<double> loss_min_params, loss_min_tokens, loss_min_loss, loss_min_profit_usd;
 };
 
+/// What relaxing one binding constraint buys: the plan re-solved with it relaxed.
+struct Marginal {
+  std::string constraint;  ///< the binding constraint: "budget.usd", "hardware.max_count", ...
+  std::string change;      ///< "+10%", "+24 hours", "x2"
+  double limit = 0, relaxed_limit = 0;
+  bool feasible = false;   ///< false when the relaxed budget still has no run (not expected)
+  double loss = NAN;       ///< the best loss with the constraint relaxed
+  double loss_gained = NAN;  ///< the plan's loss minus that: what the relaxation buys
+  std::optional<double> profit_gained_usd;  ///< maximize_profit
+  double params = NAN, tokens = NAN;         ///< the re-solved run
+  int gpus = 0;
+};
+
+/// Why the plan is what it is: what binds, in words, what relaxing each would buy, and the
+/// spend against the budget.
+struct Explanation {
+  std::vector<std::string> reasons;  ///< one sentence per binding constraint
+  std::vector<Marginal> marginals;
+  std::string budget_field;          ///< "budget.usd"
+  double spent = 0, limit = 0;       ///< in the budget's unit
+};
+
 struct Plan {
   TrainingRun run;         ///< the recommended run: shape, layout, batch, hardware, price
   Evaluation evaluation;   ///< everything predicted about it (the same `check` computes)
@@ -50,6 +72,7 @@ struct Plan {
   std::vector<std::string> binding;  ///< constraints at their limit
   std::vector<std::string> warnings;
   std::string law_name, law_source;
+  std::optional<Explanation> explanation;  ///< filled by `explain` (the plan command)
 };
 
 /// The search for one discrete option: `search` in the tool, a brute-force reference in tests.
@@ -70,6 +93,28 @@ Gpu cluster_gpu(const Budget& budget, const Gpu& gpu);
 /// `layout` restricts the layouts considered (check uses it to re-plan on a run's own layout).
 Plan make_plan(const Budget& budget, const Gpu& gpu, const Law& law,
                const Searcher& searcher = search, const LayoutRequest& layout = {});
+
+/// The discrete choices a plan enumerates; absent, all the budget allows.
+struct PlanScope {
+  std::optional<std::vector<int>> gpu_counts;
+  std::optional<Precision> precision;
+  std::optional<Pricing> pricing;  ///< on_demand or spot
+};
+
+/// make_plan over a narrower set of choices (explain's re-solves).
+Plan make_plan_within(const Budget& budget, const Gpu& gpu, const Law& law, const PlanScope& scope,
+                      const Searcher& searcher = search, const LayoutRequest& layout = {});
+
+/// The relaxation explain applies to each constraint it prices.
+inline constexpr double kExplainBudgetFactor = 1.10;  ///< 10% more money, GPU-hours or FLOPs
+inline constexpr double kExplainDeadlineHours = 24;   ///< one more day
+inline constexpr double kExplainScaleFactor = 2;      ///< 2x GPUs, unique data, a model bound
+
+/// Explains `plan` (made by make_plan from the same inputs): each binding constraint in words,
+/// and the loss (or profit) relaxing it buys, from re-solving on the plan's precision and price
+/// kind and the GPU counts next to its own (half, same, double: a 10% or one-day change does
+/// not move the best count further; a test checks a re-solve against the full planner).
+Explanation explain(const Budget& budget, const Gpu& gpu, const Law& law, const Plan& plan);
 
 /// The layout and batch the planner would give a run of `shape` with these resources, at the
 /// batch the law wants for `tokens`; nullopt when nothing fits.

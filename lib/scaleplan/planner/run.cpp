@@ -29,6 +29,9 @@ RunContext context_of(const Budget& b, const Law& law) {
   c.budget_amount = b.amount;
   c.deadline_hours = b.deadline_hours;
   c.unique_tokens = b.unique_tokens;
+  c.params_bounds = b.params_bounds;
+  c.tokens_bounds = b.tokens_bounds;
+  c.tokens_per_param_bounds = b.tokens_per_param_bounds;
   return c;
 }
 
@@ -64,6 +67,14 @@ void add_serving_constraints(const ServingInputs& in, double params, Evaluation*
     e->constraints.push_back({"inference.ttft_ms", e->serving->ttft_ms, *in.ttft_ms});
   e->constraints.push_back(
       {"inference.gpu", serving_memory_bytes(in, params), usable_memory_bytes(in.gpu)});
+}
+
+/// A user's bounds on one lever as constraints (value <= limit either way): a minimum is met
+/// when min <= x, a maximum when x <= max, each named for its key ("model.params.max").
+void add_bounds(std::string_view min_name, std::string_view max_name, const Bounds& bounds,
+                double x, Evaluation* e) {
+  if (bounds.min) e->constraints.push_back({min_name, *bounds.min, x});
+  if (bounds.max) e->constraints.push_back({max_name, x, *bounds.max});
 }
 
 }  // namespace
@@ -135,6 +146,10 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
   if (c.deadline_hours)
     e.constraints.push_back({"budget.deadline_hours", e.deadline_wall_hours, *c.deadline_hours});
   if (c.unique_tokens) e.constraints.push_back({"data.unique_tokens", r.tokens, *c.unique_tokens});
+  add_bounds("model.params.min", "model.params.max", c.params_bounds, r.params, &e);
+  add_bounds("data.tokens.min", "data.tokens.max", c.tokens_bounds, r.tokens, &e);
+  add_bounds("data.tokens_per_param.min", "data.tokens_per_param.max", c.tokens_per_param_bounds,
+             r.tokens / r.params, &e);
   e.constraints.push_back({"memory", e.memory.total(), e.memory_limit});
   if (c.min_optimizer_steps > 0)  // met when the run takes at least that many steps
     e.constraints.push_back({"optimizer_steps", static_cast<double>(c.min_optimizer_steps),

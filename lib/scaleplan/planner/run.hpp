@@ -62,6 +62,7 @@ struct RunContext {
   double budget_amount = 0;
   std::optional<double> deadline_hours;
   std::optional<double> unique_tokens;
+  Bounds params_bounds, tokens_bounds, tokens_per_param_bounds;  ///< the budget's own limits
   /// The fewest optimizer steps a run may take (the planner's rule, recipe.hpp); 0 for `check`,
   /// which judges a proposed run as written and reports its steps.
   long long min_optimizer_steps = kMinOptimizerSteps;
