@@ -87,6 +87,7 @@ TEST_CASE("key table: numbers written as people write them in YAML", "[keys]") {
   CHECK(yaml_number(1e15) == "1e15");
   CHECK(yaml_number(2.5e-7) == "2.5e-7");
   CHECK(yaml_flow(nlohmann::json::array({"bf16", "fp8"})) == "[bf16, fp8]");
+  CHECK(yaml_flow(nlohmann::json{{"max", 3e9}}) == "{max: 3e9}");
 }
 
 TEST_CASE("key table: every budget and run key is documented", "[keys][docs]") {

@@ -55,6 +55,12 @@ std::string yaml_flow(const nlohmann::json& value) {
     for (std::size_t i = 0; i < value.size(); ++i) out += (i ? ", " : "") + yaml_flow(value[i]);
     return out + "]";
   }
+  if (value.is_object()) {
+    std::string out = "{";
+    for (auto it = value.begin(); it != value.end(); ++it)
+      out += (it == value.begin() ? "" : ", ") + it.key() + ": " + yaml_flow(it.value());
+    return out + "}";
+  }
   return "~";
 }
 

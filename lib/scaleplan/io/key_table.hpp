@@ -94,7 +94,7 @@ std::string starter_yaml(const KeyTable& root, const std::map<std::string, nlohm
 /// A number as people write it in YAML: 4096, 0.01, 5e4, 1e9, 2.5e-4.
 std::string yaml_number(double x);
 
-/// A JSON scalar or list of scalars as YAML flow text: 4096, wsd, [bf16, fp8].
+/// A JSON scalar, list or mapping as YAML flow text: 4096, wsd, [bf16, fp8], {max: 3e9}.
 std::string yaml_flow(const nlohmann::json& value);
 
 }  // namespace scaleplan
