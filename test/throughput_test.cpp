@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -380,4 +381,40 @@ TEST_CASE("throughput: with links too fast to matter, data parallelism costs a r
   CHECK(many.compute_s == one.compute_s);
   CHECK(many.optimizer_s < one.optimizer_s);
   CHECK(many.seconds - many.optimizer_s == Approx(one.seconds - one.optimizer_s).epsilon(1e-12));
+}
+
+TEST_CASE("throughput: data-parallel traffic by ZeRO stage, exposed when not overlapped",
+          "[throughput]") {
+  // throughput.cpp over the stage's weights P (fp32 gradients, bf16 weights), n = dp x cp ranks:
+  // ZeRO 0 all-reduces the gradients, 2 (n-1)/n 4P; ZeRO 1-2 reduce-scatter them and all-gather
+  // the updated weights, (n-1)/n (4P + 2P); ZeRO 3 (FSDP) gathers the weights in each
+  // micro-batch's forward and backward and reduce-scatters the gradients, m (n-1)/n (2P + 2P +
+  // 4P) (Rajbhandari et al. 2020 Sec. 7: 1x DP's volume for stages 1-2, 1.5x for stage 3 with
+  // 2-byte gradients).
+  const Gpu& h100 = gpu_named("H100-SXM");
+  const Shape& s = mid_shape();
+  const int m = 4, dp = 64;
+  const double n = dp;
+  for (int zero : {0, 1, 2, 3}) {
+    INFO("ZeRO " << zero);
+    const Layout l = layout_of(1, 1, 1, 1, dp, Recompute::kNone, zero, false);
+    const MicroBatchTime mb = micro_batch_time(s, kPropertySeq, l, h100, Precision::kBf16);
+    const StepTime t = step_time(mb, l, m, h100);
+    const Link link = collective_link(h100, dp, 1);
+    const double p = mb.stage_params, a = link.latency_s, bw = link.bytes_per_s;
+    const double expected =
+        zero == 0   ? a + 2 * (n - 1) / n * 4 * p / bw
+        : zero < 3  ? 2 * a + (n - 1) / n * 6 * p / bw
+                    : m * (3 * a + (n - 1) / n * 8 * p / bw);
+    CHECK(t.dp_comm_s == Approx(expected).epsilon(1e-12));
+  }
+  // 64 GPUs span 8 nodes: the ring runs at the slower of NVLink and the node's 8 NICs (0.96 of
+  // their line rate), 360 GB/s on H100; with 4 GPUs per node the 4 NICs bind.
+  CHECK(collective_link(h100, dp, 1).bytes_per_s ==
+        Approx(std::min(h100.nvlink_gbps * 1e9 * kScaleUpBusEfficiency,
+                        8 * h100.scale_out_gbps * 1e9 * kScaleOutBusEfficiency)));
+  Gpu four = h100;
+  four.gpus_per_node = 4;
+  CHECK(collective_link(four, dp, 1).bytes_per_s ==
+        Approx(4 * h100.scale_out_gbps * 1e9 * kScaleOutBusEfficiency));
 }
