@@ -4,9 +4,8 @@
 
 #include "scaleplan/planner/layout_search.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <optional>
 #include <tuple>
@@ -136,9 +135,9 @@ std::optional<Layout> check_against_brute_force(
     ++feasible;
     if (!best || j.seconds_per_useful_token < best->seconds_per_useful_token) best = j;
   }
-  const std::optional<LayoutChoice> choice =
-      fixed_batch ? search.choose_for_batch(s, gpus, *fixed_batch)
-                  : search.choose(s, gpus, optimal_batch_tokens);
+  const std::optional<LayoutChoice> choice = fixed_batch
+                                                 ? search.choose_for_batch(s, gpus, *fixed_batch)
+                                                 : search.choose(s, gpus, optimal_batch_tokens);
   INFO(feasible << " of " << all.size() << " layouts fit");
   REQUIRE(choice.has_value() == best.has_value());
   if (!fixed_batch) CHECK(search.fits(s, gpus) == best.has_value());
@@ -161,12 +160,10 @@ std::optional<Layout> check_against_brute_force(
                    << " mbs " << choice->layout.micro_batch_size << " ZeRO "
                    << choice->layout.zero_stage << "; brute force TP"
                    << best->layout.tensor_parallel << " CP" << best->layout.context_parallel
-                   << " PP" << best->layout.pipeline_parallel << "x"
-                   << best->layout.virtual_stages << " DP" << best->layout.data_parallel
-                   << " mbs " << best->layout.micro_batch_size << " ZeRO "
-                   << best->layout.zero_stage);
-  CHECK(choice->seconds_per_useful_token ==
-        Approx(best->seconds_per_useful_token).epsilon(1e-9));
+                   << " PP" << best->layout.pipeline_parallel << "x" << best->layout.virtual_stages
+                   << " DP" << best->layout.data_parallel << " mbs "
+                   << best->layout.micro_batch_size << " ZeRO " << best->layout.zero_stage);
+  CHECK(choice->seconds_per_useful_token == Approx(best->seconds_per_useful_token).epsilon(1e-9));
   CHECK(chosen.seconds_per_useful_token == Approx(best->seconds_per_useful_token).epsilon(1e-9));
   return choice->layout;
 }
@@ -180,29 +177,30 @@ TEST_CASE("layout_search: picks the fastest feasible layout of brute force (4k c
           "[layout_search]") {
   const Gpu& h100 = *find_gpu(table(), "H100-SXM");
   const std::vector<Shape> shapes = {
-      gpt_shape(24, 2048, 16),                                   // 1.2B
-      gpt_shape(40, 5120, 40),                                   // 13B: memory binds
+      gpt_shape(24, 2048, 16),                                  // 1.2B
+      gpt_shape(40, 5120, 40),                                  // 13B: memory binds
       Shape{32, 4096, 32, 8, 14336, FfnKind::kSwiglu, 128256},  // Llama 3 8B
-      gpt_shape(80, 8192, 64),                                   // 64B: needs TP or PP
+      gpt_shape(80, 8192, 64),                                  // 64B: needs TP or PP
   };
   std::vector<Layout> chosen;
   int none_fit = 0;
   for (const Shape& s : shapes)
     for (int gpus : {1, 8, 24, 64}) {
       INFO("n_layer " << s.n_layer << " d_model " << s.d_model << " on " << gpus << " GPUs");
-      const auto l = check_against_brute_force(s, gpus, 4096, h100, Precision::kBf16,
-                                               on_grid(4e6));
-      if (l) chosen.push_back(*l);
-      else ++none_fit;
+      const auto l = check_against_brute_force(s, gpus, 4096, h100, Precision::kBf16, on_grid(4e6));
+      if (l)
+        chosen.push_back(*l);
+      else
+        ++none_fit;
     }
   // The grid exercises the levers: some cases fit nowhere, some need a pipeline or ZeRO 3.
   CHECK(none_fit > 0);
   CHECK(std::any_of(chosen.begin(), chosen.end(),
                     [](const Layout& l) { return l.pipeline_parallel > 1; }));
-  CHECK(std::any_of(chosen.begin(), chosen.end(),
-                    [](const Layout& l) { return l.zero_stage == 3; }));
-  CHECK(std::any_of(chosen.begin(), chosen.end(),
-                    [](const Layout& l) { return l.zero_stage == 1; }));
+  CHECK(
+      std::any_of(chosen.begin(), chosen.end(), [](const Layout& l) { return l.zero_stage == 3; }));
+  CHECK(
+      std::any_of(chosen.begin(), chosen.end(), [](const Layout& l) { return l.zero_stage == 1; }));
 }
 
 TEST_CASE("layout_search: picks the fastest feasible layout of brute force (context parallel)",
@@ -235,6 +233,7 @@ TEST_CASE("layout_search: brute force agrees for a batch fixed in advance", "[la
   const Shape s = gpt_shape(40, 5120, 40);
   for (long long batch : {96LL, 512LL}) {
     INFO("batch " << batch);
-    check_against_brute_force(s, 32, 4096, h100, Precision::kBf16, 4096.0 * static_cast<double>(batch), batch);
+    check_against_brute_force(s, 32, 4096, h100, Precision::kBf16,
+                              4096.0 * static_cast<double>(batch), batch);
   }
 }

@@ -24,8 +24,7 @@ const Shape kLlama405b{126, 16384, 128, 8, 53248, FfnKind::kSwiglu, 128256};
 
 }  // namespace
 
-TEST_CASE("layout: Llama 3 405B's published layout is legal and its stages uneven",
-          "[layout]") {
+TEST_CASE("layout: Llama 3 405B's published layout is legal and its stages uneven", "[layout]") {
   // Dubey et al. 2024 Table 4: TP 8, PP 16, DP 128 on 16,384 GPUs; 126 layers on 16 stages.
   const Layout l = layout_of(8, 16, 1, 1, 128);
   CHECK(layout_problem(l, kLlama405b, 8192).empty());

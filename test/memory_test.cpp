@@ -4,7 +4,6 @@
 #include "scaleplan/model/memory.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <vector>
 
@@ -14,8 +13,8 @@ namespace {
 
 constexpr double kMib = 1024.0 * 1024.0;
 
-Layout layout_of(int tp, int pp, int dp, Recompute r, bool sp, bool flash, int zero = 1,
-                 int v = 1, int cp = 1, int mbs = 1) {
+Layout layout_of(int tp, int pp, int dp, Recompute r, bool sp, bool flash, int zero = 1, int v = 1,
+                 int cp = 1, int mbs = 1) {
   Layout l;
   l.tensor_parallel = tp;
   l.pipeline_parallel = pp;
@@ -94,8 +93,9 @@ TEST_CASE("memory: GQA and SwiGLU change only the tensors they shrink or add", "
   // norm and residual inputs and dropout masks; all over t.
   const Shape llama{80, 8192, 64, 8, 28672, FfnKind::kSwiglu, 128256};
   const double s = 8192, h = 8192, kv = 1024, f = 28672, t = 8;
-  CHECK(layer_activation_bytes(llama, 8192, layout_of(8, 1, 1, Recompute::kSelective, true, false)) ==
-        Approx(s * (2 * h + 4 * kv + 2 * h + 6 * f + 10 * h) / t));
+  CHECK(
+      layer_activation_bytes(llama, 8192, layout_of(8, 1, 1, Recompute::kSelective, true, false)) ==
+      Approx(s * (2 * h + 4 * kv + 2 * h + 6 * f + 10 * h) / t));
   // Context parallelism divides the sequence each rank holds.
   CHECK(layer_activation_bytes(llama, 8192,
                                layout_of(8, 1, 1, Recompute::kSelective, true, false, 1, 1, 4)) ==
@@ -183,8 +183,7 @@ TEST_CASE("memory: full recomputation keeps the inputs and rebuilds one layer at
   CHECK(training_memory(m, 2048, full, 4).activations == Approx(96 * a.kept + a.working + logits));
 }
 
-TEST_CASE("memory: more TP, PP, ZeRO or recomputation never raises memory per GPU",
-          "[memory]") {
+TEST_CASE("memory: more TP, PP, ZeRO or recomputation never raises memory per GPU", "[memory]") {
   // Shapes whose layers divide evenly into the pipeline depths tried (uneven stages put
   // ceil(L/p) layers on the fullest one, which can outweigh the weights saved), at least as
   // many micro-batches as stages, ZeRO 3 with at least 2 ranks (one rank has nothing to shard

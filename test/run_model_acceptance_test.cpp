@@ -2,10 +2,8 @@
 // `scaleplan plan` uses (parse_budget, make_plan) and through the real binary for `check`.
 
 #include <catch2/catch.hpp>
-
-#include <nlohmann/json.hpp>
-
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 
@@ -107,9 +105,10 @@ static std::pair<int, int> sweep(const std::string& deadline) {
   return {planned, tried};
 }
 
-TEST_CASE("acceptance 4: every plan from $10 to $1e10 on 1-100,000 GPUs holds a batch per rank "
-          "and 1000 steps",
-          "[acceptance]") {
+TEST_CASE(
+    "acceptance 4: every plan from $10 to $1e10 on 1-100,000 GPUs holds a batch per rank "
+    "and 1000 steps",
+    "[acceptance]") {
   const auto [planned, tried] = sweep("");
   CHECK(planned >= tried / 2);
 }
@@ -128,8 +127,7 @@ TEST_CASE("acceptance 4: $10 on 100,000 H100 does not finish in under a second",
   INFO(fixed.err);
   CHECK(fixed.rc == 3);
   CHECK(fixed.out.empty());
-  CHECK(fixed.err.rfind("scaleplan: infeasible: no run meets the constraints: budget.usd", 0) ==
-        0);
+  CHECK(fixed.err.rfind("scaleplan: infeasible: no run meets the constraints: budget.usd", 0) == 0);
   const Plan flexible =
       plan_yaml("budget: {usd: 10}\nhardware: {gpu: H100-SXM, max_count: 100000}\n");
   CHECK(flexible.evaluation.cost.wall_hours * 3600 >= 1);
@@ -154,8 +152,8 @@ TEST_CASE("acceptance 5: Llama 3.1 405B on 16,384 H100 (TP8 PP16) fits in check,
       "  gpus: 16384\n"
       "  seq_len: 8192\n"
       "  layout: {tensor_parallel: 8, pipeline_parallel: 16}\n";
-  const test::CliResult r = test::run_scaleplan("-q check run.yaml --format json",
-                                                {{"run.yaml", run}});
+  const test::CliResult r =
+      test::run_scaleplan("-q check run.yaml --format json", {{"run.yaml", run}});
   INFO(r.err);
   REQUIRE(r.rc == 0);
   const nlohmann::json j = nlohmann::json::parse(r.out);

@@ -3,9 +3,8 @@
 
 #include "scaleplan/model/throughput.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -128,8 +127,8 @@ TEST_CASE("throughput: Korthikanti et al. 2022 Table 5 step times, each within 1
           step_time(s, kKorthikantiSeq, l, micro_batches, a100, Precision::kBf16).seconds;
       const double measured = present ? r.present_s : r.full_s;
       const double err = predicted / measured - 1;
-      INFO(r.model << (present ? " present work" : " full recompute") << ": predicted "
-                   << predicted << " s, measured " << measured << " s");
+      INFO(r.model << (present ? " present work" : " full recompute") << ": predicted " << predicted
+                   << " s, measured " << measured << " s");
       CHECK(std::abs(err) <= 0.10);
       sum_abs += std::abs(err);
       ++rows;
@@ -145,8 +144,8 @@ TEST_CASE("throughput: 530B on 2240 GPUs (8-way data parallel, all-reduce expose
   // to 39.15 seconds" at 8-way data parallelism, the gradient all-reduce not overlapped.
   const Shape s = gpt_shape(105, 20480, 128, kKorthikantiVocab);
   const Layout l = megatron_2022(8, 35, 3, 8, 1, true);
-  const StepTime t = step_time(s, kKorthikantiSeq, l, 280, gpu_named("A100-80GB"),
-                               Precision::kBf16);
+  const StepTime t =
+      step_time(s, kKorthikantiSeq, l, 280, gpu_named("A100-80GB"), Precision::kBf16);
   CHECK(t.seconds == Approx(39.15).epsilon(0.10));
   CHECK(t.dp_comm_s > 0);
   // Data parallelism only adds the all-reduce: the step without it is the 280-GPU row's.
@@ -226,13 +225,13 @@ TEST_CASE("throughput: the 1F1B bubble is (p - 1) / (v m) of the pipelined time 
         INFO("p " << p << " v " << v << " m " << m);
         const Layout l = layout_of(2, p, v, 1, 1, Recompute::kNone, 1, true);
         const StepTime t = step_time(mid_shape(), kPropertySeq, l, m, h100, Precision::kBf16);
-        const MicroBatchTime mb = micro_batch_time(mid_shape(), kPropertySeq, l, h100,
-                                                   Precision::kBf16);
+        const MicroBatchTime mb =
+            micro_batch_time(mid_shape(), kPropertySeq, l, h100, Precision::kBf16);
         const double per_micro_batch = mb.forward_s + mb.backward_s + t.pp_comm_s / m;
         const double pipelined = m * per_micro_batch;
-        CHECK(t.bubble_s == Approx(static_cast<double>(p - 1) / (v * m) * pipelined)
-                                .epsilon(1e-12)
-                                .margin(1e-15));
+        CHECK(
+            t.bubble_s ==
+            Approx(static_cast<double>(p - 1) / (v * m) * pipelined).epsilon(1e-12).margin(1e-15));
         if (v == 1)
           CHECK(t.bubble_s / (t.bubble_s + pipelined) ==
                 Approx(static_cast<double>(p - 1) / (m + p - 1)).epsilon(1e-12).margin(1e-15));
@@ -292,8 +291,7 @@ TEST_CASE("throughput: more NVLink, NIC or HBM bandwidth never makes a step slow
     }
 }
 
-TEST_CASE("throughput: tensor parallelism across nodes is slower than inside one",
-          "[throughput]") {
+TEST_CASE("throughput: tensor parallelism across nodes is slower than inside one", "[throughput]") {
   // 8-way TP on 8-GPU nodes stays on NVLink; on 4- or 2-GPU nodes it crosses the NICs.
   Gpu gpu = gpu_named("H100-SXM");
   const Layout l = layout_of(8, 1, 1, 1, 4, Recompute::kNone, 1, true);
@@ -312,9 +310,10 @@ TEST_CASE("throughput: tensor parallelism across nodes is slower than inside one
   }
 }
 
-TEST_CASE("throughput: tensor-parallel traffic is 2 all-reduces per pass, the same bytes with "
-          "sequence parallelism (Korthikanti Sec. 4.2.2)",
-          "[throughput]") {
+TEST_CASE(
+    "throughput: tensor-parallel traffic is 2 all-reduces per pass, the same bytes with "
+    "sequence parallelism (Korthikanti Sec. 4.2.2)",
+    "[throughput]") {
   // Without SP: 2 ring all-reduces of the b s h activations per pass, 2 (t - 1)/t S / B each
   // (the ring's bus bandwidth, Patarasuk & Yuan 2009). With SP: 2 all-gathers and 2
   // reduce-scatters of (t - 1)/t S / B each, the same bandwidth term and twice the latencies.
@@ -373,10 +372,12 @@ TEST_CASE("throughput: with links too fast to matter, data parallelism costs a r
   gpu.nvlink_gbps = 1e12;
   gpu.scale_out_gbps = 1e12;
   const Shape& s = mid_shape();
-  const StepTime one = step_time(s, kPropertySeq, layout_of(8, 1, 1, 1, 1, Recompute::kNone, 1,
-                                                            true), 8, gpu, Precision::kBf16);
-  const StepTime many = step_time(s, kPropertySeq, layout_of(8, 1, 1, 1, 128, Recompute::kNone,
-                                                             1, true), 8, gpu, Precision::kBf16);
+  const StepTime one =
+      step_time(s, kPropertySeq, layout_of(8, 1, 1, 1, 1, Recompute::kNone, 1, true), 8, gpu,
+                Precision::kBf16);
+  const StepTime many =
+      step_time(s, kPropertySeq, layout_of(8, 1, 1, 1, 128, Recompute::kNone, 1, true), 8, gpu,
+                Precision::kBf16);
   CHECK(many.dp_comm_s == 0);  // overlapped with the backward
   CHECK(many.compute_s == one.compute_s);
   CHECK(many.optimizer_s < one.optimizer_s);
@@ -402,10 +403,9 @@ TEST_CASE("throughput: data-parallel traffic by ZeRO stage, exposed when not ove
     const StepTime t = step_time(mb, l, m, h100);
     const Link link = collective_link(h100, dp, 1);
     const double p = mb.stage_params, a = link.latency_s, bw = link.bytes_per_s;
-    const double expected =
-        zero == 0   ? a + 2 * (n - 1) / n * 4 * p / bw
-        : zero < 3  ? 2 * a + (n - 1) / n * 6 * p / bw
-                    : m * (3 * a + (n - 1) / n * 8 * p / bw);
+    const double expected = zero == 0  ? a + 2 * (n - 1) / n * 4 * p / bw
+                            : zero < 3 ? 2 * a + (n - 1) / n * 6 * p / bw
+                                       : m * (3 * a + (n - 1) / n * 8 * p / bw);
     CHECK(t.dp_comm_s == Approx(expected).epsilon(1e-12));
   }
   // 64 GPUs span 8 nodes: the ring runs at the slower of NVLink and the node's 8 NICs (0.96 of
