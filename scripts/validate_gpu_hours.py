@@ -39,6 +39,12 @@ ASSUMED_GPUS = 2048
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
+COLUMNS = ("run_id", "year", "dense_or_moe", "n_layer", "d_model", "n_head", "n_kv_heads",
+           "ffn_hidden", "ffn_kind", "vocab", "seq_len", "tokens", "gpu", "gpus", "tp", "pp", "cp",
+           "dp", "micro_batch", "global_batch", "precision", "gpu_hours_printed",
+           "gpu_hours_computed")
+
+
 def leading_number(cell):
     """The number a cell starts with (after '~' or 'up to'), else None."""
     m = re.match(r"\s*(?:~|up to\s+)?(" + NUMBER.pattern + ")", cell or "")
@@ -157,7 +163,13 @@ def main():
     ap.add_argument("csv")
     ap.add_argument("--max-ratio", type=float)
     args = ap.parse_args()
-    rows = list(csv.DictReader(open(args.csv)))
+    reader = csv.DictReader(open(args.csv))
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        print(f"validate_gpu_hours: {args.csv}: missing column(s) {', '.join(missing)}",
+                  file=sys.stderr)
+        sys.exit(2)
+    rows = list(reader)
     ratios, assumed, skipped, refused = [], [], [], 0
     print(f"{'run':18} {'GPUs':>6} {'published':>10} {'model':>10} {'ratio':>6} {'no goodput':>10}"
           f"  model MFU, layout")

@@ -242,6 +242,16 @@ def measured_and_predicted(r, step):
             100 * megatron_model_flops(r, batch) / (seconds * gpus * A100_PEAK))
 
 
+SIZES = ((3e9, "< 3B params"), (30e9, "3B-30B"), (200e9, "30B-200B"),
+         (float("inf"), ">= 200B"))  # non-embedding parameters, as check reports them
+
+
+COLUMNS = ("source", "table_row", "model", "n_layer", "d_model", "n_head", "seq_len", "vocab",
+           "gpu", "gpus", "tp", "pp", "micro_batch", "global_batch_seqs", "recompute",
+           "seq_parallel", "sharding", "precision", "measured_step_s", "tokens_per_s_per_gpu",
+           "tflops_per_gpu", "mfu_pct", "notes")
+
+
 def short_source(r):
     """A source's name without its commit and file (`NVIDIA/dgxc-benchmarking`)."""
     return r["source"].split("@")[0].split(" ")[0]
@@ -263,9 +273,17 @@ def main():
     ap.add_argument("--mean", type=float)
     args = ap.parse_args()
 
-    rows = [r for path in args.csv for r in csv.DictReader(open(path))]
+    rows = []
+    for path in args.csv:
+        reader = csv.DictReader(open(path))
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            print(f"validate_step_time: {path}: missing column(s) {', '.join(missing)}",
+                  file=sys.stderr)
+            sys.exit(2)
+        rows += list(reader)
     errors = {}  # source -> list of signed relative errors
-    by_framework, by_gpu = {}, {}
+    by_framework, by_gpu, by_size = {}, {}, {}
     table5, skipped, refused = [], [], 0
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "run.yaml")
@@ -289,6 +307,8 @@ def main():
             errors.setdefault(short_source(r), []).append(err)
             by_framework.setdefault(framework_of(r), []).append(err)
             by_gpu.setdefault(gpu_of(r), []).append(err)
+            params = result["run"]["params"]
+            by_size.setdefault(next(name for limit, name in SIZES if params < limit), []).append(err)
             if r["source"].startswith("korthikanti") and r["measured_step_s"] and \
                     "Table 5" in r["table_row"]:
                 table5.append(err)
@@ -315,6 +335,9 @@ def main():
         print(f"framework {name}: {summary(xs)}")
     for name, xs in by_gpu.items():
         print(f"gpu {name}: {summary(xs)}")
+    for _, name in SIZES:
+        if name in by_size:
+            print(f"size {name}: {summary(by_size[name])}")
     if table5:
         print(f"Korthikanti Table 5: {summary(table5)}")
     if everything:
