@@ -308,7 +308,8 @@ def main():
             by_framework.setdefault(framework_of(r), []).append(err)
             by_gpu.setdefault(gpu_of(r), []).append(err)
             params = result["run"]["params"]
-            by_size.setdefault(next(name for limit, name in SIZES if params < limit), []).append(err)
+            size = next(name for limit, name in SIZES if params < limit)
+            by_size.setdefault(size, []).append(err)
             if r["source"].startswith("korthikanti") and r["measured_step_s"] and \
                     "Table 5" in r["table_row"]:
                 table5.append(err)
@@ -324,7 +325,8 @@ def main():
 
     def summary(xs):
         return (f"{len(xs)} rows, mean absolute error {100 * mean_abs(xs):.1f}%, worst "
-                f"{100 * max(abs(x) for x in xs):.1f}%, mean signed {100 * sum(xs) / len(xs):+.1f}%")
+                f"{100 * max(abs(x) for x in xs):.1f}%, "
+                f"mean signed {100 * sum(xs) / len(xs):+.1f}%")
 
     everything = [e for xs in errors.values() for e in xs]
     print(f"\n{args.name}: {len(rows)} rows, {len(everything)} evaluated, {len(skipped)} skipped, "
