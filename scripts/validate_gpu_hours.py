@@ -150,7 +150,10 @@ def evaluate(binary, path, r, gpus):
                          text=True)
     if out.returncode not in (0, 1):
         return None, out.stderr.strip()
-    result = json.loads(out.stdout)
+    try:
+        result = json.loads(out.stdout)
+    except ValueError as e:  # not scaleplan's JSON
+        return None, f"unreadable output of check: {e}"
     tokens = result["run"]["tokens"]
     ideal = tokens / result["step"]["tokens_per_second"] * gpus / 3600
     fit = next(x for x in result["findings"] if x["name"] == "memory")["status"] != "fail"

@@ -296,11 +296,14 @@ def main():
                 f.write(run_file(r))
             out = subprocess.run([args.binary, "-q", "check", path, "--format", "json"],
                                  capture_output=True, text=True)
-            if out.returncode not in (0, 1):
-                print(f"{r['source'][:12]:12} {label(r)[:58]:58} ERROR {out.stderr.strip()}")
+            try:
+                if out.returncode not in (0, 1):
+                    raise ValueError(out.stderr.strip())
+                result = json.loads(out.stdout)
+            except ValueError as e:  # refused, or not scaleplan's JSON
+                print(f"{r['source'][:12]:12} {label(r)[:58]:58} ERROR {e}")
                 refused += 1
                 continue
-            result = json.loads(out.stdout)
             basis, measured, predicted = measured_and_predicted(r, result["step"])
             # Throughputs and times err in opposite senses; report predicted/measured - 1 of time.
             err = (predicted / measured - 1) if basis == "step_s" else (measured / predicted - 1)
