@@ -151,9 +151,12 @@ const KeyTable& data_keys() {
   static const KeyTable t{
       "The training data",
       {{.name = "unique_tokens", .unit = "tokens",
-        .description = "unique training data available; D may not exceed it (unlimited when "
-                       "absent)",
-        .range = Range::kPositive, .example = 1.0e13}},
+        .description = "unique training data available; D beyond it repeats the data, which "
+                       "the law costs in loss (Muennighoff et al. 2023; unlimited when absent)",
+        .range = Range::kPositive, .example = 1.0e13},
+       {.name = "max_epochs", .unit = "epochs",
+        .description = "cap on D / unique_tokens (needs unique_tokens; no cap when absent)",
+        .range = Range::kPositive}},
       {}};
   return t;
 }
@@ -333,6 +336,9 @@ void read_model_section(const YamlMap& m, Budget& b) {
 void read_data_section(const YamlMap& m, Budget& b) {
   m.check_keys();
   b.unique_tokens = m.number("unique_tokens");
+  b.max_epochs = m.number("max_epochs");
+  if (b.max_epochs && !b.unique_tokens)
+    m.fail("max_epochs", "needs data.unique_tokens (epochs are D / unique_tokens)");
   remember_all(b, m);
 }
 

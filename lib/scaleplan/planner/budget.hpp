@@ -65,6 +65,7 @@ struct Budget {
   ScheduleKind schedule = ScheduleKind::kWsd;
 
   std::optional<double> unique_tokens;
+  std::optional<double> max_epochs;  ///< data.max_epochs: D <= max_epochs x unique_tokens
 
   Objective objective = Objective::kMinimizeLoss;
   std::optional<double> target_loss;  ///< for minimize_cost

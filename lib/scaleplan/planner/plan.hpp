@@ -27,6 +27,8 @@ inline constexpr double kLossTieFraction = 1e-3;
 inline constexpr double kCapBindingFraction = 0.05;
 /// Shapes near the search's optimum the planner evaluates as concrete runs.
 inline constexpr int kShapesTried = 6;
+/// Warn when repeated data reach this share of the plateau U (1 + R_D*) of effective data.
+inline constexpr double kRepetitionPlateauShare = 0.97;
 /// Warn when a plan trains longer than this.
 inline constexpr double kLongRunHours = 90 * 24;
 
