@@ -419,3 +419,19 @@ TEST_CASE("plan: minimize_cost reaches its target loss on repeated data", "[plan
   CHECK(p.evaluation.loss == Approx(2.2).epsilon(1e-3));
   CHECK(p.evaluation.loss <= 2.2 * (1 + 1e-3));
 }
+
+TEST_CASE("plan: the JSON reports the loss each listed precision reaches on the chosen run",
+          "[plan][precision]") {
+  // Issue 12, acceptance 4 (the report): B200 with bf16, fp8 and fp4 listed.
+  const Plan p = plan_for(budget_yaml("budget: {usd: 1.0e6}\nhardware: {gpu: B200, count: 256}\n"
+                                      "model: {precisions: [bf16, fp8, fp4]}"),
+                          kDefaultLaw);
+  const Tree j = plan_to_json(p);
+  const Tree& by = j["predicted"]["loss_by_precision"];
+  REQUIRE(by.size() == 3);
+  CHECK(by[to_string(p.run.precision)].get<double>() == Approx(p.evaluation.loss).epsilon(1e-12));
+  // A lower-precision quality factor never improves the loss of a fixed run.
+  CHECK(by["fp4"].get<double>() >= by["fp8"].get<double>());
+  CHECK(by["fp8"].get<double>() >= by["bf16"].get<double>() - 1e-12);
+  CHECK(by["fp4"].get<double>() > by["bf16"].get<double>());
+}

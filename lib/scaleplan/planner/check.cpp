@@ -412,7 +412,7 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
               "support cost " + fmt("%.4f", e.excess_params_loss) + " nats (N' = " +
               fmt("%.3g", d.effective_params) + " of " + fmt("%.3g", r.params) + ")";
     Finding g{"data_epochs", Status::kPass, d.epochs, context.max_epochs,
-              fmt("%.2f", d.epochs) + " epochs over " + fmt("%.3g", *context.unique_tokens) +
+              fmt(d.epochs < 1e4 ? "%.2f" : "%.3g", d.epochs) + " epochs over " + fmt("%.3g", *context.unique_tokens) +
                   " unique tokens: " +
                   (cost.empty() ? "no repetition cost"
                                 : cost + " (Muennighoff et al. 2023, Eq. 5-6)"),

@@ -637,6 +637,10 @@ Plan make_plan(const Budget& b, const Gpu& table_gpu, const Law& law, const Sear
   }
   if (b.pricing != Pricing::kOnDemand) describe_spot(b, gpu, &plan);
   plan.loss_interval = run_loss_interval(law, plan.run, e, b.unique_tokens);
+  for (Precision p : precisions)
+    plan.loss_by_precision.emplace_back(
+        p, base_loss(law.form, precision_traits(p).quality_params_factor * e.data.effective_params,
+                     e.data_efficiency * e.data.effective_tokens));
   plan.law_name = law.name;
   plan.law_source = law.source;
   plan.warnings = std::move(warnings);

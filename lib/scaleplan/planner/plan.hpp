@@ -49,6 +49,9 @@ struct Plan {
   double break_even_interruptions_per_hour = NAN;  ///< spot against on-demand; NaN if unknown
   std::string pricing_reason;        ///< why `cheapest` chose this price kind
   std::optional<RoiReport> roi;      ///< with objective minimize_cost or maximize_profit
+  /// The loss the chosen run (same N, D and batch) reaches at each precision the budget lists
+  /// and the GPU has: what the precision choice is worth (its quality factor, hardware.hpp).
+  std::vector<std::pair<Precision, double>> loss_by_precision;
   std::vector<std::string> binding;  ///< constraints at their limit
   std::vector<std::string> warnings;
   std::string law_name, law_source;
