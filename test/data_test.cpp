@@ -114,7 +114,8 @@ TEST_CASE("data: data_terms apply App. A's constants to any law of N and D on li
   const double u_n = optimal_params_for_data(law.form, 1e11);
   CHECK(t.unique_params == Approx(u_n));
   CHECK(t.effective_params ==
-        Approx(u_n * (1 + kMuennighoffRnStar * -std::expm1(-(1e11 / u_n - 1) / kMuennighoffRnStar))));
+        Approx(u_n *
+               (1 + kMuennighoffRnStar * -std::expm1(-(1e11 / u_n - 1) / kMuennighoffRnStar))));
   // Unused data still support parameters: below one epoch the excess is against N_opt(U).
   const DataTerms part = data_terms(law.form, 1e11, 1e11, 1e13);
   CHECK(part.effective_tokens == 1e11);

@@ -227,7 +227,8 @@ Tree plan_to_json(const Plan& p) {
                     {"data_efficiency", e.data_efficiency},
                     {"optimal_batch_tokens", e.optimal_batch_tokens}};
   Tree by_precision = Tree::object();
-  for (const auto& [precision, loss] : p.loss_by_precision) by_precision[to_string(precision)] = loss;
+  for (const auto& [precision, loss] : p.loss_by_precision)
+    by_precision[to_string(precision)] = loss;
   j["predicted"]["loss_by_precision"] = by_precision;
   if (p.loss_interval) {
     j["predicted"]["loss_low"] = p.loss_interval->low;
@@ -290,7 +291,8 @@ std::string describe_layout(const Layout& l) {
 std::string describe_data(const Evaluation& e) {
   const DataTerms& d = e.data;
   if (!d.applies || (d.epochs <= 1 && e.excess_params_loss <= 0)) return "";
-  return ", " + fmt(d.epochs < 1e4 ? "%.2f" : "%.3g", d.epochs) + " epochs over " + human_count(d.unique_tokens) +
+  return ", " + fmt(d.epochs < 1e4 ? "%.2f" : "%.3g", d.epochs) + " epochs over " +
+         human_count(d.unique_tokens) +
          " unique: effective data D' " + human_count(d.effective_tokens) + " (costs " +
          fmt("%.4f", e.repetition_loss) + " nats), effective params N' " +
          human_count(d.effective_params) + " (costs " + fmt("%.4f", e.excess_params_loss) +

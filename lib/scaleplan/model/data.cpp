@@ -85,7 +85,8 @@ DataTerms data_terms(const LawForm& form, double params, double tokens, double u
   const double supported = constrained ? t.unique_tokens : unique_tokens;
   t.unique_params = std::min(optimal_params_for_data(form, supported), params);
   const double r = excess_params(params, t.unique_params);
-  t.effective_params = t.unique_params + t.unique_params * t.r_n_star * -std::expm1(-r / t.r_n_star);
+  t.effective_params =
+      t.unique_params + t.unique_params * t.r_n_star * -std::expm1(-r / t.r_n_star);
   return t;
 }
 

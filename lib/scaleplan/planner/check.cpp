@@ -403,19 +403,20 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
   // 2023, Eq. 5-6); the regret finding says whether another split would do better.
   if (e.data.applies && context.unique_tokens) {
     const DataTerms& d = e.data;
-    std::string cost;
+    std::string costs;
     if (e.repetition_loss > 0)
-      cost = "repeated tokens cost " + fmt("%.4f", e.repetition_loss) + " nats (D' = " +
-             fmt("%.3g", d.effective_tokens) + " of " + fmt("%.3g", r.tokens) + " tokens)";
+      costs = "repeated tokens cost " + fmt("%.4f", e.repetition_loss) + " nats (D' = " +
+              fmt("%.3g", d.effective_tokens) + " of " + fmt("%.3g", r.tokens) + " tokens)";
     if (e.excess_params_loss > 0)
-      cost += (cost.empty() ? "" : ", ") + std::string("parameters beyond what the unique data ") +
-              "support cost " + fmt("%.4f", e.excess_params_loss) + " nats (N' = " +
-              fmt("%.3g", d.effective_params) + " of " + fmt("%.3g", r.params) + ")";
+      costs += (costs.empty() ? "" : ", ") +
+               std::string("parameters beyond what the unique data support cost ") +
+               fmt("%.4f", e.excess_params_loss) + " nats (N' = " +
+               fmt("%.3g", d.effective_params) + " of " + fmt("%.3g", r.params) + ")";
     Finding g{"data_epochs", Status::kPass, d.epochs, context.max_epochs,
-              fmt(d.epochs < 1e4 ? "%.2f" : "%.3g", d.epochs) + " epochs over " + fmt("%.3g", *context.unique_tokens) +
-                  " unique tokens: " +
-                  (cost.empty() ? "no repetition cost"
-                                : cost + " (Muennighoff et al. 2023, Eq. 5-6)"),
+              fmt(d.epochs < 1e4 ? "%.2f" : "%.3g", d.epochs) + " epochs over " +
+                  fmt("%.3g", *context.unique_tokens) + " unique tokens: " +
+                  (costs.empty() ? "no repetition cost"
+                                 : costs + " (Muennighoff et al. 2023, Eq. 5-6)"),
               "run.tokens"};
     if (context.max_epochs && d.epochs > *context.max_epochs * (1 + kCheckTolerance)) {
       g.status = Status::kFail;

@@ -473,7 +473,8 @@ ServingInputs serving_inputs(const Budget& b) {
 
 double profit_usd(const Budget& b, const Evaluation& e) {
   const Serving& s = *e.serving;
-  return b.inference->lifetime_queries * (value_per_query(*b.roi, e.served_loss) - s.usd_per_query) -
+  return b.inference->lifetime_queries *
+             (value_per_query(*b.roi, e.served_loss) - s.usd_per_query) -
          e.cost.usd;
 }
 
