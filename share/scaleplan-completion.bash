@@ -26,7 +26,7 @@ _scaleplan() {
     --budget) reply=($(compgen -W "$(_scaleplan_examples)" -- "$cur")); files=yaml ;;
     --gpus|-o|--output|--residuals|--plot|--run-file) files=all ;;
     --usd|--gpu-hours|--flops|--points|--range|--params|--tokens|--seed|--bootstrap|--name|\
-    --exclude|--holdout|--max-regret|--max-batch-over-critical|--max-epochs|--unique-tokens|\
+    --exclude|--holdout|--max-regret|--max-batch-over-critical|--unique-tokens|\
     --params-encoder|--params-decoder|--loss-column|--group|--joint|--joint-params) return ;;
     *)
       local cmd="" w
@@ -45,7 +45,7 @@ _scaleplan() {
         predict) opts="--law --params --tokens --flops --unique-tokens --gpu-hours --params-encoder --params-decoder" ;;
         fit) opts="-o --output --form --loss-column --bootstrap --seed --final-only --exclude --holdout --group --joint --joint-params --all-starts --residuals --name"
              files=csv ;;
-        check) opts="--budget --strict --max-regret --max-batch-over-critical --max-epochs \
+        check) opts="--budget --strict --max-regret --max-batch-over-critical \
                      $(_scaleplan_examples)"; files=yaml ;;
         frontier) opts="--usd --gpu-hours --flops --points --plot $(_scaleplan_examples)"; files=yaml ;;
         isoflop) opts="--law --flops --points --range --plot" ;;

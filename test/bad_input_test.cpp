@@ -106,6 +106,11 @@ const BadInput kCases[] = {
      "scaleplan: bad.yaml:7:13: model.schedule: unknown value 'linear' (choose wsd or cosine)"},
     {"zero unique tokens", VALID_HEAD "data:\n  unique_tokens: 0\n", 2,
      "scaleplan: bad.yaml:7:18: data.unique_tokens: must be > 0, got 0"},
+    {"max epochs without unique tokens", VALID_HEAD "data:\n  max_epochs: 4\n", 2,
+     "scaleplan: bad.yaml:7:15: data.max_epochs: needs data.unique_tokens (epochs are D / "
+     "unique_tokens)"},
+    {"zero max epochs", VALID_HEAD "data:\n  unique_tokens: 1e11\n  max_epochs: 0\n", 2,
+     "scaleplan: bad.yaml:8:15: data.max_epochs: must be > 0, got 0"},
     {"GPU without a price, budget in dollars",
      "budget:\n  usd: 1e6\nhardware:\n  gpu: H100-PCIe\n  count: 8\n", 2,
      "scaleplan: bad.yaml:4:3: hardware.price_usd_per_gpu_hour: the GPU table has no on_demand "

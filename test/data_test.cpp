@@ -82,3 +82,76 @@ TEST_CASE(
         Approx(loss(ChinchillaLaw(std::get<DataConstrainedLaw>(law.form).base), a.params, a.tokens))
             .epsilon(1e-12));
 }
+
+TEST_CASE("data: Kaplan's N_opt(U_D) is the compute-optimal N of the budget where D_opt = U_D",
+          "[data]") {
+  // The closed form N_c (p D / D_c)^(1/p) against the numerical optimum of compute_optimal.
+  const Law law = load_law("kaplan2020", "", {}, "law");
+  for (double flops : {1e20, 1e22, 1e24}) {
+    const Allocation a = compute_optimal(law.form, flops);
+    CHECK(optimal_params_for_data(law.form, a.tokens) == Approx(a.params).epsilon(1e-4));
+  }
+  // The Chinchilla forms: the base law's closed form.
+  const DataConstrainedLaw m = muennighoff();
+  CHECK(optimal_params_for_data(LawForm(m), 25e9) == optimal_params_for_data(m.base, 25e9));
+}
+
+TEST_CASE("data: data_terms apply App. A's constants to any law of N and D on limited data",
+          "[data]") {
+  const Law law = load_law(kDefaultLaw, "", {}, "law");
+  // No unique-token count: the law sees N and D as they are.
+  const DataTerms none = data_terms(law.form, 7e10, 1.4e12, 0);
+  CHECK_FALSE(none.applies);
+  CHECK(none.effective_params == 7e10);
+  CHECK(none.effective_tokens == 1.4e12);
+  // Ten epochs of 1e11 on an over-sized model: D' and N' of Eq. 5-6 with U_N from this law.
+  const DataTerms t = data_terms(law.form, 1e11, 1e12, 1e11);
+  REQUIRE(t.applies);
+  CHECK(t.epochs == Approx(10));
+  CHECK(t.r_d_star == kMuennighoffRdStar);
+  CHECK(t.r_n_star == kMuennighoffRnStar);
+  CHECK(t.effective_tokens == Approx(effective_data(1e12, 1e11)));
+  const double u_n = optimal_params_for_data(law.form, 1e11);
+  CHECK(t.unique_params == Approx(u_n));
+  CHECK(t.effective_params ==
+        Approx(u_n *
+               (1 + kMuennighoffRnStar * -std::expm1(-(1e11 / u_n - 1) / kMuennighoffRnStar))));
+  // Unused data still support parameters: below one epoch the excess is against N_opt(U).
+  const DataTerms part = data_terms(law.form, 1e11, 1e11, 1e13);
+  CHECK(part.effective_tokens == 1e11);
+  CHECK(part.unique_params == 1e11);  // N_opt(1e13) is above 1e11
+  CHECK(part.effective_params == 1e11);
+  // The law's evaluate with unique tokens is the base law at N', D'.
+  CHECK(evaluate(law.form, {.params = 1e11, .tokens = 1e12, .unique_tokens = 1e11}) ==
+        Approx(loss(law, t.effective_params, t.effective_tokens)).epsilon(1e-12));
+  // muennighoff2023 keeps its own constants and applies them without a unique-token count.
+  DataConstrainedLaw own = muennighoff();
+  own.r_d_star = 3;
+  const DataTerms m = data_terms(own, 1e9, 1e11, 1e10);
+  CHECK(m.r_d_star == 3);
+  CHECK(data_terms(own, 1e9, 1e10, 0).applies);
+  CHECK(base_loss(own, m.effective_params, m.effective_tokens) ==
+        Approx(data_constrained_loss(own, 1e9, 1e11, 1e10)).epsilon(1e-12));
+}
+
+TEST_CASE("data: tokens_for_effective_data inverts Eq. 5 and refuses the plateau", "[data]") {
+  for (double d : {5e9, 1e10, 3e10, 2e11, 1e12}) {
+    const auto back = tokens_for_effective_data(effective_data(d, 1e10), 1e10, kMuennighoffRdStar);
+    REQUIRE(back);
+    CHECK(*back == Approx(d).epsilon(1e-9));
+  }
+  CHECK_FALSE(tokens_for_effective_data(1e10 * (1 + kMuennighoffRdStar), 1e10, kMuennighoffRdStar));
+}
+
+TEST_CASE("data: more unique data never raises the loss of a fixed run", "[data][property]") {
+  const Law law = load_law(kDefaultLaw, "", {}, "law");
+  for (double n : {1e9, 3e10, 1e12})
+    for (double d : {1e10, 1e11, 1e13}) {
+      double previous = INFINITY;
+      for (double u : {1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14}) {
+        const double l = evaluate(law.form, {.params = n, .tokens = d, .unique_tokens = u});
+        CHECK(l <= previous * (1 + 1e-12));
+        previous = l;
+      }
+    }
+}

@@ -123,3 +123,27 @@ TEST_CASE("economics: zero interruptions and zero queries are valid inputs", "[e
   CHECK(p.evaluation.spot->lost_work_fraction == 0);
   CHECK(p.evaluation.serving->lifetime_usd == 0);
 }
+
+TEST_CASE("economics: a serving-heavy profit plan reports the PTQ loss, growing with D/N",
+          "[economics][ptq]") {
+  // Issue 12, acceptance 5: the served model's loss is the trained loss plus delta_PTQ (Kumar
+  // et al. 2024, Eq. 2), and more queries over-train a smaller model whose PTQ costs more.
+  const std::string roi = "roi: {value_per_correct_answer_usd: 0.002}\n";
+  const Plan few =
+      plan_yaml("objective: maximize_profit\n" + kFixedBudget + serving(200, 0, "int4") + roi);
+  const Plan many =
+      plan_yaml("objective: maximize_profit\n" + kFixedBudget + serving(200, 1e11, "int4") + roi);
+  for (const Plan* p : {&few, &many}) {
+    CHECK(p->evaluation.ptq_loss > 0);
+    CHECK(p->evaluation.served_loss == p->evaluation.loss + p->evaluation.ptq_loss);
+    CHECK(p->evaluation.ptq_loss == ptq_loss_increase(ServingPrecision::kInt4, p->run.params,
+                                                      p->run.tokens));
+  }
+  CHECK(many.run.tokens / many.run.params > few.run.tokens / few.run.params);
+  CHECK(many.evaluation.ptq_loss > few.evaluation.ptq_loss);
+  // The profit is valued at the served loss.
+  const Plan bf16 =
+      plan_yaml("objective: maximize_profit\n" + kFixedBudget + serving(200, 0) + roi);
+  CHECK(bf16.evaluation.ptq_loss == 0);
+  CHECK(bf16.evaluation.served_loss == bf16.evaluation.loss);
+}

@@ -193,8 +193,10 @@ TEST_CASE("hardening 4: NaN, infinities and overflowing numbers on the command l
   run_cases({
       {"check --max-regret nan", "check run.yaml --max-regret nan", run, 2,
        "scaleplan: --max-regret: 'nan': expected a percent such as 5% or a fraction such as 0.05"},
-      {"check --max-epochs -inf", "check run.yaml --max-epochs -inf", run, 2,
-       "scaleplan: --max-epochs: must be a finite number > 0, got '-inf' (see --help)"},
+      {"check --max-batch-over-critical -inf", "check run.yaml --max-batch-over-critical -inf",
+       run, 2,
+       "scaleplan: --max-batch-over-critical: must be a finite number > 0, got '-inf' (see "
+       "--help)"},
       {"check --max-batch-over-critical 1e400", "check run.yaml --max-batch-over-critical 1e400",
        run, 2,
        "scaleplan: --max-batch-over-critical: must be a finite number > 0, got '1e400' (see "

@@ -1,6 +1,7 @@
 #include "scaleplan/model/inference.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "scaleplan/io/configs.hpp"
 
@@ -96,4 +97,31 @@ TEST_CASE("inference: the decode bound sits below measured H100 figures, within 
   INFO("LLaMA 7B batch 64: model " << model_tokens_per_s << " tokens/s, measured 9193");
   CHECK(model_tokens_per_s >= 9193);
   CHECK(model_tokens_per_s / 9193 < 2);
+}
+
+TEST_CASE("inference: post-training quantization costs more the longer a model trained (Kumar "
+          "Eq. 2)",
+          "[inference][ptq]") {
+  // bf16 is served as trained: no PTQ.
+  CHECK(ptq_loss_increase(ServingPrecision::kBf16, 7e9, 1.4e11) == 0);
+  // Fewer bits cost more.
+  CHECK(ptq_loss_increase(ServingPrecision::kInt4, 7e9, 1.4e11) >
+        ptq_loss_increase(ServingPrecision::kInt8, 7e9, 1.4e11));
+  CHECK(ptq_loss_increase(ServingPrecision::kFp8, 7e9, 1.4e11) ==
+        ptq_loss_increase(ServingPrecision::kInt8, 7e9, 1.4e11));
+  // It grows with D/N: at fixed N with more tokens, and at fixed compute C = 6ND.
+  double previous = 0;
+  for (double ratio : {5.0, 20.0, 100.0, 1000.0}) {
+    const double n = std::sqrt(1e23 / (6 * ratio));
+    const double grown = ptq_loss_increase(ServingPrecision::kInt4, n, ratio * n);
+    CHECK(grown > previous);
+    CHECK(ptq_loss_increase(ServingPrecision::kInt4, 7e9, ratio * 7e9) >
+          ptq_loss_increase(ServingPrecision::kInt4, 7e9, ratio * 7e9 / 2));
+    previous = grown;
+  }
+  // Eq. 2's verified exponents (App. K, shared/REFERENCES.md): D^0.5068 / N^0.3439 at fixed
+  // bits; gamma_post and n_post (unverified labels) cancel in the ratio.
+  CHECK(ptq_loss_increase(ServingPrecision::kInt4, 2e9, 4e11) /
+            ptq_loss_increase(ServingPrecision::kInt4, 1e9, 1e11) ==
+        Approx(std::pow(4.0, 0.5068) / std::pow(2.0, 0.3439)).epsilon(1e-12));
 }

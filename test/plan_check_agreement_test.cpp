@@ -8,6 +8,7 @@
 
 #include "cli_runner.hpp"
 #include "scaleplan/io/configs.hpp"
+#include "scaleplan/text.hpp"
 
 using scaleplan::test::run_scaleplan;
 using Json = nlohmann::json;
@@ -48,6 +49,25 @@ void check_agrees(const std::string& budget, const std::map<std::string, std::st
   same(c["step"]["seconds"], p["step"]["seconds"], 1e-9);
   same(c["memory"]["gib_per_gpu"], p["memory"]["gib_per_gpu"], 1e-9);
   same(c["predicted"]["loss"], p["predicted"]["loss"], 1e-9);
+  // Repeated data: the same epochs, D', N' and their loss cost, and check says what they cost.
+  REQUIRE(c.contains("data") == p.contains("data"));
+  if (p.contains("data")) {
+    for (const char* k : {"epochs", "effective_tokens", "effective_params", "repetition_loss",
+                          "excess_params_loss"})
+      same(c["data"][k], p["data"][k], 1e-9);
+    bool reported = false;
+    for (const Json& f : c["findings"])
+      if (f["name"] == "data_epochs") {
+        reported = true;
+        same(f["value"], p["data"]["epochs"], 1e-9);
+        const double cost = p["data"]["repetition_loss"].get<double>();
+        const std::string message = f["message"].get<std::string>();
+        if (cost > 0)
+          CHECK(message.find("repeated tokens cost " + scaleplan::fmt("%.4f", cost)) !=
+                std::string::npos);
+      }
+    if (p["data"]["epochs"].get<double>() > 1) CHECK(reported);
+  }
 }
 
 }  // namespace
@@ -64,7 +84,9 @@ TEST_CASE("plan and check agree on plan's recommendation for every example budge
   CHECK(budgets >= 5);
 }
 
-TEST_CASE("plan and check agree on spot, scarce data, long context and fixed counts",
+TEST_CASE(
+    "plan and check agree on spot, scarce data (repeated, and capped by data.max_epochs), long "
+    "context and fixed counts",
           "[check][plan][agreement]") {
   const std::map<std::string, std::string> budgets = {
       {"cheapest.yaml",
@@ -72,6 +94,9 @@ TEST_CASE("plan and check agree on spot, scarce data, long context and fixed cou
        "hardware: {gpu: H100, max_count: 256, pricing: cheapest}\n"},
       {"scarce.yaml",
        "budget: {usd: 5e6}\nhardware: {gpu: H100, max_count: 2048}\ndata: {unique_tokens: 2e11}\n"},
+      {"epochs.yaml",
+       "budget: {usd: 1e7}\nhardware: {gpu: H100, max_count: 4096}\n"
+       "data: {unique_tokens: 2e11, max_epochs: 8}\n"},
       {"long.yaml",
        "budget: {usd: 1e6, deadline_hours: 720}\nhardware: {gpu: H100, max_count: 1024}\n"
        "model: {seq_len: 32768}\n"},

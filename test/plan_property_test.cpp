@@ -61,6 +61,7 @@ Budget random_budget(std::mt19937& rng) {
     if (gpu.tflops.count(p) && (b.precisions.empty() || u(rng) < 0.5)) b.precisions.push_back(p);
   if (u(rng) < 0.6) b.deadline_hours = log_uniform(rng, 0.01, 1e4);
   if (u(rng) < 0.3) b.unique_tokens = log_uniform(rng, 1e8, 1e14);
+  if (b.unique_tokens && u(rng) < 0.5) b.max_epochs = log_uniform(rng, 1, 100);
   if (u(rng) < 0.3) b.flops_per_token = FlopsConvention::k6N;
   if (u(rng) < 0.2) b.seq_len = u(rng) < 0.5 ? 2048 : 8192;
   return b;
@@ -71,7 +72,8 @@ std::string describe(const Budget& b) {
   s << "$" << b.amount << " on " << b.gpu << (b.count ? " count " : " max_count ")
     << (b.count ? *b.count : *b.max_count) << " " << to_string(b.pricing) << " deadline "
     << (b.deadline_hours ? *b.deadline_hours : -1) << " unique_tokens "
-    << (b.unique_tokens ? *b.unique_tokens : -1) << " interruptions/h "
+    << (b.unique_tokens ? *b.unique_tokens : -1) << " max_epochs "
+    << (b.max_epochs ? *b.max_epochs : -1) << " interruptions/h "
     << b.spot.interruptions_per_instance_hour << " per instance " << b.spot.gpus_per_instance
     << " precisions " << b.precisions.size() << " seq_len " << b.seq_len;
   return s.str();
@@ -114,7 +116,8 @@ TEST_CASE(
           else
             CHECK(plan.evaluation.cost.wall_hours <= *b.deadline_hours * (1 + kSlack));
         }
-        if (b.unique_tokens) CHECK(plan.run.tokens <= *b.unique_tokens * (1 + kSlack));
+        if (b.max_epochs)
+          CHECK(plan.run.tokens <= *b.max_epochs * *b.unique_tokens * (1 + kSlack));
         CHECK(plan.run.gpus >= 1);
         CHECK(plan.run.gpus <= (b.count ? *b.count : *b.max_count));
       },

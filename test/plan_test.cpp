@@ -180,11 +180,13 @@ TEST_CASE("plan: the binding constraint is reported", "[plan]") {
     CHECK(p.binding == std::vector<std::string>{"budget.deadline_hours"});
     CHECK(p.evaluation.cost.wall_hours == Approx(24).epsilon(1e-6));
   }
-  SECTION("unique data") {
+  SECTION("epochs over the unique data") {
     const Plan p = plan_for(budget_yaml(
-        "budget: {usd: 1.0e7}\nhardware: {gpu: H100, count: 1024}\ndata: {unique_tokens: 1e11}"));
-    CHECK(contains(p.binding, "data.unique_tokens"));
-    CHECK(p.run.tokens == Approx(1e11).epsilon(1e-9));
+        "budget: {usd: 1.0e7}\nhardware: {gpu: H100, count: 1024}\n"
+        "data: {unique_tokens: 1e11, max_epochs: 2}"));
+    CHECK(contains(p.binding, "data.max_epochs"));
+    CHECK(p.run.tokens == Approx(2e11).epsilon(1e-9));
+    CHECK(p.evaluation.data.epochs == Approx(2).epsilon(1e-9));
   }
   SECTION("memory") {
     const Plan p = plan_for(budget_yaml("budget: {flops: 1e26}\nhardware: {gpu: L4, count: 8}"));
@@ -328,4 +330,108 @@ TEST_CASE("plan: a spot run's deadline is held to its p90 wall-clock", "[plan][s
   CHECK(p.evaluation.spot->wall_hours_p90 <= 200 * (1 + 1e-6));
   CHECK(p.evaluation.spot->wall_hours_p90 == Approx(200).epsilon(1e-3));
   CHECK(p.evaluation.cost.wall_hours < p.evaluation.spot->wall_hours_p90);
+}
+
+TEST_CASE(
+    "plan: $10M on up to 4,096 H100 with 2e11 unique tokens repeats the data on a model below "
+    "300B, spends the budget and beats the old capped pick by 0.05 nats",
+    "[plan][data]") {
+  // Issue 12, acceptance 1. The former cap D <= unique_tokens chose 1.71T parameters on 0.2T
+  // tokens; the same law with repetition's terms (Muennighoff et al. 2023, Eq. 5-6) judges it.
+  const Budget b = budget_yaml(
+      "budget: {usd: 1.0e7}\nhardware: {gpu: H100, max_count: 4096}\n"
+      "data: {unique_tokens: 2e11}");
+  const Law law = preset(kDefaultLaw);
+  const Plan p = make_plan(b, *find_gpu(table(), b.gpu), law);
+  const double capped =
+      evaluate(law.form, {.params = 1.71e12, .tokens = 2e11, .unique_tokens = 2e11});
+  INFO("plan " << p.run.params << " params on " << p.run.tokens << " tokens, loss "
+               << p.evaluation.loss << "; the capped pick " << capped);
+  CHECK(p.evaluation.data.epochs > 1);
+  CHECK(p.run.params < 3e11);
+  CHECK(p.evaluation.cost.usd >= 0.95 * 1.0e7);
+  CHECK(p.evaluation.loss <= capped - 0.05);
+  // What repetition costs is reported and adds up: L(q N', e D') against the all-fresh L(q N, e D).
+  const Evaluation& e = p.evaluation;
+  CHECK(e.repetition_loss > 0);
+  CHECK(e.excess_params_loss >= 0);
+  CHECK(e.data.effective_tokens < p.run.tokens);
+  CHECK(e.loss - e.repetition_loss - e.excess_params_loss ==
+        Approx(loss(law, p.run.params * precision_traits(p.run.precision).quality_params_factor,
+                    p.run.tokens * e.data_efficiency))
+            .epsilon(1e-12));
+}
+
+TEST_CASE("plan: unique data far beyond what the budget uses leave the plan unchanged",
+          "[plan][data]") {
+  // Issue 12, acceptance 2: within 0.1% of the loss planned without a unique-token count.
+  std::vector<Budget> budgets;
+  for (const Example& e : examples())
+    if (e.text.find("\nrun:") == std::string_view::npos && e.text.rfind("run:", 0) != 0)
+      budgets.push_back(parse_budget(std::string(e.text), e.name));
+  budgets.push_back(chinchilla_flops_budget());
+  std::mt19937 rng(12);
+  for (int i = 0; i < 6; ++i) budgets.push_back(random_budget(rng));
+  int compared = 0;
+  for (Budget b : budgets) {
+    if (b.inference) b.inference->resolved = *find_gpu(table(), b.inference->gpu);
+    b.unique_tokens.reset();
+    b.max_epochs.reset();
+    try {
+      const Plan fresh = make_plan(b, *find_gpu(table(), b.gpu), preset(b.law));
+      b.unique_tokens = 1e4 * fresh.run.tokens;
+      const Plan plenty = make_plan(b, *find_gpu(table(), b.gpu), preset(b.law));
+      INFO("budget " << b.amount << " on " << b.gpu << ", law " << b.law);
+      CHECK(plenty.evaluation.loss == Approx(fresh.evaluation.loss).epsilon(1e-3));
+      CHECK(plenty.evaluation.data.epochs < 1);  // the data never repeat
+      ++compared;
+    } catch (const InfeasibleError&) {
+    }
+  }
+  CHECK(compared >= 8);
+}
+
+TEST_CASE("plan: more unique data never makes the best loss worse", "[plan][data][property]") {
+  std::mt19937 rng(2023);
+  for (int i = 0; i < 8; ++i) {
+    Budget b = random_budget(rng);
+    std::optional<double> previous;
+    for (double unique : {1e9, 1e10, 1e11, 1e12, 1e13, 1e15}) {
+      b.unique_tokens = unique;
+      try {
+        const double l = plan_for(b, kDefaultLaw).evaluation.loss;
+        INFO("unique " << unique << " budget " << b.amount << " on " << b.gpu);
+        if (previous) CHECK(l <= *previous * (1 + 1e-5));  // the search's precision
+        previous = l;
+      } catch (const InfeasibleError&) {
+        CHECK_FALSE(previous.has_value());
+      }
+    }
+  }
+}
+
+TEST_CASE("plan: minimize_cost reaches its target loss on repeated data", "[plan][data]") {
+  const Budget b = budget_yaml(
+      "budget: {usd: 1.0e8}\nhardware: {gpu: H100, max_count: 1024}\n"
+      "data: {unique_tokens: 5e10}\nobjective: minimize_cost\ntarget_loss: 2.2\n");
+  const Plan p = plan_for(b, kDefaultLaw);
+  CHECK(p.evaluation.data.epochs > 1);
+  CHECK(p.evaluation.loss == Approx(2.2).epsilon(1e-3));
+  CHECK(p.evaluation.loss <= 2.2 * (1 + 1e-3));
+}
+
+TEST_CASE("plan: the JSON reports the loss each listed precision reaches on the chosen run",
+          "[plan][precision]") {
+  // Issue 12, acceptance 4 (the report): B200 with bf16, fp8 and fp4 listed.
+  const Plan p = plan_for(budget_yaml("budget: {usd: 1.0e6}\nhardware: {gpu: B200, count: 256}\n"
+                                      "model: {precisions: [bf16, fp8, fp4]}"),
+                          kDefaultLaw);
+  const Tree j = plan_to_json(p);
+  const Tree& by = j["predicted"]["loss_by_precision"];
+  REQUIRE(by.size() == 3);
+  CHECK(by[to_string(p.run.precision)].get<double>() == Approx(p.evaluation.loss).epsilon(1e-12));
+  // A lower-precision quality factor never improves the loss of a fixed run.
+  CHECK(by["fp4"].get<double>() >= by["fp8"].get<double>());
+  CHECK(by["fp8"].get<double>() >= by["bf16"].get<double>() - 1e-12);
+  CHECK(by["fp4"].get<double>() > by["bf16"].get<double>());
 }

@@ -83,6 +83,11 @@ Tree check_to_tree(const CheckReport& r, const ProposedRun& run) {
   t["step"] = step_to_json(e);
   t["memory"] = memory_to_json(e);
   t["predicted"] = {{"loss", e.loss}, {"data_efficiency", e.data_efficiency}};
+  if (e.serving) {
+    t["predicted"]["ptq_loss"] = e.ptq_loss;
+    t["predicted"]["served_loss"] = e.served_loss;
+  }
+  if (e.data.applies) t["data"] = data_to_json(e);
   t["cost"] = {{"usd", number_or_null(e.cost.usd, !std::isnan(e.cost.usd))}, {"gpu_hours", e.cost.gpu_hours}};
   t["time"] = {{"wall_hours", e.cost.wall_hours}};
   return t;
@@ -151,10 +156,6 @@ void add_check_command(CLI::App& app, Action* action) {
       ->capture_default_str();
   sub->add_option("--max-batch-over-critical", o->thresholds.max_batch_over_critical,
                   "Fail when batch_tokens exceeds the critical batch by this factor")
-      ->check(positive_number())
-      ->capture_default_str();
-  sub->add_option("--max-epochs", o->thresholds.max_epochs,
-                  "Fail above this many epochs over the unique data")
       ->check(positive_number())
       ->capture_default_str();
   sub->callback([o, action] {

@@ -183,9 +183,12 @@ const KeyTable& data_keys() {
   static const KeyTable t{
       "The training data",
       {{.name = "unique_tokens", .unit = "tokens",
-        .description = "unique training data available; D may not exceed it (unlimited when "
-                       "absent)",
+        .description = "unique training data available; D beyond it repeats the data, which "
+                       "the law costs in loss (Muennighoff et al. 2023; unlimited when absent)",
         .range = Range::kPositive, .example = 1.0e13},
+       {.name = "max_epochs", .unit = "epochs",
+        .description = "cap on D / unique_tokens (needs unique_tokens; no cap when absent)",
+        .range = Range::kPositive},
        {.name = "tokens", .type = KeyType::kNumberOrMap, .unit = "tokens",
         .description = "bounds on the training tokens D: {min, max}, or one D; free when absent",
         .range = Range::kPositive, .max = kMaxBoundTokens,
@@ -396,6 +399,9 @@ void read_data_section(const YamlMap& m, Budget& b) {
   b.unique_tokens = m.number("unique_tokens");
   b.tokens_bounds = read_bounds(m, "tokens");
   b.tokens_per_param_bounds = read_bounds(m, "tokens_per_param");
+  b.max_epochs = m.number("max_epochs");
+  if (b.max_epochs && !b.unique_tokens)
+    m.fail("max_epochs", "needs data.unique_tokens (epochs are D / unique_tokens)");
   remember_all(b, m);
 }
 

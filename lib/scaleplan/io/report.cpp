@@ -126,6 +126,19 @@ Tree memory_to_json(const Evaluation& e) {
           {"usable_gib", e.memory_limit / kGib}};
 }
 
+Tree data_to_json(const Evaluation& e) {
+  const DataTerms& d = e.data;
+  return {{"unique_tokens", d.unique_tokens},
+          {"epochs", d.epochs},
+          {"effective_tokens", d.effective_tokens},
+          {"unique_params", d.unique_params},
+          {"effective_params", d.effective_params},
+          {"repetition_loss", e.repetition_loss},
+          {"excess_params_loss", e.excess_params_loss},
+          {"r_d_star", d.r_d_star},
+          {"r_n_star", d.r_n_star}};
+}
+
 Tree shape_to_json(const Shape& s) {
   return {{"n_layer", s.n_layer},
           {"d_model", s.d_model},
@@ -177,6 +190,7 @@ Tree plan_run_file(const Plan& p, const Budget& b, const std::string& law) {
               {"flops_per_token", b.flops_per_token == FlopsConvention::k6N ? "6N" : "detailed"}}}};
   if (!hardware.empty()) j["hardware"] = hardware;
   if (b.unique_tokens) j["data"] = {{"unique_tokens", *b.unique_tokens}};
+  if (b.max_epochs) j["data"]["max_epochs"] = *b.max_epochs;
   return j;
 }
 
@@ -236,10 +250,15 @@ Tree plan_to_json(const Plan& p) {
   j["predicted"] = {{"loss", e.loss},
                     {"data_efficiency", e.data_efficiency},
                     {"optimal_batch_tokens", e.optimal_batch_tokens}};
+  Tree by_precision = Tree::object();
+  for (const auto& [precision, loss] : p.loss_by_precision)
+    by_precision[to_string(precision)] = loss;
+  j["predicted"]["loss_by_precision"] = by_precision;
   if (p.loss_interval) {
     j["predicted"]["loss_low"] = p.loss_interval->low;
     j["predicted"]["loss_high"] = p.loss_interval->high;
   }
+  if (e.data.applies) j["data"] = data_to_json(e);
   j["compute"] = {{"flops", e.cost.flops}, {"flops_per_token", e.cost.flops_per_token}};
   j["cost"] = {{"usd", number_or_null(e.cost.usd, priced)}, {"gpu_hours", e.cost.gpu_hours}};
   j["time"] = {{"wall_hours", e.cost.wall_hours}};
@@ -260,7 +279,9 @@ Tree plan_to_json(const Plan& p) {
                       {"tokens_per_s_per_gpu", e.serving->tokens_per_s_per_gpu},
                       {"usd_per_million_tokens", e.serving->usd_per_million_tokens},
                       {"usd_per_query", e.serving->usd_per_query},
-                      {"lifetime_usd", e.serving->lifetime_usd}};
+                      {"lifetime_usd", e.serving->lifetime_usd},
+                      {"ptq_loss", e.ptq_loss},
+                      {"served_loss", e.served_loss}};
   if (p.roi) {
     Tree roi = {{"objective", p.roi->objective},
                 {"value_usd", p.roi->value_usd},
@@ -292,6 +313,17 @@ std::string describe_layout(const Layout& l) {
          (l.sequence_parallel ? ", sequence parallel" : "");
 }
 
+std::string describe_data(const Evaluation& e) {
+  const DataTerms& d = e.data;
+  if (!d.applies || (d.epochs <= 1 && e.excess_params_loss <= 0)) return "";
+  return ", " + fmt(d.epochs < 1e4 ? "%.2f" : "%.3g", d.epochs) + " epochs over " +
+         human_count(d.unique_tokens) +
+         " unique: effective data D' " + human_count(d.effective_tokens) + " (costs " +
+         fmt("%.4f", e.repetition_loss) + " nats), effective params N' " +
+         human_count(d.effective_params) + " (costs " + fmt("%.4f", e.excess_params_loss) +
+         " nats)";
+}
+
 std::string describe_memory(const Evaluation& e) {
   const MemoryUse& m = e.memory;
   const auto g = [](double bytes) { return fmt("%.1f", bytes / kGib); };
@@ -318,7 +350,7 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
                    ", d_model " + std::to_string(r.shape.d_model) + ", n_head " +
                    std::to_string(r.shape.n_head));
   row("data", human_count(r.tokens) + " tokens (" + fmt("%.1f", r.tokens / r.params) +
-                  " tokens/param)");
+                  " tokens/param)" + describe_data(e));
   row("hardware", std::to_string(r.gpus) + " x " + r.gpu.name + ", " + to_string(r.precision) +
                       ", " + to_string(r.pricing) +
                       (std::isfinite(r.usd_per_gpu_hour)
@@ -365,7 +397,11 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
                        fmt("%.0f", e.serving->ttft_ms) + " ms, " +
                        fmt("%.0f", e.serving->tokens_per_s_per_gpu) + " tokens/s/GPU, " +
                        fmt("$%.3f", e.serving->usd_per_million_tokens) + " per M tokens, " +
-                       human_usd(e.serving->lifetime_usd) + " over the lifetime");
+                       human_usd(e.serving->lifetime_usd) + " over the lifetime" +
+                       (e.ptq_loss > 0 ? "; quantizing the weights for serving adds " +
+                                             fmt("%.4f", e.ptq_loss) + " nats (served loss " +
+                                             fmt("%.4f", e.served_loss) + ", Kumar et al. 2024)"
+                                       : ""));
   if (p.roi) {
     row("objective", p.roi->objective + ": training " + human_usd(p.roi->training_usd) +
                          " + serving " + human_usd(p.roi->inference_usd));

@@ -42,6 +42,8 @@ Tree plan_run_file(const Plan& plan, const Budget& budget, const std::string& la
 Tree layout_to_json(const Layout& layout);
 Tree step_to_json(const Evaluation& evaluation);
 Tree memory_to_json(const Evaluation& evaluation);
+/// Repeated data (plan JSON "data"): epochs, U_D, D', U_N, N' and what repetition costs.
+Tree data_to_json(const Evaluation& evaluation);
 Tree shape_to_json(const Shape& shape);
 std::string describe_layout(const Layout& layout);
 /// The plan for people; long values wrap at `width` columns.

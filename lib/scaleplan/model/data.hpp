@@ -4,6 +4,8 @@
 /// unique data are worth less than fresh ones; these functions give the effective data D' and
 /// effective parameters N' the Chinchilla form is evaluated at (DataConstrainedLaw).
 
+#include <optional>
+
 #include "scaleplan/model/law.hpp"
 
 namespace scaleplan {
@@ -22,9 +24,13 @@ double data_repetitions(double tokens, double unique_tokens);
 double effective_data(double tokens, double unique_tokens, double r_d_star = kMuennighoffRdStar);
 
 /// N_opt(U_D): the compute-optimal model size, under `base` (Eq. 4), of the budget at which U_D
-/// tokens are compute-optimal: N_opt = G (G U_D)^(beta/alpha), G as in Hoffmann et al. Eq. 4.
-/// With App. B's base law it is 0.050987 U_D.
+/// tokens are compute-optimal: N_opt = G (G U_D)^(beta/alpha), G as in Hoffmann et al. Eq. 4
+/// (Muennighoff et al. 2023, App. A Eq. 15). With App. B's base law it is 0.050987 U_D.
 double optimal_params_for_data(const ChinchillaLaw& base, double unique_tokens);
+/// The same for any form of N and D: the Chinchilla form's closed form where there is one;
+/// Kaplan et al.'s Eq. 1.5 under C = 6 N D has its optimum where D_c / D = p (N_c / N)^p,
+/// p = alpha_N / alpha_D, so N_opt = N_c (p D / D_c)^(1/p); NaN for other forms.
+double optimal_params_for_data(const LawForm& form, double unique_tokens);
 
 /// U_N = min(N_opt(U_D), N): the parameters the unique data can use.
 double unique_params(const ChinchillaLaw& base, double params, double unique_tokens);
@@ -40,5 +46,33 @@ double effective_params(const ChinchillaLaw& base, double params, double unique_
 /// App. B's base). unique_tokens <= 0: every token unique (D' = D).
 double data_constrained_loss(const DataConstrainedLaw& law, double params, double tokens,
                              double unique_tokens);
+
+/// What repeated data and excess parameters make of a run under a law (Muennighoff et al. 2023,
+/// Eq. 5-6 and 15). A data-constrained law (muennighoff2023) always applies them with its own
+/// R_D*, R_N* (every token unique without a unique-token count). Any other form of N and D
+/// applies them only when the data are limited (unique_tokens > 0), with App. A's R_D* and R_N*
+/// and U_N = min(N_opt(U), N) under that law itself, U the unique tokens available (the law
+/// already prices a model larger than N_opt(D) on fresh data): an assumption (the decay
+/// constants were fitted with App. B's C4 base law, docs/models.md). Other forms: nothing.
+struct DataTerms {
+  bool applies = false;
+  double unique_tokens = 0;     ///< U_D = min(unique tokens, D)
+  double epochs = 1;            ///< D / unique tokens (below 1: not all used); 1 without a count
+  double unique_params = 0;     ///< U_N = min(N_opt(U_D), N); other laws min(N_opt(U), N)
+  double effective_tokens = 0;  ///< D' (Eq. 5); D when nothing applies
+  double effective_params = 0;  ///< N' (Eq. 6); N when nothing applies
+  double r_d_star = 0, r_n_star = 0;
+};
+DataTerms data_terms(const LawForm& form, double params, double tokens, double unique_tokens);
+
+/// The loss of the form's base law at N and D taken as they are: the data-constrained law's
+/// Chinchilla base, every other form itself. With data_terms: base_loss(form, N', D').
+double base_loss(const LawForm& form, double params, double tokens);
+
+/// The tokens D whose effective data D' (Eq. 5) is `effective_tokens` with `unique_tokens`
+/// unique (D = D' up to one epoch; R_D = -R_D* ln(1 - (D'/U - 1) / R_D*) beyond); nullopt
+/// when D' is at or past the plateau U (1 + R_D*) that no amount of repetition reaches.
+std::optional<double> tokens_for_effective_data(double effective_tokens, double unique_tokens,
+                                                double r_d_star);
 
 }  // namespace scaleplan

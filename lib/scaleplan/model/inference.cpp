@@ -35,6 +35,24 @@ double weight_bytes_per_param(ServingPrecision p) {
   return 2;
 }
 
+std::optional<double> serving_weight_bits(ServingPrecision p) {
+  switch (p) {
+    case ServingPrecision::kBf16: return std::nullopt;
+    case ServingPrecision::kFp8:
+    case ServingPrecision::kInt8: return 8;
+    case ServingPrecision::kInt4: return 4;
+  }
+  return std::nullopt;
+}
+
+// Kumar et al. 2024, Eq. 2 (constants App. K).
+double ptq_loss_increase(ServingPrecision p, double params, double tokens, const PtqLaw& l) {
+  const std::optional<double> bits = serving_weight_bits(p);
+  if (!bits) return 0;
+  return l.c_t * std::pow(tokens, l.gamma_d) / std::pow(params, l.gamma_n) *
+         std::exp(-*bits / l.gamma_post + l.n_post);
+}
+
 namespace {
 
 /// Matmul rate for the serving precision: fp8/int8 use the fp8 rate where the GPU has one;

@@ -15,6 +15,24 @@ std::string to_string(ServingPrecision p);
 /// Bytes per weight: bf16 2, fp8/int8 1, int4 0.5.
 double weight_bytes_per_param(ServingPrecision p);
 
+/// Post-training quantization (Kumar et al. 2024, "Scaling Laws for Precision", Eq. 2):
+/// delta_PTQ = C_T (D^gamma_D / N^gamma_N) exp(-P_post / gamma_post + n_post), the loss a model
+/// of N parameters trained on D tokens gains when its weights are rounded to P_post bits after
+/// training: it grows with D/N (an over-trained model is harder to quantize). App. K Table 2
+/// (shared/REFERENCES.md): C_T = 0.0598, gamma_D = 0.5068, gamma_N = 0.3439 (verified there);
+/// gamma_post = 0.5907 and its offset n_post = 1.1277 are the labels most likely for the
+/// remaining two constants (**unverified labels**). Fitted on 30-220M-parameter models with
+/// integer quantization: the shape of the trade-off, not a calibrated figure.
+struct PtqLaw {
+  double c_t = 0.0598, gamma_d = 0.5068, gamma_n = 0.3439, gamma_post = 0.5907, n_post = 1.1277;
+};
+/// Bits a serving precision stores its weights in: bf16 none (served as trained, no PTQ), fp8
+/// and int8 8, int4 4 (fp8 read as 8-bit integers, an assumption: Kumar et al. fit integers).
+std::optional<double> serving_weight_bits(ServingPrecision p);
+/// delta_PTQ at the serving precision; 0 for bf16.
+double ptq_loss_increase(ServingPrecision p, double params, double tokens,
+                         const PtqLaw& law = PtqLaw{});
+
 struct ServingInputs {
   Gpu gpu;
   ServingPrecision precision = ServingPrecision::kBf16;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "scaleplan/model/data.hpp"
 
@@ -61,6 +62,12 @@ bool is_params_tokens_law(const LawForm& form) {
 // Khatri et al. 2025; Ghorbani et al. 2021.
 double evaluate(const LawForm& form, const LawInputs& in) {
   const double n = positive_or_nan(in.params), d = positive_or_nan(in.tokens);
+  // Limited data under any other form of N and D: the same repetition terms (data.hpp).
+  if (in.unique_tokens > 0 && is_params_tokens_law(form) &&
+      !std::holds_alternative<DataConstrainedLaw>(form)) {
+    const DataTerms t = data_terms(form, n, d, in.unique_tokens);
+    return base_loss(form, t.effective_params, t.effective_tokens);
+  }
   return std::visit(
       Overloaded{
           [&](const ChinchillaLaw& l) { return chinchilla_loss(l, n, d); },
@@ -200,10 +207,14 @@ Allocation compute_optimal(const LawForm& form, double flops) {
 
 std::optional<LossInterval> loss_interval(const Law& law, double params, double tokens,
                                           double coverage) {
-  if (law.samples.empty()) return std::nullopt;
   std::vector<double> losses;
   losses.reserve(law.samples.size());
   for (const LawForm& s : law.samples) losses.push_back(loss(s, params, tokens));
+  return loss_quantiles(std::move(losses), coverage);
+}
+
+std::optional<LossInterval> loss_quantiles(std::vector<double> losses, double coverage) {
+  if (losses.empty()) return std::nullopt;
   std::sort(losses.begin(), losses.end());
   const auto quantile = [&](double q) {
     const double pos = q * static_cast<double>(losses.size() - 1);

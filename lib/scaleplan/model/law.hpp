@@ -170,6 +170,9 @@ struct LossInterval {
 };
 std::optional<LossInterval> loss_interval(const Law& law, double params, double tokens,
                                           double coverage);
+/// The central `coverage` interval of a set of predicted losses (linear interpolation between
+/// order statistics); nullopt when empty.
+std::optional<LossInterval> loss_quantiles(std::vector<double> losses, double coverage);
 
 /// Factors by which (params, tokens) lie outside the fitted range (1 when inside).
 struct Extrapolation {

@@ -79,6 +79,7 @@ struct Budget {
   Bounds params_bounds;            ///< model.params (non-embedding, as the law counts)
   Bounds tokens_bounds;            ///< data.tokens
   Bounds tokens_per_param_bounds;  ///< data.tokens_per_param
+  std::optional<double> max_epochs;  ///< data.max_epochs: D <= max_epochs x unique_tokens
 
   Objective objective = Objective::kMinimizeLoss;
   std::optional<double> target_loss;  ///< for minimize_cost

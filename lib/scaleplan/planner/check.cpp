@@ -41,6 +41,7 @@ Budget same_hardware_budget(const ProposedRun& run, const Basis& basis, double u
   b.params_bounds = basis.limits.params_bounds;
   b.tokens_bounds = basis.limits.tokens_bounds;
   b.tokens_per_param_bounds = basis.limits.tokens_per_param_bounds;
+  b.max_epochs = basis.limits.max_epochs;
   b.count = run.gpus;
   b.max_count.reset();
   b.objective = Objective::kMinimizeLoss;
@@ -197,6 +198,7 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
     context.params_bounds = budget->params_bounds;
     context.tokens_bounds = budget->tokens_bounds;
     context.tokens_per_param_bounds = budget->tokens_per_param_bounds;
+    if (budget->max_epochs) context.max_epochs = budget->max_epochs;
     if (budget->inference) context.serving = serving_inputs(*budget);
   }
   report.evaluation = evaluate(r, context);
@@ -428,21 +430,28 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
     f.push_back(g);
   }
 
-  if (context.unique_tokens) {
-    const double epochs = r.tokens / *context.unique_tokens;
-    Finding g{"data_epochs", Status::kPass, epochs, t.max_epochs,
-              fmt("%.2f", epochs) + " epochs over " + fmt("%.3g", *context.unique_tokens) +
-                  " unique tokens",
+  // Repeated data: what the epochs cost in loss under the law plan uses (Muennighoff et al.
+  // 2023, Eq. 5-6); the regret finding says whether another split would do better.
+  if (e.data.applies && context.unique_tokens) {
+    const DataTerms& d = e.data;
+    std::string costs;
+    if (e.repetition_loss > 0)
+      costs = "repeated tokens cost " + fmt("%.4f", e.repetition_loss) + " nats (D' = " +
+              fmt("%.3g", d.effective_tokens) + " of " + fmt("%.3g", r.tokens) + " tokens)";
+    if (e.excess_params_loss > 0)
+      costs += (costs.empty() ? "" : ", ") +
+               std::string("parameters beyond what the unique data support cost ") +
+               fmt("%.4f", e.excess_params_loss) + " nats (N' = " +
+               fmt("%.3g", d.effective_params) + " of " + fmt("%.3g", r.params) + ")";
+    Finding g{"data_epochs", Status::kPass, d.epochs, context.max_epochs,
+              fmt(d.epochs < 1e4 ? "%.2f" : "%.3g", d.epochs) + " epochs over " +
+                  fmt("%.3g", *context.unique_tokens) + " unique tokens: " +
+                  (costs.empty() ? "no repetition cost"
+                                 : costs + " (Muennighoff et al. 2023, Eq. 5-6)"),
               "run.tokens"};
-    if (epochs > t.max_epochs) {
+    if (context.max_epochs && d.epochs > *context.max_epochs * (1 + kCheckTolerance)) {
       g.status = Status::kFail;
-      g.message += ": past ~16 epochs repeated data stops helping (Muennighoff et al. 2023)";
-    } else if (epochs > 4) {
-      g.status = Status::kWarn;
-      g.message += ": beyond 4 epochs repetition costs loss (Muennighoff et al. 2023)";
-    } else if (epochs > 1) {
-      g.status = Status::kWarn;
-      g.message += ": repeated data; up to 4 epochs changes loss negligibly (Muennighoff et al.)";
+      g.message += ": over data.max_epochs = " + fmt("%.4g", *context.max_epochs);
     }
     f.push_back(g);
   }

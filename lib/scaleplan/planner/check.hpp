@@ -34,7 +34,6 @@ struct CheckThresholds {
   double tokens_per_param_factor = 4; ///< warn when D/N is this far from the law's optimum
   double max_batch_over_critical = 10;  ///< fail above the law's optimal batch x this; warn x 2
   double lr_warn_factor = 2, lr_fail_factor = 10;  ///< vs DeepSeek's eta_opt
-  double max_epochs = 16;             ///< fail above (Muennighoff et al. 2023); warn above 1
 };
 
 /// Limits a proposed run is judged against with this relative slack: a run written at exactly a

@@ -99,7 +99,7 @@ Domain planning_domain(const Budget& b, const Law& law) {
 /// Constraints whose value grows in proportion to D: the search scales D by limit / value on
 /// them.
 bool scales_with_tokens(std::string_view name) {
-  return name.substr(0, 7) == "budget." || name == "data.unique_tokens" ||
+  return name.substr(0, 7) == "budget." || name == "data.max_epochs" ||
          name == "data.tokens.max" || name == "data.tokens_per_param.max";
 }
 
@@ -156,10 +156,23 @@ class OptionModel {
     if (!ideal || *ideal > domain_.tokens_max) return {};
     return sized(params, shape, [&](const Layout& layout) -> std::optional<double> {
       TrainingRun run = run_for(params, shape, layout, *ideal);
-      double d = *ideal;  // D_eff = D x batch efficiency: iterate on the batch
-      for (int i = 0; i < 4; ++i) {
+      // The law sees q N' and e D' (run.hpp): iterate on the batch's efficiency e and on N',
+      // D' of repeated data, which depend on D.
+      double d = *ideal;
+      for (int i = 0; i < 6; ++i) {
         set_tokens(run, d);
-        d = *ideal / evaluate(run, context_).data_efficiency;
+        const Evaluation e = evaluate(run, context_);
+        // The served model must reach the target: the trained loss below it by delta_PTQ.
+        const std::optional<double> needed =
+            tokens_for_loss(law, quality * e.data.effective_params, target - e.ptq_loss);
+        if (!needed) return std::nullopt;
+        d = *needed / e.data_efficiency;
+        if (e.data.applies && context_.unique_tokens) {
+          const std::optional<double> repeated =
+              tokens_for_effective_data(d, *context_.unique_tokens, e.data.r_d_star);
+          if (!repeated) return std::nullopt;  // past what repeating the data can give
+          d = *repeated;
+        }
       }
       d = std::max(d, tokens_floor(run));
       if (d > domain_.tokens_max) return std::nullopt;
@@ -307,6 +320,22 @@ double score_of(const Budget& b, const Evaluation& e) {
   return -e.loss;
 }
 
+/// The bootstrap interval of the run's loss: each sample judged as `evaluate` judges the run
+/// (its own N', D' of repeated data, then precision and batch).
+std::optional<LossInterval> run_loss_interval(const Law& law, const TrainingRun& r,
+                                              const Evaluation& e,
+                                              std::optional<double> unique_tokens) {
+  if (law.samples.empty()) return std::nullopt;
+  const double quality = precision_traits(r.precision).quality_params_factor;
+  std::vector<double> losses;
+  for (const LawForm& s : law.samples) {
+    const DataTerms t = data_terms(s, r.params, r.tokens, unique_tokens.value_or(0));
+    losses.push_back(
+        base_loss(s, quality * t.effective_params, e.data_efficiency * t.effective_tokens));
+  }
+  return loss_quantiles(losses, kLossIntervalCoverage);
+}
+
 std::string infeasible_message(const Budget& b, const std::vector<std::string>& violated,
                                const Domain& domain) {
   std::string names;
@@ -424,6 +453,16 @@ void add_warnings(const Budget& b, const Law& law, const Domain& domain, Plan* p
                        human_count(e.optimal_batch_tokens) +
                        " the law wants: each token is worth " + fmt("%.2f", e.data_efficiency) +
                        " of one at that batch (McCandlish et al. 2018)");
+  if (e.data.applies && b.unique_tokens &&
+      e.data.effective_tokens >= kRepetitionPlateauShare * e.data.unique_tokens *
+                                     (1 + e.data.r_d_star))
+    warnings.push_back(
+        "the run repeats the data " + fmt("%.0f", e.data.epochs) + " times: its effective data " +
+        human_count(e.data.effective_tokens) + " is within " +
+        fmt("%.0f%%", 100 * (1 - kRepetitionPlateauShare)) + " of the most repetition can give, " +
+        human_count(e.data.unique_tokens * (1 + e.data.r_d_star)) +
+        " (Muennighoff et al. 2023, Eq. 5): more tokens buy almost nothing; more unique data, "
+        "data.max_epochs or a smaller budget");
   if (e.cost.wall_hours > kLongRunHours)
     warnings.push_back("the run takes " + fmt("%.0f", e.cost.wall_hours / 24) +
                        " days; set budget.deadline_hours or more GPUs to shorten it");
@@ -455,7 +494,8 @@ ServingInputs serving_inputs(const Budget& b) {
 
 double profit_usd(const Budget& b, const Evaluation& e) {
   const Serving& s = *e.serving;
-  return b.inference->lifetime_queries * (value_per_query(*b.roi, e.loss) - s.usd_per_query) -
+  return b.inference->lifetime_queries *
+             (value_per_query(*b.roi, e.served_loss) - s.usd_per_query) -
          e.cost.usd;
 }
 
@@ -623,7 +663,7 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
     roi.training_usd = e.cost.usd;
     roi.inference_usd = e.serving ? e.serving->lifetime_usd : 0;
     if (b.roi) {  // maximize_profit, which requires an inference: section
-      roi.value_usd = value_per_query(*b.roi, e.loss);
+      roi.value_usd = value_per_query(*b.roi, e.served_loss);
       roi.profit_usd = profit_usd(b, e);
       const double margin = roi.value_usd - e.serving->usd_per_query;
       if (b.inference->lifetime_queries > 0 && margin <= 0)
@@ -644,9 +684,11 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
     plan.roi = roi;
   }
   if (b.pricing != Pricing::kOnDemand) describe_spot(b, gpu, &plan);
-  plan.loss_interval = loss_interval(
-      law, plan.run.params * precision_traits(plan.run.precision).quality_params_factor,
-      plan.run.tokens * e.data_efficiency, kLossIntervalCoverage);
+  plan.loss_interval = run_loss_interval(law, plan.run, e, b.unique_tokens);
+  for (Precision p : precisions)
+    plan.loss_by_precision.emplace_back(
+        p, base_loss(law.form, precision_traits(p).quality_params_factor * e.data.effective_params,
+                     e.data_efficiency * e.data.effective_tokens));
   plan.law_name = law.name;
   plan.law_source = law.source;
   plan.warnings = std::move(warnings);
@@ -687,9 +729,9 @@ std::string reason(const std::string& name, const Budget& b, const Plan& p, doub
   if (name == "budget.deadline_hours")
     return "the deadline: the run takes " + fmt("%.1f", e.deadline_wall_hours) + " of " +
            fmt("%.1f", *b.deadline_hours) + " hours; more GPUs or more time would buy more compute";
-  if (name == "data.unique_tokens")
-    return "the data: the run trains on all " + format_number(*b.unique_tokens) +
-           " unique tokens";
+  if (name == "data.max_epochs")
+    return "the epoch cap: the run repeats its " + format_number(*b.unique_tokens) +
+           " unique tokens the " + format_number(*b.max_epochs) + " times data.max_epochs allows";
   if (name == "memory")
     return "GPU memory: a larger model does not fit on " + std::to_string(p.run.gpus) + " " +
            p.run.gpu.name + " with any layout considered";
@@ -768,10 +810,21 @@ Explanation explain(const Budget& b, const Gpu& gpu, const Law& law, const Plan&
             b.count ? std::vector<int>{2 * limit} : counts_near(gpu_counts(r), gpus, 0, 2));
     }
   }
-  if (binds(plan, "data.unique_tokens")) {
+  // Repeated data cost loss (Muennighoff et al. 2023): twice the unique data is worth pricing
+  // whenever the run repeats it, and so is a binding epoch cap.
+  if (b.unique_tokens && plan.run.tokens > *b.unique_tokens * (1 + kBindingTolerance)) {
+    x.reasons.push_back("the data: the run takes " + fmt("%.1f", plan.run.tokens / *b.unique_tokens) +
+                        " epochs over " + format_number(*b.unique_tokens) +
+                        " unique tokens; repetition and the parameters they cannot support cost " +
+                        fmt("%.4f", e.repetition_loss + e.excess_params_loss) + " nats");
     Budget r = b;
     *r.unique_tokens *= kExplainScaleFactor;
     price("data.unique_tokens", "x2", *b.unique_tokens, *r.unique_tokens, r, near);
+  }
+  if (binds(plan, "data.max_epochs")) {
+    Budget r = b;
+    *r.max_epochs *= kExplainScaleFactor;
+    price("data.max_epochs", "x2", *b.max_epochs, *r.max_epochs, r, near);
   }
   // The user's own bounds: what they cost (a maximum doubled, a minimum halved).
   const std::vector<std::pair<std::string, Bounds Budget::*>> bounds = {

@@ -27,6 +27,8 @@ inline constexpr double kLossTieFraction = 1e-3;
 inline constexpr double kCapBindingFraction = 0.05;
 /// Shapes near the search's optimum the planner evaluates as concrete runs.
 inline constexpr int kShapesTried = 6;
+/// Warn when repeated data reach this share of the plateau U (1 + R_D*) of effective data.
+inline constexpr double kRepetitionPlateauShare = 0.97;
 /// Warn when a plan trains longer than this.
 inline constexpr double kLongRunHours = 90 * 24;
 
@@ -69,6 +71,9 @@ struct Plan {
   double break_even_interruptions_per_hour = NAN;  ///< spot against on-demand; NaN if unknown
   std::string pricing_reason;        ///< why `cheapest` chose this price kind
   std::optional<RoiReport> roi;      ///< with objective minimize_cost or maximize_profit
+  /// The loss the chosen run (same N, D and batch) reaches at each precision the budget lists
+  /// and the GPU has: what the precision choice is worth (its quality factor, hardware.hpp).
+  std::vector<std::pair<Precision, double>> loss_by_precision;
   std::vector<std::string> binding;  ///< constraints at their limit
   std::vector<std::string> warnings;
   std::string law_name, law_source;

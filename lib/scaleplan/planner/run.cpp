@@ -32,6 +32,7 @@ RunContext context_of(const Budget& b, const Law& law) {
   c.params_bounds = b.params_bounds;
   c.tokens_bounds = b.tokens_bounds;
   c.tokens_per_param_bounds = b.tokens_per_param_bounds;
+  c.max_epochs = b.max_epochs;
   return c;
 }
 
@@ -109,8 +110,20 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
   e.optimal_batch_tokens = optimal_batch_tokens(r.params, r.shape, r.seq_len, r.tokens);
   e.data_efficiency = batch_data_efficiency(static_cast<double>(e.batch_tokens),
                                             e.optimal_batch_tokens);
-  e.loss = loss(*c.law, r.params * precision_traits(r.precision).quality_params_factor,
-                r.tokens * e.data_efficiency);
+  // Repetition acts on the run's own N and D (Muennighoff et al. 2023, Eq. 5-6); precision and
+  // batch then scale what the law sees.
+  const LawForm& form = c.law->form;
+  const double quality = precision_traits(r.precision).quality_params_factor;
+  e.data = data_terms(form, r.params, r.tokens, c.unique_tokens.value_or(0));
+  e.loss = base_loss(form, quality * e.data.effective_params,
+                     e.data_efficiency * e.data.effective_tokens);
+  if (e.data.applies) {
+    const double fresh = base_loss(form, quality * e.data.effective_params,
+                                   e.data_efficiency * r.tokens);
+    e.repetition_loss = e.loss - fresh;
+    e.excess_params_loss =
+        fresh - base_loss(form, quality * r.params, e.data_efficiency * r.tokens);
+  }
   e.recipe = make_recipe(deepseek_compute(r.params, r.shape, r.seq_len, r.tokens), r.tokens,
                          e.batch_tokens, r.schedule);
 
@@ -145,7 +158,8 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
   }
   if (c.deadline_hours)
     e.constraints.push_back({"budget.deadline_hours", e.deadline_wall_hours, *c.deadline_hours});
-  if (c.unique_tokens) e.constraints.push_back({"data.unique_tokens", r.tokens, *c.unique_tokens});
+  if (c.unique_tokens && c.max_epochs)  // value in proportion to D, as the search needs
+    e.constraints.push_back({"data.max_epochs", r.tokens / *c.unique_tokens, *c.max_epochs});
   add_bounds("model.params.min", "model.params.max", c.params_bounds, r.params, &e);
   add_bounds("data.tokens.min", "data.tokens.max", c.tokens_bounds, r.tokens, &e);
   add_bounds("data.tokens_per_param.min", "data.tokens_per_param.max", c.tokens_per_param_bounds,
@@ -154,7 +168,12 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
   if (c.min_optimizer_steps > 0)  // met when the run takes at least that many steps
     e.constraints.push_back({"optimizer_steps", static_cast<double>(c.min_optimizer_steps),
                              static_cast<double>(e.recipe.schedule.total_steps)});
-  if (c.serving) add_serving_constraints(*c.serving, r.params, &e);
+  e.served_loss = e.loss;
+  if (c.serving) {
+    add_serving_constraints(*c.serving, r.params, &e);
+    e.ptq_loss = ptq_loss_increase(c.serving->precision, r.params, r.tokens);
+    e.served_loss = e.loss + e.ptq_loss;
+  }
   return e;
 }
 

@@ -9,6 +9,7 @@
 
 #include "scaleplan/model/architecture.hpp"
 #include "scaleplan/model/cost.hpp"
+#include "scaleplan/model/data.hpp"
 #include "scaleplan/model/hardware.hpp"
 #include "scaleplan/model/inference.hpp"
 #include "scaleplan/model/law.hpp"
@@ -61,8 +62,10 @@ struct RunContext {
   std::optional<BudgetKind> budget_kind;  ///< with budget_amount: the budget's limit
   double budget_amount = 0;
   std::optional<double> deadline_hours;
+  /// Unique tokens (data.unique_tokens): repeated data cost loss through the law (data.hpp).
   std::optional<double> unique_tokens;
   Bounds params_bounds, tokens_bounds, tokens_per_param_bounds;  ///< the budget's own limits
+  std::optional<double> max_epochs;  ///< data.max_epochs: a cap on D / unique_tokens
   /// The fewest optimizer steps a run may take (the planner's rule, recipe.hpp); 0 for `check`,
   /// which judges a proposed run as written and reports its steps.
   long long min_optimizer_steps = kMinOptimizerSteps;
@@ -87,7 +90,17 @@ struct SpotFigures {
 };
 
 struct Evaluation {
-  double loss = 0;               ///< L(N_eff, D_eff): precision and batch included
+  /// L(q N', e D'): N' and D' from repeated data (data.hpp), q the precision's quality factor, e
+  /// the batch's data efficiency.
+  double loss = 0;
+  DataTerms data;                ///< epochs, U_D, U_N, D', N' (applies = false: none)
+  /// What repetition costs, in loss: the repeated tokens L(q N', e D') - L(q N', e D), and the
+  /// excess parameters L(q N', e D) - L(q N, e D). Zero when no data terms apply.
+  double repetition_loss = 0, excess_params_loss = 0;
+  /// With a serving model: the loss post-training quantization to the serving precision adds
+  /// (Kumar et al. 2024, Eq. 2, inference.hpp) and the served model's loss, loss + ptq_loss,
+  /// which the profit and minimize_cost objectives use. Without one: 0 and `loss`.
+  double ptq_loss = 0, served_loss = 0;
   double data_efficiency = 1;    ///< D_eff / D from the batch (recipe.hpp)
   double optimal_batch_tokens = 0;
   long long batch_tokens = 0;
