@@ -120,8 +120,9 @@ TEST_CASE("hardening 2: a spot interruption count above INT_MAX is not a negativ
          "budget: {usd: 1e9, deadline_hours: 100}\nhardware: {gpu: H100, count: 100000, "
          "pricing: spot, spot_interruptions_per_hour: 1e6}\n"}},
        3,
-       "scaleplan: infeasible: no run meets the constraints: budget.deadline_hours (even the "
-       "smallest run considered, 5.7e+06 params on 2.45e+07 tokens, breaks them on 100000 GPUs)"},
+       "scaleplan: infeasible: no run meets the constraints: spot.checkpoint_hours, budget.usd, "
+       "budget.deadline_hours (even the smallest run considered, 5.7e+06 params on 2.45e+07 "
+       "tokens, breaks them on 100000 GPUs)"},
   });
 }
 

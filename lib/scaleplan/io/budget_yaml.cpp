@@ -102,8 +102,9 @@ const KeyTable& hardware_keys() {
        {.name = "gpus_per_instance", .type = KeyType::kInteger, .unit = "GPUs",
         .description = "GPUs per interruptible instance", .range = Range::kPositive,
         .default_value = d.spot.gpus_per_instance},
-       {.name = "checkpoint_write_gbps", .unit = "GB/s",
-        .description = "checkpoint write bandwidth (an assumption by default)",
+       {.name = "checkpoint_write_gbps", .unit = "GB/s per instance",
+        .description = "checkpoint write bandwidth of one instance; each writes its shard (an "
+                       "assumption by default)",
         .range = Range::kPositive, .default_value = d.spot.checkpoint_write_gbps}},
       {{.keys = {"count", "max_count"}}}};
   return t;

@@ -1,27 +1,45 @@
 #include "scaleplan/model/spot.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "scaleplan/model/memory.hpp"
 
 namespace scaleplan {
 
-// Young 1974 (tau = sqrt(2 delta M)); Daly 2006 first-order waste.
+double expected_wall_multiplier(double tau, double delta, double restart, double mtbi) {
+  return mtbi * std::exp(restart / mtbi) * std::expm1((tau + delta) / mtbi) / tau;
+}
+
+double optimal_checkpoint_interval(double delta, double mtbi) {
+  // d/dtau of (e^((tau+delta)/M) - 1) / tau vanishes where g(tau) = e^((tau+delta)/M) (tau/M - 1)
+  // + 1 = 0; g rises in tau, g(0) = 1 - e^(delta/M) < 0 and g(M) = 1 > 0: bisect (0, M).
+  const auto g = [&](double tau) { return std::exp((tau + delta) / mtbi) * (tau / mtbi - 1) + 1; };
+  double lo = 0, hi = mtbi;
+  for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; ++i) {
+    const double mid = (lo + hi) / 2;
+    (g(mid) < 0 ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+// Daly 2006's renewal model with the interval optimised numerically.
 SpotEffect spot_effect(const SpotInputs& in, double params, int gpus) {
   SpotEffect e;
   const double instances = std::ceil(static_cast<double>(gpus) / in.gpus_per_instance);
   e.interruptions_per_hour = instances * in.interruptions_per_instance_hour;
+  // Every instance writes its shard of the checkpoint at its own bandwidth.
   e.checkpoint_hours =
-      kCheckpointBytesPerParam * params / (in.checkpoint_write_gbps * 1e9) / 3600;
+      kCheckpointBytesPerParam * params / (in.checkpoint_write_gbps * 1e9 * instances) / 3600;
   if (e.interruptions_per_hour <= 0) {
     e.checkpoint_interval_hours = INFINITY;
     return e;
   }
-  const double lambda = e.interruptions_per_hour;
-  e.checkpoint_interval_hours = std::sqrt(2 * e.checkpoint_hours / lambda);
-  const double waste = std::sqrt(2 * e.checkpoint_hours * lambda) + lambda * in.restart_hours;
-  e.time_multiplier = 1 + waste;
-  e.lost_work_fraction = waste / (1 + waste);
+  const double mtbi = 1 / e.interruptions_per_hour;
+  e.checkpoint_interval_hours = optimal_checkpoint_interval(e.checkpoint_hours, mtbi);
+  e.time_multiplier = expected_wall_multiplier(e.checkpoint_interval_hours, e.checkpoint_hours,
+                                               in.restart_hours, mtbi);
+  e.lost_work_fraction = 1 - 1 / e.time_multiplier;
   return e;
 }
 
@@ -45,7 +63,10 @@ double spot_wall_hours_p90(const SpotEffect& e, double base_hours, double restar
   const double expected_wall = base_hours * e.time_multiplier;
   const double n = poisson_quantile(e.interruptions_per_hour * expected_wall, 0.9);
   const double checkpoints = base_hours / e.checkpoint_interval_hours * e.checkpoint_hours;
-  return base_hours + checkpoints + n * (e.checkpoint_interval_hours + restart_hours);
+  // The bound charges whole intervals but a small count's p90 can be 0 interruptions: never
+  // report a p90 below the expected wall-clock.
+  return std::max(expected_wall,
+                  base_hours + checkpoints + n * (e.checkpoint_interval_hours + restart_hours));
 }
 
 double break_even_interruptions_per_hour(const SpotInputs& in, double params, int gpus,

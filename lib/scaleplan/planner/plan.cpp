@@ -804,10 +804,14 @@ Explanation explain(const Budget& b, const Gpu& gpu, const Law& law, const Plan&
   if (all_gpus) {
     const int limit = b.count ? *b.count : *b.max_count;
     if (limit <= std::numeric_limits<int>::max() / 2) {
+      // A fixed count relaxed is the choice of up to twice as many (never fewer than fixed: the
+      // same run stays available, so the relaxation cannot lose).
       Budget r = b;
-      (b.count ? r.count : r.max_count) = 2 * limit;
-      price(b.count ? "hardware.count" : "hardware.max_count", "x2", limit, 2 * limit, r,
-            b.count ? std::vector<int>{2 * limit} : counts_near(gpu_counts(r), gpus, 0, 2));
+      r.count.reset();
+      r.max_count = 2 * limit;
+      price(b.count ? "hardware.count" : "hardware.max_count", b.count ? "up to x2" : "x2", limit,
+            2 * limit, r,
+            b.count ? std::vector<int>{limit, 2 * limit} : counts_near(gpu_counts(r), gpus, 0, 2));
     }
   }
   // Repeated data cost loss (Muennighoff et al. 2023): twice the unique data is worth pricing

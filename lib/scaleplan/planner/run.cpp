@@ -142,6 +142,9 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
     f.lost_work_fraction = s.lost_work_fraction;
     f.wall_hours_p90 = spot_wall_hours_p90(s, base_wall, c.spot.restart_hours);
     e.spot = f;
+    if (s.interruptions_per_hour > 0)
+      e.constraints.push_back({"spot.checkpoint_hours", s.checkpoint_hours,
+                               kMaxCheckpointShareOfMtbi / s.interruptions_per_hour});
     // The p90 of a small Poisson count is 0 interruptions, below the expected wall-clock that
     // counts the checkpoint writes: the deadline holds the larger.
     e.deadline_wall_hours = std::max(f.wall_hours_p90, e.cost.wall_hours);
