@@ -733,7 +733,12 @@ Explanation explain(const Budget& b, const Gpu& gpu, const Law& law, const Plan&
     PlanScope scope = same_choice;
     scope.gpu_counts = std::move(counts);
     try {
-      const Plan p = make_plan_within(relaxed, gpu, law, scope);
+      Plan p = make_plan_within(relaxed, gpu, law, scope);
+      // Every relaxation keeps the plan's own run feasible, so the best relaxed run is at least
+      // as good: a re-solve that comes out worse (the no-deadline pick of the fastest count
+      // within kLossTieFraction of a best loss that the narrower scope moved, or the search's
+      // precision on a wider domain) is answered with the plan itself.
+      if (score_of(relaxed, p.evaluation) < score_of(relaxed, e)) p = plan;
       m.feasible = true;
       m.loss = p.evaluation.loss;
       m.loss_gained = e.loss - m.loss;
@@ -765,7 +770,7 @@ Explanation explain(const Budget& b, const Gpu& gpu, const Law& law, const Plan&
       Budget r = b;
       (b.count ? r.count : r.max_count) = 2 * limit;
       price(b.count ? "hardware.count" : "hardware.max_count", "x2", limit, 2 * limit, r,
-            b.count ? std::vector<int>{2 * limit} : counts_near(gpu_counts(r), gpus, 0, 2));
+            b.count ? std::vector<int>{limit, 2 * limit} : counts_near(gpu_counts(r), gpus, 0, 2));
     }
   }
   if (binds(plan, "data.unique_tokens")) {
