@@ -279,7 +279,7 @@ TEST_CASE("hardening 8: parse errors are one line with the scaleplan: prefix", "
       {"whatif: the amount in another unit", "whatif example:h100_2m_usd --flops x2", {}, 2,
        "scaleplan: --flops: the budget is in budget.usd: change it with --usd"},
       {"whatif: a fractional GPU count", "whatif example:h100_2m_usd --gpus x1.0001", {}, 2,
-       "scaleplan: --gpus: 'x1.0001' makes 2048 GPUs into 2048.2: a GPU count must be a whole "
+       "scaleplan: --gpus: 'x1.0001' makes 2048 GPUs into 2048.2048: a GPU count must be a whole "
        "number up to 1e9"},
       {"whatif: a deadline to add to where there is none", "whatif example:chinchilla_flops "
        "--deadline-hours +24", {}, 2,
@@ -287,6 +287,10 @@ TEST_CASE("hardening 8: parse errors are one line with the scaleplan: prefix", "
       {"whatif: an unknown GPU", "whatif example:h100_2m_usd --gpu H1000", {}, 2,
        "scaleplan: --gpu: unknown GPU 'H1000' (did you mean 'H100'?); `scaleplan gpus` lists "
        "them"},
+      {"whatif: a GPU count one above 1e9 is named as it is, not rounded to 1e+09",
+       "whatif example:h100_2m_usd --gpus =1000000001", {}, 2,
+       "scaleplan: --gpus: '=1000000001' makes 2048 GPUs into 1000000001: a GPU count must be a "
+       "whole number up to 1e9"},
       {"whatif: another GPU the table has no price for, on a budget in dollars",
        "whatif example:h100_2m_usd --gpu MI300X", {}, 2,
        "scaleplan: --gpu: the GPU table has no on_demand price for 'MI300X', which budget.usd "

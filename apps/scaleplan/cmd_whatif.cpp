@@ -108,7 +108,7 @@ std::vector<Scenario> scenarios(const WhatifOptions& o, const PlanInputs& in) {
     if (v != std::floor(v) || v > 1e9)
       throw InputError({}, "--gpus",
                        quote(o.gpus) + " makes " + std::to_string(*count) + " GPUs into " +
-                           fmt("%g", v) + ": a GPU count must be a whole number up to 1e9");
+                           fmt("%.10g", v) + ": a GPU count must be a whole number up to 1e9");
     count = static_cast<int>(v);
     out.push_back(s);
   }
