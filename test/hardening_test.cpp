@@ -296,8 +296,8 @@ TEST_CASE("hardening 8: parse errors are one line with the scaleplan: prefix", "
        "scaleplan: --gpu: the GPU table has no on_demand price for 'MI300X', which budget.usd "
        "needs (a GPU table with its price: scaleplan --gpus FILE whatif ...)"},
       {"whatif: another GPU without a spot price, on a spot budget",
-       "whatif b.yaml --gpu H200", {{"b.yaml", "budget: {usd: 1e5}\nhardware: {gpu: H100, count: 8, "
-       "pricing: spot}\n"}}, 2,
+       "whatif b.yaml --gpu H200",
+       {{"b.yaml", "budget: {usd: 1e5}\nhardware: {gpu: H100, count: 8, pricing: spot}\n"}}, 2,
        "scaleplan: --gpu: the GPU table has no spot price for 'H200', which budget.usd needs (a "
        "GPU table with its price: scaleplan --gpus FILE whatif ...)"},
       {"a format the command does not offer names the ones it does (whatif: csv)",

@@ -770,7 +770,8 @@ Explanation explain(const Budget& b, const Gpu& gpu, const Law& law, const Plan&
       Budget r = b;
       (b.count ? r.count : r.max_count) = 2 * limit;
       price(b.count ? "hardware.count" : "hardware.max_count", "x2", limit, 2 * limit, r,
-            b.count ? std::vector<int>{limit, 2 * limit} : counts_near(gpu_counts(r), gpus, 0, 2));
+            b.count ? std::vector<int>{limit, 2 * limit}  // a fixed count may keep its own
+                    : counts_near(gpu_counts(r), gpus, 0, 2));
     }
   }
   if (binds(plan, "data.unique_tokens")) {
