@@ -197,3 +197,47 @@ TEST_CASE("explain: each binding constraint gets a reason; GPUs at the maximum g
                               [](const Marginal& y) { return y.constraint == "model.params.max"; });
   CHECK(m->loss == Approx(make_plan(relaxed, gpu, law).evaluation.loss).epsilon(1e-9));
 }
+
+TEST_CASE("explain: relaxing never makes the best run worse, even where the re-solve's narrower "
+          "counts move the no-deadline speed tie-break or force a fixed count up",
+          "[explain]") {
+  // Found by hostile input: without a deadline the planner takes the fastest count within
+  // kLossTieFraction of the best loss; the x2-GPUs re-solve saw only {64, 128, 256}, anchored the
+  // window on 64's loss and took 128 (+0.0012 loss). A fixed count x2 was forced to 2 x count
+  // ($10 on 2 H100s: +0.0022). A wider params domain (min halved) let the search land lower.
+  for (const char* text : {
+           "budget: {usd: 1e4}\nhardware: {gpu: H100, max_count: 64, pricing: cheapest}\n"
+           "data: {tokens: {max: 1e11}}\n",
+           "budget: {usd: 10}\nhardware: {gpu: H100, count: 1}\n",
+           "budget: {usd: 1e4}\nhardware: {gpu: A100-80GB, count: 8, pricing: spot}\n"
+           "model: {params: {max: 1e8}}\ndata: {unique_tokens: 1e9}\n",
+           "budget: {gpu_hours: 1e5, deadline_hours: 1}\nhardware: {gpu: H100, max_count: 100000}\n"
+           "model: {params: {min: 1e11}}\ndata: {unique_tokens: 1e11}\n"}) {
+    INFO(text);
+    const Budget b = budget_yaml(text);
+    const Gpu& gpu = *find_gpu(table(), b.gpu);
+    const Law law = preset("hoffmann2022");
+    const Plan p = make_plan(b, gpu, law);
+    const Explanation x = explain(b, gpu, law, p);
+    REQUIRE_FALSE(x.marginals.empty());
+    for (const Marginal& m : x.marginals) {
+      INFO(m.constraint << " " << m.change);
+      CHECK(m.feasible);
+      CHECK(m.loss_gained >= 0);
+      CHECK(m.loss <= p.evaluation.loss);
+      CHECK(m.gpus > 0);
+    }
+  }
+  // A fixed count relaxed x2 may keep its count: 1 H100 beats 2 for $10.
+  const Budget b = budget_yaml("budget: {usd: 10}\nhardware: {gpu: H100, count: 1}\n");
+  const Gpu& gpu = *find_gpu(table(), b.gpu);
+  const Law law = preset("hoffmann2022");
+  const Plan p = make_plan(b, gpu, law);
+  const Explanation x = explain(b, gpu, law, p);
+  const auto m = std::find_if(x.marginals.begin(), x.marginals.end(),
+                              [](const Marginal& y) { return y.constraint == "hardware.count"; });
+  REQUIRE(m != x.marginals.end());
+  CHECK(m->relaxed_limit == 2);
+  CHECK(m->gpus == 1);
+  CHECK(m->loss_gained == 0);
+}

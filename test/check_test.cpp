@@ -43,3 +43,27 @@ TEST_CASE("check: a bare --max-regret of 1 or more is refused as a likely percen
         "scaleplan: --max-regret: '-1%': expected a percent such as 5% or a fraction such as "
         "0.05\n");
 }
+
+TEST_CASE("check: plan's own pick is its own best, never a negative regret", "[check][cli]") {
+  // Found by hostile input: minimize_cost to loss 5 under model.params.max 1e9 plans 9.83M
+  // params at the domain's least D for $0.30; re-planning those dollars missed it (7.08M params,
+  // loss 5.0864) and check printed "-3.66% above the best run".
+  const std::string budget =
+      "budget: {usd: 1e6, deadline_hours: 720}\n"
+      "hardware: {gpu: H100, max_count: 1024, pricing: cheapest}\n"
+      "model: {law: hoffmann2022, params: {max: 1e9}}\nobjective: minimize_cost\ntarget_loss: 5\n";
+  const auto p = run_scaleplan("plan b.yaml --format json", {{"b.yaml", budget}});
+  REQUIRE(p.rc == 0);
+  const auto plan = nlohmann::json::parse(p.out);
+  const auto written =
+      run_scaleplan("plan b.yaml --run-file r.yaml >/dev/null && cat r.yaml", {{"b.yaml", budget}});
+  REQUIRE(written.rc == 0);
+  const auto c = run_scaleplan("check r.yaml --budget b.yaml --format json",
+                               {{"b.yaml", budget}, {"r.yaml", written.out}});
+  REQUIRE(c.rc == 0);
+  const auto j = nlohmann::json::parse(c.out);
+  CHECK(j["regret"]["value"].get<double>() == 0);
+  CHECK(j["regret"]["best_params"] == plan["recommendation"]["params"]);
+  CHECK(j["regret"]["best_loss"].get<double>() ==
+        Approx(plan["predicted"]["loss"].get<double>()).epsilon(1e-9));
+}

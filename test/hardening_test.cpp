@@ -282,7 +282,7 @@ TEST_CASE("hardening 8: parse errors are one line with the scaleplan: prefix", "
       {"whatif: the amount in another unit", "whatif example:h100_2m_usd --flops x2", {}, 2,
        "scaleplan: --flops: the budget is in budget.usd: change it with --usd"},
       {"whatif: a fractional GPU count", "whatif example:h100_2m_usd --gpus x1.0001", {}, 2,
-       "scaleplan: --gpus: 'x1.0001' makes 2048 GPUs into 2048.2: a GPU count must be a whole "
+       "scaleplan: --gpus: 'x1.0001' makes 2048 GPUs into 2048.2048: a GPU count must be a whole "
        "number up to 1e9"},
       {"whatif: a deadline to add to where there is none", "whatif example:chinchilla_flops "
        "--deadline-hours +24", {}, 2,
@@ -290,6 +290,28 @@ TEST_CASE("hardening 8: parse errors are one line with the scaleplan: prefix", "
       {"whatif: an unknown GPU", "whatif example:h100_2m_usd --gpu H1000", {}, 2,
        "scaleplan: --gpu: unknown GPU 'H1000' (did you mean 'H100'?); `scaleplan gpus` lists "
        "them"},
+      {"whatif: a GPU count one above 1e9 is named as it is, not rounded to 1e+09",
+       "whatif example:h100_2m_usd --gpus =1000000001", {}, 2,
+       "scaleplan: --gpus: '=1000000001' makes 2048 GPUs into 1000000001: a GPU count must be a "
+       "whole number up to 1e9"},
+      {"whatif: another GPU the table has no price for, on a budget in dollars",
+       "whatif example:h100_2m_usd --gpu MI300X", {}, 2,
+       "scaleplan: --gpu: the GPU table has no on_demand price for 'MI300X', which budget.usd "
+       "needs (a GPU table with its price: scaleplan --gpus FILE whatif ...)"},
+      {"whatif: another GPU without a spot price, on a spot budget",
+       "whatif b.yaml --gpu H200",
+       {{"b.yaml", "budget: {usd: 1e5}\nhardware: {gpu: H100, count: 8, pricing: spot}\n"}}, 2,
+       "scaleplan: --gpu: the GPU table has no spot price for 'H200', which budget.usd needs (a "
+       "GPU table with its price: scaleplan --gpus FILE whatif ...)"},
+      {"a format the command does not offer names the ones it does (whatif: csv)",
+       "whatif example:h100_2m_usd --usd x2 --format github", {}, 2,
+       "scaleplan: --format: github is not offered by this command (use table, json, yaml, csv)"},
+      {"a format the command does not offer names the ones it does (check: github)",
+       "check example:h100_run --format csv", {}, 2,
+       "scaleplan: --format: csv is not offered by this command (use table, json, yaml, github)"},
+      {"a format the command does not offer names the ones it does (plan)",
+       "plan example:h100_2m_usd --format csv", {}, 2,
+       "scaleplan: --format: csv is not offered by this command (use table, json, yaml)"},
       {"an unknown subcommand",
        "plann b.yaml",
        {},
@@ -720,4 +742,13 @@ TEST_CASE("text: printable escapes what a terminal would act on and cuts long va
                               "b\xc3\xa9") ==
         "a\xEF\xBF\xBD"
         "b\xc3\xa9");
+}
+
+TEST_CASE("hostile: a FLOPs budget's spend reads in FLOPs, not as a count of trillions",
+          "[cli][hardening]") {
+  // Was "100.0% of budget.flops 5.76e+11T" (human_count's T suffix on 5.76e23).
+  const auto r = run_scaleplan("plan example:chinchilla_flops", {});
+  REQUIRE(r.rc == 0);
+  CHECK(r.out.find("  cost           $1.28M (851k GPU-hours); 100.0% of budget.flops 5.76e+23\n") !=
+        std::string::npos);
 }

@@ -21,7 +21,8 @@ OutputFormat output_format(const GlobalOptions& options, bool csv_allowed, bool 
   if ((format == OutputFormat::kCsv && !csv_allowed) ||
       (format == OutputFormat::kGithub && !github_allowed))
     throw InputError({}, "--format",
-                     options.format + " is not offered by this command (use table, json or yaml)");
+                     options.format + " is not offered by this command (use table, json, yaml" +
+                         (csv_allowed ? ", csv" : "") + (github_allowed ? ", github" : "") + ")");
   return format;
 }
 

@@ -108,7 +108,7 @@ std::vector<Scenario> scenarios(const WhatifOptions& o, const PlanInputs& in) {
     if (v != std::floor(v) || v > 1e9)
       throw InputError({}, "--gpus",
                        quote(o.gpus) + " makes " + std::to_string(*count) + " GPUs into " +
-                           fmt("%g", v) + ": a GPU count must be a whole number up to 1e9");
+                           fmt("%.10g", v) + ": a GPU count must be a whole number up to 1e9");
     count = static_cast<int>(v);
     out.push_back(s);
   }
@@ -141,9 +141,21 @@ void plan_each(const Law& law, std::vector<Scenario>* all) {
       s.infeasible = e.what();
     } catch (const InputError& e) {
       if (s.label == "base") throw;
-      // A change the budget cannot take (another GPU without a price the budget needs).
+      // A change the budget cannot take (another GPU without a price the budget needs): named
+      // by the option, with the budget's field and the reason, not the budget file's position
+      // (one line, FIELD: what is wrong, as every error).
       const std::string option = s.label.substr(0, s.label.find(' '));
-      throw InputError({}, option, e.what());
+      const std::string where = InputError::format(e.pos(), e.field(), "");
+      std::string why = e.what();
+      if (why.rfind(where, 0) == 0) why = why.substr(where.size());
+      if (e.field() == "hardware.price_usd_per_gpu_hour") {
+        if (why.ends_with("; give one")) why.resize(why.size() - 10);
+        why += ", which " + std::string(budget_field(s.budget.kind)) +
+               " needs (a GPU table with its price: scaleplan --gpus FILE whatif ...)";
+      }
+      else if (!e.field().empty())
+        why = e.field() + ": " + why;
+      throw InputError({}, option, why);
     }
   }
 }

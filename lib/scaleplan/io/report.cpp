@@ -375,8 +375,11 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
   if (p.explanation && std::isfinite(p.explanation->spent))
     cost += "; " + fmt("%.1f%%", 100 * p.explanation->spent / p.explanation->limit) + " of " +
             p.explanation->budget_field + " " +
-            (p.explanation->budget_field == "budget.usd" ? human_usd(p.explanation->limit)
-                                                         : human_count(p.explanation->limit));
+            (p.explanation->budget_field == "budget.usd"
+                 ? human_usd(p.explanation->limit)
+             : p.explanation->budget_field == "budget.flops"
+                 ? fmt("%.4g", p.explanation->limit)  // 1e+22, not human_count's 1e+10T
+                 : human_count(p.explanation->limit));
   row("cost", cost);
   row("wall-clock", fmt("%.1f", e.cost.wall_hours) + " hours (" +
                         fmt("%.1f", e.cost.wall_hours / 24) + " days)");

@@ -319,6 +319,15 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
                   human_count(g.best_params) + " params on " + human_count(g.best_tokens) +
                   " tokens: " + human_usd(best_profit) + " against " + human_usd(profit) + ")";
       } else {
+        // The run meets every limit and its own dollars, so the best run is at least as good: a
+        // re-plan that comes out worse (the search at a domain's edge, a budget equal to the run's
+        // cost to the last bit) is answered with the run itself, not a negative regret.
+        if (g.value < 0 && e.feasible(kCheckTolerance)) {
+          g.value = 0;
+          g.best_loss = e.loss;
+          g.best_params = r.params;
+          g.best_tokens = r.tokens;
+        }
         if (g.value > kBindingTolerance)
           g.usd_to_match = usd_to_reach(run, basis, gpu, law, e.loss, cost.usd);
         // A search-precision difference prints as 0.00%, not -0.00%.
