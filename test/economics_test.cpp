@@ -185,3 +185,31 @@ TEST_CASE("economics: a serving-heavy profit plan reports the PTQ loss, growing 
   CHECK(bf16.evaluation.ptq_loss == 0);
   CHECK(bf16.evaluation.served_loss == bf16.evaluation.loss);
 }
+
+TEST_CASE("economics: evaluate serves a run with its own n_kv_heads (GQA)", "[economics][gqa]") {
+  // Issue 13, acceptance 4: the run's grouped-query attention shrinks the KV cache it serves with.
+  const std::string text = kFixedBudget + serving(200, 1e9);
+  Budget b = parse_budget(text, "e.yaml");
+  resolve_serving_gpu(table(), &b);
+  const Law law = load_law(b.law, "", {}, "law");
+  const Plan p = make_plan(b, *find_gpu(table(), b.gpu), law);
+  RunContext context = context_of(b, law);
+  context.serving = serving_inputs(b);
+  TrainingRun run = p.run;
+  REQUIRE(run.shape.n_kv_heads == run.shape.n_head);
+  REQUIRE(run.shape.n_head % 8 == 0);
+  const auto memory = [&](const Evaluation& e) {
+    for (const ConstraintValue& c : e.constraints)
+      if (c.name == "inference.gpu") return c.value;
+    return -1.0;
+  };
+  const Evaluation mha = evaluate(run, context);
+  run.shape.n_kv_heads = run.shape.n_head / 8;
+  const Evaluation gqa = evaluate(run, context);
+  const double weights = run.params * weight_bytes_per_param(context.serving->precision);
+  CHECK(memory(mha) - weights == Approx(8 * (memory(gqa) - weights)).epsilon(1e-9));
+  REQUIRE(mha.serving->feasible);
+  REQUIRE(gqa.serving->feasible);
+  CHECK(gqa.serving->batch > mha.serving->batch);
+  CHECK(gqa.serving->usd_per_query < mha.serving->usd_per_query);
+}
