@@ -74,7 +74,8 @@ TEST_CASE("economics: profit is searched over the whole (N, D) region, not the b
   // budget loses money; the most profitable run is a small one that costs a sliver of it.
   const std::string roi = "roi: {value_per_correct_answer_usd: 0.002}\n";
   const Plan p = plan_yaml("objective: maximize_profit\nbudget: {usd: 1.0e8}\n"
-                           "hardware: {gpu: H100-SXM, max_count: 16384}\n" + serving(50, 1e8) + roi);
+                           "hardware: {gpu: H100-SXM, max_count: 16384}\n" +
+                           serving(50, 1e8) + roi);
   REQUIRE(p.roi);
   CHECK(p.roi->profit_usd > 0);
   CHECK(p.evaluation.cost.usd < 1e-3 * 1.0e8);
@@ -102,8 +103,9 @@ TEST_CASE("economics: profit is searched over the whole (N, D) region, not the b
 
 TEST_CASE("economics: more queries make more training pay", "[economics]") {
   const std::string roi = "roi: {value_per_correct_answer_usd: 0.002}\n";
-  const Plan few = plan_yaml("objective: maximize_profit\n" + kFixedBudget + serving(200, 1e9) + roi);
-  const Plan many = plan_yaml("objective: maximize_profit\n" + kFixedBudget + serving(200, 1e11) + roi);
+  const std::string head = "objective: maximize_profit\n" + kFixedBudget;
+  const Plan few = plan_yaml(head + serving(200, 1e9) + roi);
+  const Plan many = plan_yaml(head + serving(200, 1e11) + roi);
   CHECK(many.evaluation.loss < few.evaluation.loss);
   CHECK(many.evaluation.cost.usd > few.evaluation.cost.usd);
   for (const Plan* p : {&few, &many}) {
