@@ -67,3 +67,29 @@ TEST_CASE("check: plan's own pick is its own best, never a negative regret", "[c
   CHECK(j["regret"]["best_loss"].get<double>() ==
         Approx(plan["predicted"]["loss"].get<double>()).epsilon(1e-9));
 }
+
+TEST_CASE("check: with a profit objective, a run that earns nothing fails as 'do not train'",
+          "[check][cli]") {
+  // Issue 13: the profitable run for 1e8 queries, checked against the same budget with none.
+  const std::string head = "objective: maximize_profit\nbudget: {usd: 1.0e8}\n"
+                           "hardware: {gpu: H100-SXM, max_count: 16384}\n"
+                           "roi: {value_per_correct_answer_usd: 0.002}\n";
+  const auto serving = [](const std::string& q) {
+    return "inference: {gpu: H100-SXM, latency_ms_per_token: 50, lifetime_queries: " + q + "}\n";
+  };
+  const auto r = run_scaleplan(
+      "plan some.yaml --run-file run.yaml >/dev/null && '" SCALEPLAN_BINARY
+      "' check run.yaml --budget none.yaml",
+      {{"some.yaml", head + serving("1e8")}, {"none.yaml", head + serving("0")}});
+  CHECK(r.rc == 1);
+  CHECK(r.out.find("fail  profit            the run makes -$4.39k at inference.lifetime_queries = "
+                   "0: training does not\n                        pay; do not train (roi, "
+                   "inference)\n") != std::string::npos);
+  // Against the budget it was planned for, it passes: no profit finding at all.
+  const auto ok = run_scaleplan(
+      "plan some.yaml --run-file run.yaml >/dev/null && '" SCALEPLAN_BINARY
+      "' check run.yaml --budget some.yaml",
+      {{"some.yaml", head + serving("1e8")}});
+  CHECK(ok.rc == 0);
+  CHECK(ok.out.find("  profit  ") == std::string::npos);
+}

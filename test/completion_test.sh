@@ -16,6 +16,9 @@ esac
 for tool in "$shell" $([ "$shell" = zsh ] && echo tmux); do
   command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed"; exit 77; }
 done
+if [ "$shell" = zsh ] && ! script -qec true /dev/null >/dev/null 2>&1; then
+  echo "skipped: no pseudo-terminal here for tmux (is /dev/pts mounted?)"; exit 77
+fi
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 

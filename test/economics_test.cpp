@@ -53,28 +53,68 @@ TEST_CASE("economics: tightening the latency cap never raises the recommended N"
   }
 }
 
-TEST_CASE("economics: with no queries, maximize_profit is the loss-minimizing run",
-          "[economics]") {
+TEST_CASE("economics: with no queries, maximize_profit says do not train", "[economics]") {
+  // Issue 13, acceptance 1: every run loses its training cost, so the answer is no run (exit 3),
+  // never the least negative one.
   const std::string roi = "roi: {value_per_correct_answer_usd: 0.002}\n";
-  const Plan loss_first = plan_yaml(kFixedBudget + serving(200, 0));
-  const Plan profit = plan_yaml("objective: maximize_profit\n" + kFixedBudget + serving(200, 0) + roi);
-  CHECK(profit.run.params == Approx(loss_first.run.params).epsilon(2e-3));
-  CHECK(profit.evaluation.loss == Approx(loss_first.evaluation.loss).epsilon(1e-6));
-  REQUIRE(profit.roi);
-  CHECK(profit.roi->profit_usd == Approx(-2.0e6).epsilon(1e-6));
+  try {
+    plan_yaml("objective: maximize_profit\nbudget: {usd: 5.0e7}\n"
+              "hardware: {gpu: H100-SXM, count: 4096}\n" + serving(50, 0) + roi);
+    FAIL("a plan with no queries");
+  } catch (const InfeasibleError& e) {
+    CHECK(std::string(e.what()) ==
+          "training does not pay: with inference.lifetime_queries = 0 no query earns anything, so "
+          "every run loses its training cost; do not train (roi, inference)");
+  }
 }
 
-TEST_CASE("economics: high query volume shrinks N and raises D/N", "[economics]") {
+TEST_CASE("economics: profit is searched over the whole (N, D) region, not the budget frontier",
+          "[economics]") {
+  // Issue 13, acceptance 2: $100M on up to 16,384 H100 for 1e8 queries at $0.002. Spending the
+  // budget loses money; the most profitable run is a small one that costs a sliver of it.
   const std::string roi = "roi: {value_per_correct_answer_usd: 0.002}\n";
-  // Zero queries: the loss-minimizing run (see above); many: serving cost weighs in.
-  const Plan few = plan_yaml("objective: maximize_profit\n" + kFixedBudget + serving(200, 0) + roi);
-  const Plan many = plan_yaml("objective: maximize_profit\n" + kFixedBudget + serving(200, 1e11) + roi);
-  CHECK(many.run.params < few.run.params);
-  CHECK(many.run.tokens / many.run.params > few.run.tokens / few.run.params);
-  CHECK(many.evaluation.loss > few.evaluation.loss);
-  REQUIRE(many.roi->loss_min_params);
-  CHECK(*many.roi->loss_min_params > many.run.params);
-  CHECK(many.roi->profit_usd >= *many.roi->loss_min_profit_usd);
+  const Plan p = plan_yaml("objective: maximize_profit\nbudget: {usd: 1.0e8}\n"
+                           "hardware: {gpu: H100-SXM, max_count: 16384}\n" +
+                           serving(50, 1e8) + roi);
+  REQUIRE(p.roi);
+  CHECK(p.roi->profit_usd > 0);
+  CHECK(p.evaluation.cost.usd < 1e-3 * 1.0e8);
+  REQUIRE(p.roi->loss_min_profit_usd);
+  CHECK(*p.roi->loss_min_profit_usd < 0);
+  // Brute force along D at the chosen N and GPUs: no other D in [D/8, 8 D] within the limits
+  // earns more (to the search's tolerance).
+  const Budget b = parse_budget("objective: maximize_profit\nbudget: {usd: 1.0e8}\n"
+                                "hardware: {gpu: H100-SXM, max_count: 16384}\n" +
+                                    serving(50, 1e8) + roi,
+                                "e.yaml");
+  Budget resolved = b;
+  resolve_serving_gpu(table(), &resolved);
+  const Law law = load_law(resolved.law, "", {}, "law");
+  RunContext context = context_of(resolved, law);
+  context.serving = serving_inputs(resolved);
+  TrainingRun r = p.run;
+  for (double f = 0.125; f <= 8; f *= 1.25) {
+    r.tokens = p.run.tokens * f;
+    const Evaluation e = evaluate(r, context);
+    if (!e.feasible()) continue;
+    CHECK(profit_usd(resolved, e) <= p.roi->profit_usd * (1 + 1e-3));
+  }
+}
+
+TEST_CASE("economics: more queries make more training pay", "[economics]") {
+  const std::string roi = "roi: {value_per_correct_answer_usd: 0.002}\n";
+  const std::string head = "objective: maximize_profit\n" + kFixedBudget;
+  const Plan few = plan_yaml(head + serving(200, 1e9) + roi);
+  const Plan many = plan_yaml(head + serving(200, 1e11) + roi);
+  CHECK(many.evaluation.loss < few.evaluation.loss);
+  CHECK(many.evaluation.cost.usd > few.evaluation.cost.usd);
+  for (const Plan* p : {&few, &many}) {
+    REQUIRE(p->roi->loss_min_params);
+    CHECK(*p->roi->loss_min_params > p->run.params);  // serving pulls N below the loss optimum
+    CHECK(p->roi->profit_usd > 0);
+    CHECK(p->roi->profit_usd >= *p->roi->loss_min_profit_usd);
+    CHECK(p->evaluation.cost.usd < 2.0e6);  // the budget is a ceiling, not an amount to spend
+  }
 }
 
 TEST_CASE("economics: a value that never pays for serving is infeasible", "[economics]") {
@@ -130,7 +170,7 @@ TEST_CASE("economics: a serving-heavy profit plan reports the PTQ loss, growing 
   // et al. 2024, Eq. 2), and more queries over-train a smaller model whose PTQ costs more.
   const std::string roi = "roi: {value_per_correct_answer_usd: 0.002}\n";
   const Plan few =
-      plan_yaml("objective: maximize_profit\n" + kFixedBudget + serving(200, 0, "int4") + roi);
+      plan_yaml("objective: maximize_profit\n" + kFixedBudget + serving(200, 1e9, "int4") + roi);
   const Plan many =
       plan_yaml("objective: maximize_profit\n" + kFixedBudget + serving(200, 1e11, "int4") + roi);
   for (const Plan* p : {&few, &many}) {
@@ -143,7 +183,35 @@ TEST_CASE("economics: a serving-heavy profit plan reports the PTQ loss, growing 
   CHECK(many.evaluation.ptq_loss > few.evaluation.ptq_loss);
   // The profit is valued at the served loss.
   const Plan bf16 =
-      plan_yaml("objective: maximize_profit\n" + kFixedBudget + serving(200, 0) + roi);
+      plan_yaml("objective: maximize_profit\n" + kFixedBudget + serving(200, 1e9) + roi);
   CHECK(bf16.evaluation.ptq_loss == 0);
   CHECK(bf16.evaluation.served_loss == bf16.evaluation.loss);
+}
+
+TEST_CASE("economics: evaluate serves a run with its own n_kv_heads (GQA)", "[economics][gqa]") {
+  // Issue 13, acceptance 4: the run's grouped-query attention shrinks the KV cache it serves with.
+  const std::string text = kFixedBudget + serving(200, 1e9);
+  Budget b = parse_budget(text, "e.yaml");
+  resolve_serving_gpu(table(), &b);
+  const Law law = load_law(b.law, "", {}, "law");
+  const Plan p = make_plan(b, *find_gpu(table(), b.gpu), law);
+  RunContext context = context_of(b, law);
+  context.serving = serving_inputs(b);
+  TrainingRun run = p.run;
+  REQUIRE(run.shape.n_kv_heads == run.shape.n_head);
+  REQUIRE(run.shape.n_head % 8 == 0);
+  const auto memory = [&](const Evaluation& e) {
+    for (const ConstraintValue& c : e.constraints)
+      if (c.name == "inference.gpu") return c.value;
+    return -1.0;
+  };
+  const Evaluation mha = evaluate(run, context);
+  run.shape.n_kv_heads = run.shape.n_head / 8;
+  const Evaluation gqa = evaluate(run, context);
+  const double weights = run.params * weight_bytes_per_param(context.serving->precision);
+  CHECK(memory(mha) - weights == Approx(8 * (memory(gqa) - weights)).epsilon(1e-9));
+  REQUIRE(mha.serving->feasible);
+  REQUIRE(gqa.serving->feasible);
+  CHECK(gqa.serving->batch > mha.serving->batch);
+  CHECK(gqa.serving->usd_per_query < mha.serving->usd_per_query);
 }

@@ -125,3 +125,21 @@ TEST_CASE("inference: post-training quantization costs more the longer a model t
             ptq_loss_increase(ServingPrecision::kInt4, 1e9, 1e11) ==
         Approx(std::pow(4.0, 0.5068) / std::pow(2.0, 0.3439)).epsilon(1e-12));
 }
+
+TEST_CASE("inference: 8 KV heads of 64 give an 8x smaller KV cache and a cheaper query",
+          "[inference][gqa]") {
+  // Issue 13, acceptance 4: grouped-query attention (Ainslie et al. 2023; Llama 2 70B has 8 KV
+  // heads of 64) stores K and V for n_kv_heads heads only.
+  ServingInputs mha = h100(1000), gqa = h100(1000);
+  mha.precision = gqa.precision = ServingPrecision::kFp8;
+  gqa.kv_head_fraction = 8.0 / 64;
+  const double n = 34e9;
+  CHECK(kv_bytes_per_sequence(mha, n) == Approx(8 * kv_bytes_per_sequence(gqa, n)));
+  CHECK(serving_memory_bytes(mha, n) - serving_memory_bytes(gqa, n) ==
+        Approx(7 * kv_bytes_per_sequence(gqa, n)));
+  const Serving a = serve(mha, n), b = serve(gqa, n);
+  REQUIRE(a.feasible);
+  REQUIRE(b.feasible);
+  CHECK(b.batch > 4 * a.batch);  // memory bounds the batch: 8x smaller cache, far more sequences
+  CHECK(b.usd_per_query < a.usd_per_query / 2);
+}

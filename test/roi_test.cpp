@@ -15,8 +15,23 @@ TEST_CASE("roi: Gadre et al. Eq. 5 with the C4 constants of Table 6", "[roi]") {
   CHECK(downstream_error(c4, 20) == Approx(0.850).margin(1e-5));
   Roi roi;
   roi.value_per_correct_answer_usd = 0.002;
-  CHECK(value_per_query(roi, 3.0) == Approx(0.002 * (1 - 0.6346)).epsilon(1e-3));
+  // Only the accuracy above chance is worth anything (issue 13): (epsilon - Err) / epsilon =
+  // (0.850 - 0.6346) / 0.850 = 0.2534 at L = 3.0, not 1 - Err = 0.3654.
+  CHECK(above_chance_accuracy(c4, 3.0) == Approx(0.2534).margin(1e-4));
+  CHECK(value_per_query(roi, 3.0) == Approx(0.002 * 0.2534).epsilon(1e-3));
   CHECK(value_per_query(roi, 2.5) > value_per_query(roi, 3.0));
+}
+
+TEST_CASE("roi: a model at chance is worth nothing, a perfect one the full value", "[roi]") {
+  const LossToError c4;
+  Roi roi;
+  roi.value_per_correct_answer_usd = 0.002;
+  // Err(inf) = epsilon: chance; the value vanishes with the loss (1 - Err would pay 0.15 of it).
+  CHECK(value_per_query(roi, 50) == Approx(0).margin(1e-12));
+  CHECK(above_chance_accuracy(c4, 50) >= 0);
+  // Below L = ln(k / epsilon) / gamma = 1.1838 the law's error is negative: clamped to all right.
+  CHECK(above_chance_accuracy(c4, 0.5) == 1);
+  CHECK(value_per_query(roi, 0.5) == Approx(0.002));
 }
 
 TEST_CASE("roi: a value table is interpolated monotonically and clamped", "[roi]") {

@@ -5,6 +5,9 @@
 set -u
 bin=$1
 command -v script >/dev/null || { echo "skipped: script(1) (bsdutils) is not installed"; exit 77; }
+# A chroot or container without /dev/pts has no pseudo-terminal to give script(1).
+script -qec true /dev/null >/dev/null 2>&1 ||
+  { echo "skipped: no pseudo-terminal here (script(1) cannot open one: is /dev/pts mounted?)"; exit 77; }
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir" || exit 2

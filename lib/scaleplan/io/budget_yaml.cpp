@@ -231,7 +231,9 @@ const KeyTable& error_law_keys() {
   static const LossToError d;
   static const KeyTable t{
       "Gadre et al. 2024's loss-to-error law Err(L) = epsilon - k exp(-gamma L)",
-      {{.name = "epsilon", .description = "irreducible error", .range = Range::kPositive,
+      {{.name = "epsilon",
+        .description = "error at chance (infinite loss); value counts (epsilon - Err) / epsilon",
+        .range = Range::kPositive,
         .default_value = d.epsilon},
        {.name = "k", .description = "scale", .range = Range::kPositive, .default_value = d.k},
        {.name = "gamma", .description = "rate", .range = Range::kPositive,

@@ -415,7 +415,10 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
                            " params on " + human_count(*p.roi->loss_min_tokens) + " tokens, loss " +
                            fmt("%.4f", *p.roi->loss_min_loss) + ") would make " +
                            human_usd(*p.roi->loss_min_profit_usd) +
-                           ": a smaller model trained longer is cheaper to serve");
+                           (p.run.tokens / p.run.params >
+                                    *p.roi->loss_min_tokens / *p.roi->loss_min_params
+                                ? ": a smaller model trained longer is cheaper to serve"
+                                : ": a smaller, cheaper run earns more than the best loss"));
     }
   }
   std::string binding;

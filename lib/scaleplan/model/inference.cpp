@@ -72,16 +72,12 @@ double serving_flops_per_s(const ServingInputs& in) {
 
 }  // namespace
 
-namespace {
-
-/// KV-cache bytes of one sequence at its average context during decode (prompt + half the
-/// answer): K and V, bf16, per layer, for the continuous shape of N.
+// Pope et al. 2022 Sec. 2 (KV cache); Ainslie et al. 2023 (GQA: n_kv_heads of n_head).
 double kv_bytes_per_sequence(const ServingInputs& in, double params) {
   const ContinuousShape shape = continuous_shape(params);
-  return 2 * shape.n_layer * shape.d_model * 2 * (in.prompt_tokens + in.tokens_per_query / 2);
+  return 2 * shape.n_layer * shape.d_model * in.kv_head_fraction * 2 *
+         (in.prompt_tokens + in.tokens_per_query / 2);
 }
-
-}  // namespace
 
 // Pope et al. 2022 Sec. 2 (memory and compute lower bounds of a decode step).
 double decode_step_seconds(const ServingInputs& in, double params, double batch) {

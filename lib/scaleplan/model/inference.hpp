@@ -42,6 +42,10 @@ struct ServingInputs {
   double tokens_per_query = 300;
   double lifetime_queries = 0;
   double usd_per_gpu_hour = 0;
+  /// n_kv_heads / n_head of the served model: grouped-query attention (Ainslie et al. 2023)
+  /// stores K and V for n_kv_heads heads only, so the KV cache shrinks by this factor (1 for
+  /// multi-head attention; 8 of 64 heads, as Llama 2 70B, 1/8). `evaluate` sets it from the run.
+  double kv_head_fraction = 1;
 };
 
 struct Serving {
@@ -58,12 +62,17 @@ struct Serving {
 
 /// Decode step at batch b: bounded below by reading the weights and the batch's KV cache
 /// ((W + b KV) / bandwidth) and by compute (2 N b / peak) (Pope et al. 2022, "Efficiently
-/// Scaling Transformer Inference", Sec. 2; KV = 2 n_layer d_model bytes per token of context).
+/// Scaling Transformer Inference", Sec. 2; KV = 2 n_layer d_model kv_head_fraction values of 2
+/// bytes per token of context).
 /// Prefill: 2 N FLOPs per prompt token at the measured matmul efficiency.
 Serving serve(const ServingInputs& in, double params);
 
 /// That lower bound on one decode step, in seconds, at batch `batch`.
 double decode_step_seconds(const ServingInputs& in, double params, double batch);
+
+/// KV-cache bytes of one sequence at its average context during decode (prompt + half the
+/// answer): K and V in bf16 for each layer of the continuous shape of N, times kv_head_fraction.
+double kv_bytes_per_sequence(const ServingInputs& in, double params);
 
 /// Memory a replica needs at batch 1: the weights and one sequence's KV cache.
 double serving_memory_bytes(const ServingInputs& in, double params);

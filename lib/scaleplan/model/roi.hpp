@@ -22,7 +22,13 @@ struct Roi {
   std::vector<std::pair<double, double>> value_table;
 };
 
-/// USD a query is worth at `loss`: value_per_correct_answer x (1 - Err(L)), or the table.
+/// The share of answers above chance at `loss`: (epsilon - Err(L)) / epsilon = k exp(-gamma L) /
+/// epsilon, clamped to [0, 1]. Err(inf) = epsilon is chance (Gadre et al. 2024, Eq. 5: the
+/// error of a model that knows nothing), so a model at chance is worth nothing.
+double above_chance_accuracy(const LossToError& law, double loss);
+
+/// USD a query is worth at `loss`: value_per_correct_answer x the share above chance, or the
+/// table.
 double value_per_query(const Roi& roi, double loss);
 
 }  // namespace scaleplan

@@ -345,6 +345,18 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
     }
   }
 
+  // "Do not train" (issue 13): with a profit objective a run that earns no more than it costs
+  // fails, whatever the best run for its dollars would make.
+  if (basis.profit() && e.serving) {
+    const double profit = profit_usd(*budget, e);
+    if (!(profit > 0))
+      f.push_back({"profit", Status::kFail, profit, 0.0,
+                   "the run makes " + human_usd(profit) + " at inference.lifetime_queries = " +
+                       fmt("%.4g", budget->inference->lifetime_queries) +
+                       ": training does not pay; do not train (roi, inference)",
+                   "run.params"});
+  }
+
   // Tokens per parameter against the law's compute-optimal ratio at the run's 6ND compute.
   {
     const Allocation opt = compute_optimal(law.form, 6 * r.params * r.tokens);

@@ -148,6 +148,47 @@ class OptionModel {
     return sized(params, shape, [&](const Layout& layout) { return max_tokens(params, shape, layout); });
   }
 
+  /// The run at N with the D that earns the most (maximize_profit): profit over every D from the
+  /// fewest tokens a run may take to the most the limits allow, not only at the most, for a
+  /// smaller, cheaper run may earn more than one that spends the budget (issue 13). A grid of
+  /// kProfitGrid points in log D, then golden-section search around the best of them.
+  Sized most_profitable(double params, const Shape& shape) {
+    return sized(params, shape, [&](const Layout& layout) -> std::optional<double> {
+      const std::optional<double> most = max_tokens(params, shape, layout);
+      if (!most) return std::nullopt;
+      TrainingRun run = run_for(params, shape, layout, *most);
+      const MicroBatchTime micro_batch =
+          micro_batch_time(run.shape, run.seq_len, run.layout, run.gpu, run.precision);
+      const auto profit = [&](double log_d) {
+        set_tokens(run, std::exp(log_d));
+        const Evaluation e = evaluate(run, context_, micro_batch);
+        return e.feasible() ? profit_usd(budget_, e) : -INFINITY;
+      };
+      const double hi = std::log(*most), lo = std::min(std::log(tokens_floor(run)), hi);
+      if (hi - lo < 1e-9) return *most;
+      constexpr int kProfitGrid = 24;
+      const double step = (hi - lo) / (kProfitGrid - 1);
+      int best = kProfitGrid - 1;
+      double best_profit = profit(hi);
+      for (int i = kProfitGrid - 2; i >= 0; --i) {
+        const double p = profit(lo + i * step);
+        if (p > best_profit) best = i, best_profit = p;
+      }
+      double a = lo + std::max(0, best - 1) * step;
+      double b = lo + std::min(kProfitGrid - 1, best + 1) * step;
+      const double kInvPhi = 0.5 * (std::sqrt(5.0) - 1);
+      double x1 = b - kInvPhi * (b - a), x2 = a + kInvPhi * (b - a);
+      double f1 = profit(x1), f2 = profit(x2);
+      for (int i = 0; i < 40 && b - a > 1e-7; ++i) {
+        if (f1 >= f2) b = x2, x2 = x1, f2 = f1, x1 = b - kInvPhi * (b - a), f1 = profit(x1);
+        else a = x1, x1 = x2, f1 = f2, x2 = a + kInvPhi * (b - a), f2 = profit(x2);
+      }
+      const double x = f1 >= f2 ? x1 : x2;
+      return std::max(f1, f2) >= best_profit ? std::min(std::exp(x), *most)
+                                             : std::exp(lo + best * step);
+    });
+  }
+
   /// The run at N with the D that reaches `target` loss (minimize_cost), if allowed.
   Sized reaching(double params, const Shape& shape, double target) {
     const auto& law = std::get<ChinchillaLaw>(context_.law->form);
@@ -544,6 +585,12 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
                            ? "inference.ttft_ms"
                            : "inference.latency_ms_per_token";
   }
+  // With no queries the profit is minus the training cost: the best run is none (issue 13).
+  if (b.objective == Objective::kMaximizeProfit && b.roi && b.inference &&
+      !(b.inference->lifetime_queries > 0))
+    throw InfeasibleError(
+        "training does not pay: with inference.lifetime_queries = 0 no query earns anything, so "
+        "every run loses its training cost; do not train (roi, inference)");
   if (b.objective == Objective::kMinimizeCost && !std::holds_alternative<ChinchillaLaw>(law.form))
     throw InputError(b.position_of("objective"), "objective",
                      "minimize_cost needs a chinchilla-form law (law '" + law.name + "' is not)");
@@ -577,8 +624,11 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
           continue;
         }
         const auto sized = [&](double n, const Shape& shape) {
-          return b.objective == Objective::kMinimizeCost ? model.reaching(n, shape, *b.target_loss)
-                                                         : model.largest(n, shape);
+          if (b.objective == Objective::kMinimizeCost)
+            return model.reaching(n, shape, *b.target_loss);
+          if (b.objective == Objective::kMaximizeProfit && b.roi)
+            return model.most_profitable(n, shape);
+          return model.largest(n, shape);
         };
         // The search moves along N; each N is the concrete shape nearest it, whose own
         // parameter count the law sees, so what the search optimises is what a run gets.
@@ -665,13 +715,15 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
     if (b.roi) {  // maximize_profit, which requires an inference: section
       roi.value_usd = value_per_query(*b.roi, e.served_loss);
       roi.profit_usd = profit_usd(b, e);
-      const double margin = roi.value_usd - e.serving->usd_per_query;
-      if (b.inference->lifetime_queries > 0 && margin <= 0)
+      // "Do not train" is an answer (issue 13): never recommend a run that loses money.
+      if (!(roi.profit_usd > 0))
         throw InfeasibleError(
-            "no profitable run: at the best run (" + format_number(plan.run.params) +
-            " params, loss " + format_number(e.loss) + ") a query is worth " +
-            format_number(roi.value_usd) + " USD but costs " +
-            format_number(e.serving->usd_per_query) + " USD to serve (roi, inference)");
+            "training does not pay: the most profitable run (" + format_number(plan.run.params) +
+            " params on " + format_number(plan.run.tokens) + " tokens, served loss " +
+            format_number(e.served_loss) + ") earns " + format_number(roi.value_usd) +
+            " USD a query against " + format_number(e.serving->usd_per_query) +
+            " USD to serve it, a profit of " + format_number(roi.profit_usd) + " USD after " +
+            format_number(e.cost.usd) + " USD of training; do not train (roi, inference)");
       Budget loss_first = b;
       loss_first.objective = Objective::kMinimizeLoss;
       loss_first.roi.reset();

@@ -173,7 +173,11 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
                              static_cast<double>(e.recipe.schedule.total_steps)});
   e.served_loss = e.loss;
   if (c.serving) {
-    add_serving_constraints(*c.serving, r.params, &e);
+    // The run's own attention: grouped-query attention shrinks the KV cache it serves with.
+    ServingInputs serving = *c.serving;
+    if (r.shape.n_head > 0 && r.shape.n_kv_heads > 0)
+      serving.kv_head_fraction = static_cast<double>(r.shape.n_kv_heads) / r.shape.n_head;
+    add_serving_constraints(serving, r.params, &e);
     e.ptq_loss = ptq_loss_increase(c.serving->precision, r.params, r.tokens);
     e.served_loss = e.loss + e.ptq_loss;
   }
