@@ -364,7 +364,7 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
   const Schedule& s = e.recipe.schedule;
   row("batch", human_count(static_cast<double>(e.batch_tokens)) + " tokens (" +
                    std::to_string(r.batch_sequences) + " sequences), peak LR " +
-                   fmt("%.2g", e.recipe.learning_rate) + " (law: " +
+                   fmt("%.2g", e.recipe.learning_rate) + " (hyperparameter law " +
                    to_string(r.hyperparameter_law) + ")");
   row("schedule", to_string(s.kind) + ": " + std::to_string(s.warmup_steps) + " warmup, " +
                       std::to_string(s.decay_steps) + " decay, " + std::to_string(s.total_steps) +
