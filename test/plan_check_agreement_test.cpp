@@ -36,6 +36,8 @@ void check_agrees(const std::string& budget, const std::map<std::string, std::st
   for (const Json& f : c["findings"]) {
     INFO(f["name"].get<std::string>() << ": " << f["message"].get<std::string>());
     CHECK(f["status"] != "fail");
+    // Plan's LR and batch come from the law check judges them by (model.hyperparameter_law).
+    if (f["name"] == "learning_rate" || f["name"] == "batch_size") CHECK(f["status"] == "pass");
   }
   const auto same = [](const Json& got, const Json& want, double tolerance) {
     CHECK(got.get<double>() == Approx(want.get<double>()).epsilon(tolerance));
@@ -86,7 +88,7 @@ TEST_CASE("plan and check agree on plan's recommendation for every example budge
 
 TEST_CASE(
     "plan and check agree on spot, scarce data (repeated, and capped by data.max_epochs), long "
-    "context and fixed counts",
+    "context, fixed counts and the step-law hyperparameter law",
           "[check][plan][agreement]") {
   const std::map<std::string, std::string> budgets = {
       {"cheapest.yaml",
@@ -103,6 +105,9 @@ TEST_CASE(
       {"a100.yaml",
        "budget: {gpu_hours: 5e4}\nhardware: {gpu: A100-80GB, count: 96, gpus_per_node: 4, "
        "scale_out_gbps: 25}\nmodel: {precisions: [bf16], flops_per_token: 6N}\n"},
+      {"steplaw.yaml",
+       "budget: {usd: 1e5}\nhardware: {gpu: H100, max_count: 128}\n"
+       "model: {hyperparameter_law: step-law}\n"},
   };
   for (const auto& [name, text] : budgets) check_agrees(name, {{name, text}});
 }

@@ -149,7 +149,8 @@ const KeyTable& tokens_per_param_bound_keys() {
 const KeyTable& model_keys() {
   static const Budget d;
   static const KeyTable t{
-      "The model family: law, FLOP convention, precisions, sequence length, schedule",
+      "The model family: law, FLOP convention, precisions, sequence length, schedule, "
+      "hyperparameter law",
       {{.name = "law", .type = KeyType::kString,
         .description = "a preset from `scaleplan laws`, or a law YAML file (relative to this "
                        "file's folder)",
@@ -171,6 +172,11 @@ const KeyTable& model_keys() {
         .range = Range::kPositive, .default_value = d.vocab},
        {.name = "schedule", .type = KeyType::kChoice, .description = "learning-rate schedule",
         .choices = {"wsd", "cosine"}, .default_value = to_string(d.schedule)},
+       {.name = "hyperparameter_law", .type = KeyType::kChoice,
+        .description = "the law the peak learning rate and the optimal batch come from: "
+                       "deepseek2024 (DeepSeek LLM 2024 Eq. 1, in compute) or step-law (Li et "
+                       "al. 2025, in non-embedding N and D)",
+        .choices = hyperparameter_law_names(), .default_value = to_string(d.hyperparameter_law)},
        {.name = "params", .type = KeyType::kNumberOrMap, .unit = "parameters",
         .description = "bounds on the model size N (non-embedding, as the law counts): "
                        "{min, max}, or one N (met by a shape within 5% of it); free when absent",
@@ -393,6 +399,8 @@ void read_model_section(const YamlMap& m, Budget& b) {
   if (const auto v = m.integer("vocab")) b.vocab = *v;
   if (const auto s = m.string("schedule"))
     b.schedule = *s == "wsd" ? ScheduleKind::kWsd : ScheduleKind::kCosine;
+  if (const auto h = m.string("hyperparameter_law"))
+    b.hyperparameter_law = *parse_hyperparameter_law(*h);
   b.params_bounds = read_bounds(m, "params", kFixedParamsTolerance);
   remember_all(b, m);
 }

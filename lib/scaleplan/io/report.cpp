@@ -187,7 +187,8 @@ Tree plan_run_file(const Plan& p, const Budget& b, const std::string& law) {
   Tree j = {{"run", run},
             {"model",
              {{"law", law},
-              {"flops_per_token", b.flops_per_token == FlopsConvention::k6N ? "6N" : "detailed"}}}};
+              {"flops_per_token", b.flops_per_token == FlopsConvention::k6N ? "6N" : "detailed"},
+              {"hyperparameter_law", to_string(r.hyperparameter_law)}}}};
   if (!hardware.empty()) j["hardware"] = hardware;
   if (b.unique_tokens) j["data"] = {{"unique_tokens", *b.unique_tokens}};
   if (b.max_epochs) j["data"]["max_epochs"] = *b.max_epochs;
@@ -239,6 +240,7 @@ Tree plan_to_json(const Plan& p) {
                          {"batch_tokens", e.batch_tokens},
                          {"batch_sequences", r.batch_sequences},
                          {"learning_rate", e.recipe.learning_rate},
+                         {"hyperparameter_law", to_string(r.hyperparameter_law)},
                          {"schedule",
                           {{"kind", to_string(s.kind)},
                            {"warmup_steps", s.warmup_steps},
@@ -249,7 +251,8 @@ Tree plan_to_json(const Plan& p) {
   j["memory"] = memory_to_json(e);
   j["predicted"] = {{"loss", e.loss},
                     {"data_efficiency", e.data_efficiency},
-                    {"optimal_batch_tokens", e.optimal_batch_tokens}};
+                    {"optimal_batch_tokens", e.optimal_batch_tokens},
+                    {"optimal_learning_rate", e.optimal_learning_rate}};
   Tree by_precision = Tree::object();
   for (const auto& [precision, loss] : p.loss_by_precision)
     by_precision[to_string(precision)] = loss;
@@ -361,7 +364,8 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
   const Schedule& s = e.recipe.schedule;
   row("batch", human_count(static_cast<double>(e.batch_tokens)) + " tokens (" +
                    std::to_string(r.batch_sequences) + " sequences), peak LR " +
-                   fmt("%.2g", e.recipe.learning_rate));
+                   fmt("%.2g", e.recipe.learning_rate) + " (hyperparameter law " +
+                   to_string(r.hyperparameter_law) + ")");
   row("schedule", to_string(s.kind) + ": " + std::to_string(s.warmup_steps) + " warmup, " +
                       std::to_string(s.decay_steps) + " decay, " + std::to_string(s.total_steps) +
                       " total steps");

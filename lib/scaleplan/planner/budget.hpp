@@ -74,6 +74,8 @@ struct Budget {
   int seq_len = 4096;
   int vocab = kDefaultVocab;
   ScheduleKind schedule = ScheduleKind::kWsd;
+  /// model.hyperparameter_law: the law the peak LR and the optimal batch come from.
+  HyperparameterLaw hyperparameter_law = kDefaultHyperparameterLaw;
 
   std::optional<double> unique_tokens;
   Bounds params_bounds;            ///< model.params (non-embedding, as the law counts)

@@ -132,6 +132,7 @@ TrainingRun training_run_of(const ProposedRun& p, const Gpu& table_gpu) {
   r.pricing = p.pricing;
   r.usd_per_gpu_hour = price_of(p, table_gpu).value_or(NAN);
   r.schedule = p.schedule ? p.schedule->kind : p.context.schedule;
+  r.hyperparameter_law = p.context.hyperparameter_law;
 
   const LayoutRequest& q = p.layout;
   Layout fallback;  // the file's fields, else the leanest settings: what to report when none fit
@@ -164,7 +165,8 @@ TrainingRun training_run_of(const ProposedRun& p, const Gpu& table_gpu) {
     r.batch_sequences = (*p.batch_tokens + r.seq_len - 1) / r.seq_len;
     choice = search.choose_for_batch(r.shape, r.gpus, r.batch_sequences);
   } else {
-    const double target = target_batch_tokens(r.params, r.shape, r.seq_len, r.tokens);
+    const double target =
+        target_batch_tokens(r.hyperparameter_law, r.params, r.shape, r.seq_len, r.tokens);
     choice = search.choose(r.shape, r.gpus, target);
     r.batch_sequences =
         choice ? choice->batch_sequences
@@ -378,12 +380,24 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
     f.push_back(g);
   }
 
-  // The batch against the law plan uses (DeepSeek's B_opt), costed by McCandlish's waste.
+  // The batch and the LR against the law plan uses (model.hyperparameter_law); the batch costed
+  // by McCandlish's waste.
+  const HyperparameterLaw hp_law = r.hyperparameter_law;
+  const HyperparameterInputs hp_inputs =
+      hyperparameter_inputs(r.params, r.shape, r.seq_len, r.tokens);
+  const double hp_outside = hyperparameter_extrapolation(hp_law, hp_inputs);
+  const std::string hp_range_note =
+      hp_outside > kExtrapolationWarningFactor
+          ? " (" + fmt("%.3g", hp_outside) + "x outside the range " + to_string(hp_law) +
+                " was fitted on)"
+          : "";
   {
     const double b = static_cast<double>(e.batch_tokens), optimum = e.optimal_batch_tokens;
     Finding g{"batch_size", Status::kPass, b, optimum * t.max_batch_over_critical,
-              fmt("%.4g", b) + " tokens; the optimum at this compute is " + fmt("%.4g", optimum) +
-                  " (DeepSeek LLM 2024, Eq. 1); each token is worth " +
+              fmt("%.4g", b) + " tokens; the optimum " +
+                  (hp_law == HyperparameterLaw::kStepLaw ? "for this D" : "at this compute") +
+                  " is " + fmt("%.4g", optimum) + " (" + hyperparameter_law_source(hp_law) +
+                  ")" + hp_range_note + "; each token is worth " +
                   fmt("%.3f", e.data_efficiency) + " of one at the optimum (McCandlish et al. 2018)",
               "run.batch_tokens"};
     if (b > optimum * t.max_batch_over_critical) {
@@ -412,12 +426,16 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
   }
 
   if (run.learning_rate) {
-    const double eta = deepseek_learning_rate(deepseek_compute(r.params, r.shape, r.seq_len, r.tokens));
+    const double eta = optimal_hyperparameters(hp_law, hp_inputs).learning_rate;
     const double ratio = *run.learning_rate / eta;
+    const std::string at =
+        hp_law == HyperparameterLaw::kStepLaw
+            ? "from Step Law (Li et al. 2025) at N = " + fmt("%.3g", hp_inputs.non_embedding_params) +
+                  " non-embedding params, D = " + fmt("%.3g", hp_inputs.tokens) + " tokens"
+            : "from DeepSeek LLM 2024 Eq. 1 at " + fmt("%.3g", hp_inputs.deepseek_flops) + " FLOPs";
     Finding g{"learning_rate", Status::kPass, *run.learning_rate, eta,
-              fmt("%.3g", *run.learning_rate) + " vs " + fmt("%.3g", eta) +
-                  " from DeepSeek LLM 2024 Eq. 1 at " +
-                  fmt("%.3g", deepseek_compute(r.params, r.shape, r.seq_len, r.tokens)) + " FLOPs",
+              fmt("%.3g", *run.learning_rate) + " vs " + fmt("%.3g", eta) + " " + at +
+                  hp_range_note,
               "run.learning_rate"};
     if (ratio > t.lr_fail_factor || ratio < 1 / t.lr_fail_factor) g.status = Status::kFail;
     else if (ratio > t.lr_warn_factor || ratio < 1 / t.lr_warn_factor) g.status = Status::kWarn;

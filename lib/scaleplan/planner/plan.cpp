@@ -124,6 +124,7 @@ class OptionModel {
     r.pricing = option_.pricing;
     r.usd_per_gpu_hour = option_.usd_per_gpu_hour;
     r.schedule = budget_.schedule;
+    r.hyperparameter_law = budget_.hyperparameter_law;
     set_tokens(r, tokens);
     return r;
   }
@@ -132,7 +133,7 @@ class OptionModel {
   void set_tokens(TrainingRun& r, double tokens) const {
     r.tokens = tokens;
     r.batch_sequences = global_batch_sequences(
-        target_batch_tokens(r.params, r.shape, r.seq_len, tokens), r.seq_len,
+        target_batch_tokens(r.hyperparameter_law, r.params, r.shape, r.seq_len, tokens), r.seq_len,
         static_cast<long long>(r.layout.data_parallel) * r.layout.micro_batch_size);
   }
 
@@ -258,7 +259,8 @@ class OptionModel {
     double guess = tokens_per_param_ * params;
     for (int round = 0; round < 3; ++round) {
       const std::optional<LayoutChoice> choice = layouts_.choose(
-          shape, option_.gpus, target_batch_tokens(params, shape, budget_.seq_len, guess));
+          shape, option_.gpus,
+          target_batch_tokens(budget_.hyperparameter_law, params, shape, budget_.seq_len, guess));
       if (!choice) {
         s.violated = {"memory"};
         return s;
@@ -467,6 +469,21 @@ const Candidate& pick(const std::vector<Candidate>& all, const Budget& b) {
   return *fastest;
 }
 
+/// A hyperparameter law's fitted range in words: "1e+17 to 1e+24 FLOPs".
+std::string describe_range(const HyperparameterLawRange& r) {
+  std::vector<std::string> parts;
+  if (r.flops_max > 0)
+    parts.push_back(format_number(r.flops_min) + " to " + format_number(r.flops_max) + " FLOPs");
+  if (r.params_max > 0)
+    parts.push_back("N " + format_number(r.params_min) + " to " + format_number(r.params_max));
+  if (r.tokens_max > 0)
+    parts.push_back("D " + format_number(r.tokens_min) + " to " + format_number(r.tokens_max) +
+                    " tokens");
+  std::string s;
+  for (const std::string& p : parts) s += (s.empty() ? "" : ", ") + p;
+  return s;
+}
+
 void add_warnings(const Budget& b, const Law& law, const Domain& domain, Plan* plan) {
   auto& warnings = plan->warnings;
   const double n = plan->run.params, d = plan->run.tokens;
@@ -481,6 +498,14 @@ void add_warnings(const Budget& b, const Law& law, const Domain& domain, Plan* p
                        "x outside the range law '" + law.name + "' was fitted on (" +
                        format_number(law.range.tokens_min) + " to " +
                        format_number(law.range.tokens_max) + " tokens)");
+  const HyperparameterLaw hp_law = plan->run.hyperparameter_law;
+  const double hp_outside = hyperparameter_extrapolation(
+      hp_law, hyperparameter_inputs(n, plan->run.shape, plan->run.seq_len, d));
+  if (hp_outside > kExtrapolationWarningFactor)
+    warnings.push_back("the learning rate and batch come from " + to_string(hp_law) + " (" +
+                       hyperparameter_law_source(hp_law) + ") " + format_number(hp_outside) +
+                       "x outside the range it was fitted on (" +
+                       describe_range(hyperparameter_law_range(hp_law)) + ")");
   // The domain's edge, not a bound the user set.
   if ((plan->run.params >= domain.params_max * (1 - 5e-2) && !b.params_bounds.max) ||
       (d >= domain.tokens_max * (1 - kBindingTolerance) && !b.tokens_bounds.max))
@@ -549,9 +574,11 @@ Gpu cluster_gpu(const Budget& b, const Gpu& gpu) {
 
 std::optional<LayoutChoice> plan_layout(const Shape& shape, double params, double tokens,
                                         int seq_len, const Gpu& gpu, int gpus,
-                                        Precision precision, const LayoutRequest& request) {
+                                        Precision precision, const LayoutRequest& request,
+                                        HyperparameterLaw hyperparameter_law) {
   LayoutSearch search(gpu, seq_len, precision, request);
-  return search.choose(shape, gpus, target_batch_tokens(params, shape, seq_len, tokens));
+  return search.choose(shape, gpus,
+                       target_batch_tokens(hyperparameter_law, params, shape, seq_len, tokens));
 }
 
 Plan make_plan(const Budget& b, const Gpu& table_gpu, const Law& law, const Searcher& searcher,

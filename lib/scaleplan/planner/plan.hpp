@@ -122,9 +122,10 @@ inline constexpr double kExplainScaleFactor = 2;      ///< 2x GPUs, unique data,
 Explanation explain(const Budget& budget, const Gpu& gpu, const Law& law, const Plan& plan);
 
 /// The layout and batch the planner would give a run of `shape` with these resources, at the
-/// batch the law wants for `tokens`; nullopt when nothing fits.
-std::optional<LayoutChoice> plan_layout(const Shape& shape, double params, double tokens,
-                                        int seq_len, const Gpu& gpu, int gpus,
-                                        Precision precision, const LayoutRequest& request);
+/// batch `hyperparameter_law` wants for `tokens`; nullopt when nothing fits.
+std::optional<LayoutChoice> plan_layout(
+    const Shape& shape, double params, double tokens, int seq_len, const Gpu& gpu, int gpus,
+    Precision precision, const LayoutRequest& request,
+    HyperparameterLaw hyperparameter_law = kDefaultHyperparameterLaw);
 
 }  // namespace scaleplan

@@ -9,12 +9,26 @@ double deepseek_compute(double params, const Shape& shape, int seq_len, double t
   return (6 * params + 12.0 * shape.n_layer * shape.d_model * seq_len) * tokens;
 }
 
-double optimal_batch_tokens(double params, const Shape& shape, int seq_len, double tokens) {
-  return deepseek_batch_tokens(deepseek_compute(params, shape, seq_len, tokens));
+HyperparameterInputs hyperparameter_inputs(double params, const Shape& shape, int seq_len,
+                                           double tokens) {
+  return {.deepseek_flops = deepseek_compute(params, shape, seq_len, tokens),
+          .non_embedding_params = params,
+          .tokens = tokens};
 }
 
-double target_batch_tokens(double params, const Shape& shape, int seq_len, double tokens) {
-  return std::min(optimal_batch_tokens(params, shape, seq_len, tokens),
+Hyperparameters optimal_hyperparameters(HyperparameterLaw law, double params, const Shape& shape,
+                                        int seq_len, double tokens) {
+  return optimal_hyperparameters(law, hyperparameter_inputs(params, shape, seq_len, tokens));
+}
+
+double optimal_batch_tokens(HyperparameterLaw law, double params, const Shape& shape, int seq_len,
+                            double tokens) {
+  return optimal_hyperparameters(law, params, shape, seq_len, tokens).batch_tokens;
+}
+
+double target_batch_tokens(HyperparameterLaw law, double params, const Shape& shape, int seq_len,
+                           double tokens) {
+  return std::min(optimal_batch_tokens(law, params, shape, seq_len, tokens),
                   tokens / static_cast<double>(kMinOptimizerSteps));
 }
 
@@ -107,7 +121,10 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
   e.tokens_per_second = static_cast<double>(e.batch_tokens) / e.step.seconds;
   e.mfu = model_flops * e.tokens_per_second / peak;
 
-  e.optimal_batch_tokens = optimal_batch_tokens(r.params, r.shape, r.seq_len, r.tokens);
+  const Hyperparameters optimum =
+      optimal_hyperparameters(r.hyperparameter_law, r.params, r.shape, r.seq_len, r.tokens);
+  e.optimal_batch_tokens = optimum.batch_tokens;
+  e.optimal_learning_rate = optimum.learning_rate;
   e.data_efficiency = batch_data_efficiency(static_cast<double>(e.batch_tokens),
                                             e.optimal_batch_tokens);
   // Repetition acts on the run's own N and D (Muennighoff et al. 2023, Eq. 5-6); precision and
@@ -124,8 +141,7 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
     e.excess_params_loss =
         fresh - base_loss(form, quality * r.params, e.data_efficiency * r.tokens);
   }
-  e.recipe = make_recipe(deepseek_compute(r.params, r.shape, r.seq_len, r.tokens), r.tokens,
-                         e.batch_tokens, r.schedule);
+  e.recipe = make_recipe(optimum.learning_rate, r.tokens, e.batch_tokens, r.schedule);
 
   e.cost = training_cost(counted_flops, r.tokens, e.tokens_per_second, c.goodput,
                          r.usd_per_gpu_hour, r.gpus);

@@ -37,17 +37,27 @@ struct TrainingRun {
   Pricing pricing = Pricing::kOnDemand;  ///< on_demand or spot
   double usd_per_gpu_hour = 0;            ///< NaN when the price is unknown
   ScheduleKind schedule = ScheduleKind::kWsd;
+  /// The law the peak LR and the optimal batch come from (model.hyperparameter_law).
+  HyperparameterLaw hyperparameter_law = kDefaultHyperparameterLaw;
 };
 
 /// The compute DeepSeek LLM 2024's batch and learning-rate laws (Sec. 3.1 Eq. 1) are written in:
 /// C = M D with M the non-embedding FLOPs per token including attention, 72 n_layer d^2 +
 /// 12 n_layer d seq (Eq. 2; 6 params + 12 n_layer d seq here).
 double deepseek_compute(double params, const Shape& shape, int seq_len, double tokens);
-/// DeepSeek's B_opt at that compute, in tokens.
-double optimal_batch_tokens(double params, const Shape& shape, int seq_len, double tokens);
+/// What the hyperparameter laws are written in, for a run of `params` (non-embedding) on `tokens`.
+HyperparameterInputs hyperparameter_inputs(double params, const Shape& shape, int seq_len,
+                                           double tokens);
+/// The law's optimal peak LR and batch (tokens) for that run (recipe.hpp).
+Hyperparameters optimal_hyperparameters(HyperparameterLaw law, double params, const Shape& shape,
+                                        int seq_len, double tokens);
+/// The law's B_opt, in tokens.
+double optimal_batch_tokens(HyperparameterLaw law, double params, const Shape& shape, int seq_len,
+                            double tokens);
 /// The batch a run is planned at: the optimum, or smaller when the optimum would leave fewer
 /// than kMinOptimizerSteps steps (below the optimum no data is wasted, McCandlish et al. 2018).
-double target_batch_tokens(double params, const Shape& shape, int seq_len, double tokens);
+double target_batch_tokens(HyperparameterLaw law, double params, const Shape& shape, int seq_len,
+                           double tokens);
 
 /// What a run is judged in: the law, how compute and time are counted, the limits.
 struct RunContext {
@@ -102,7 +112,8 @@ struct Evaluation {
   /// which the profit and minimize_cost objectives use. Without one: 0 and `loss`.
   double ptq_loss = 0, served_loss = 0;
   double data_efficiency = 1;    ///< D_eff / D from the batch (recipe.hpp)
-  double optimal_batch_tokens = 0;
+  /// The hyperparameter law's optimum for the run (unrounded; the recipe rounds the LR).
+  double optimal_batch_tokens = 0, optimal_learning_rate = 0;
   long long batch_tokens = 0;
   StepTime step;
   double tokens_per_second = 0;  ///< whole job, no failures
