@@ -90,16 +90,19 @@ std::vector<Scenario> scenarios(const WhatifOptions& o, const PlanInputs& in) {
     s.budget.amount = changed(parse_change(text, option), b.amount, option, text);
     out.push_back(s);
   }
-  if (!o.deadline_hours.empty()) {
-    const Change c = parse_change(o.deadline_hours, "--deadline-hours");
-    if (!b.deadline_hours && c.op != '=')
-      throw InputError({}, "--deadline-hours",
-                       "the budget has no deadline to change: set one with =HOURS");
-    Scenario s{"--deadline-hours " + o.deadline_hours, b, in.gpu, std::nullopt, ""};
-    s.budget.deadline_hours =
-        changed(c, b.deadline_hours.value_or(0), "--deadline-hours", o.deadline_hours);
+  // A change to an optional budget field: absent, only =V can set it.
+  const auto change_optional = [&](const std::string& option, const std::string& text,
+                                   std::optional<double> Budget::*field,
+                                   const std::string& absent) {
+    if (text.empty()) return;
+    const Change c = parse_change(text, option);
+    if (!(b.*field) && c.op != '=') throw InputError({}, option, absent);
+    Scenario s{option + " " + text, b, in.gpu, std::nullopt, ""};
+    s.budget.*field = changed(c, (b.*field).value_or(0), option, text);
     out.push_back(s);
-  }
+  };
+  change_optional("--deadline-hours", o.deadline_hours, &Budget::deadline_hours,
+                  "the budget has no deadline to change: set one with =HOURS");
   if (!o.gpus.empty()) {
     const Change c = parse_change(o.gpus, "--gpus");
     Scenario s{"--gpus " + o.gpus, b, in.gpu, std::nullopt, ""};
@@ -112,16 +115,8 @@ std::vector<Scenario> scenarios(const WhatifOptions& o, const PlanInputs& in) {
     count = static_cast<int>(v);
     out.push_back(s);
   }
-  if (!o.unique_tokens.empty()) {
-    const Change c = parse_change(o.unique_tokens, "--unique-tokens");
-    if (!b.unique_tokens && c.op != '=')
-      throw InputError({}, "--unique-tokens",
-                       "the budget has no data.unique_tokens to change: set one with =TOKENS");
-    Scenario s{"--unique-tokens " + o.unique_tokens, b, in.gpu, std::nullopt, ""};
-    s.budget.unique_tokens =
-        changed(c, b.unique_tokens.value_or(0), "--unique-tokens", o.unique_tokens);
-    out.push_back(s);
-  }
+  change_optional("--unique-tokens", o.unique_tokens, &Budget::unique_tokens,
+                  "the budget has no data.unique_tokens to change: set one with =TOKENS");
   if (!o.gpu.empty()) {
     // Another GPU pays its own table prices: the budget's override was for its own GPU.
     Scenario s{"--gpu " + o.gpu, b, &resolve_gpu(in.table, o.gpu, {}, "--gpu"), std::nullopt, ""};

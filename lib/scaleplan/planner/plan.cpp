@@ -85,14 +85,14 @@ Domain planning_domain(const Budget& b, const Law& law) {
   Domain d{s.params_min, s.params_max, s.tokens_min, s.tokens_max};
   // A bound outside the law's domain still moves it: the user asked for that N or D, and the
   // plan warns that it extrapolates.
-  if (b.params_bounds.min) d.params_min = *b.params_bounds.min;
-  if (b.params_bounds.max) d.params_max = *b.params_bounds.max;
-  if (b.params_bounds.min && !b.params_bounds.max) d.params_max = std::max(d.params_max, d.params_min);
-  if (b.params_bounds.max && !b.params_bounds.min) d.params_min = std::min(d.params_min, d.params_max);
-  if (b.tokens_bounds.min) d.tokens_min = *b.tokens_bounds.min;
-  if (b.tokens_bounds.max) d.tokens_max = *b.tokens_bounds.max;
-  if (b.tokens_bounds.min && !b.tokens_bounds.max) d.tokens_max = std::max(d.tokens_max, d.tokens_min);
-  if (b.tokens_bounds.max && !b.tokens_bounds.min) d.tokens_min = std::min(d.tokens_min, d.tokens_max);
+  const auto within = [](const Bounds& bounds, double& lo, double& hi) {
+    if (bounds.min) lo = *bounds.min;
+    if (bounds.max) hi = *bounds.max;
+    if (bounds.min && !bounds.max) hi = std::max(hi, lo);
+    if (bounds.max && !bounds.min) lo = std::min(lo, hi);
+  };
+  within(b.params_bounds, d.params_min, d.params_max);
+  within(b.tokens_bounds, d.tokens_min, d.tokens_max);
   return d;
 }
 
