@@ -12,7 +12,7 @@ _scaleplan() {
   local -a words
   read -ra words <<<"${before:0:${#before}-${#cur}}"
   local prev=${words[${#words[@]}-1]}
-  local commands="init examples plan whatif predict gpus laws fit check frontier isoflop schema"
+  local commands="init examples plan whatif compare predict gpus laws fit check frontier isoflop schema"
   local global="--format --gpus --log-level -q --quiet --version --help"
   local -a reply=()
   local files=""  # "all", "yaml" or "csv": complete paths too
@@ -32,7 +32,7 @@ _scaleplan() {
       local cmd="" w
       for w in "${words[@]:1}"; do
         case "$w" in
-          init|examples|plan|whatif|predict|gpus|laws|fit|check|frontier|isoflop|schema) cmd=$w; break ;;
+          init|examples|plan|whatif|compare|predict|gpus|laws|fit|check|frontier|isoflop|schema) cmd=$w; break ;;
         esac
       done
       local opts=""
@@ -42,6 +42,7 @@ _scaleplan() {
         examples) opts="$(_scaleplan_examples | sed 's/^example://')" ;;
         plan) opts="--law --run-file $(_scaleplan_examples)"; files=yaml ;;
         whatif) opts="--usd --gpu-hours --flops --deadline-hours --gpus --unique-tokens --gpu $(_scaleplan_examples)"; files=yaml ;;
+        compare) opts="--gpu --all $(_scaleplan_examples)"; files=yaml ;;
         predict) opts="--law --params --tokens --flops --unique-tokens --gpu-hours --params-encoder --params-decoder" ;;
         fit) opts="-o --output --form --loss-column --bootstrap --seed --final-only --exclude --holdout --group --joint --joint-params --all-starts --residuals --name"
              files=csv ;;

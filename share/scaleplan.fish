@@ -2,7 +2,7 @@
 # share/fish/vendor_completions.d). Paths complete as usual (folders descend); where a budget or
 # run file is read, the built-in example:NAME files complete too.
 
-set -l commands init examples plan whatif predict gpus laws fit check frontier isoflop schema
+set -l commands init examples plan whatif compare predict gpus laws fit check frontier isoflop schema
 function __scaleplan_examples
     scaleplan examples 2>/dev/null | string replace -r '\s.*' ''
 end
@@ -24,6 +24,7 @@ complete -c scaleplan -n $none -a init -d 'Write a commented starter budget'
 complete -c scaleplan -n $none -a examples -d 'List the built-in example files, or print one'
 complete -c scaleplan -n $none -a plan -d 'Recommend the training run with the lowest loss'
 complete -c scaleplan -n $none -a whatif -d 'The plan beside the plan of each change'
+complete -c scaleplan -n $none -a compare -d 'The best run on each GPU type, side by side'
 complete -c scaleplan -n $none -a predict -d 'Predicted loss of N params on D tokens'
 complete -c scaleplan -n $none -a gpus -d 'List the GPU table'
 complete -c scaleplan -n $none -a laws -d 'List the scaling-law presets'
@@ -33,7 +34,7 @@ complete -c scaleplan -n $none -a frontier -d 'The best run at each budget over 
 complete -c scaleplan -n $none -a isoflop -d 'Loss against model size at fixed compute'
 complete -c scaleplan -n $none -a schema -d 'Print the JSON Schema of a file kind'
 # Files read as budgets or runs: paths, and the built-in examples.
-complete -c scaleplan -n '__fish_seen_subcommand_from plan whatif check frontier' -F \
+complete -c scaleplan -n '__fish_seen_subcommand_from plan whatif compare check frontier' -F \
     -a '(__scaleplan_examples)'
 complete -c scaleplan -n '__fish_seen_subcommand_from fit' -F
 complete -c scaleplan -n '__fish_seen_subcommand_from examples' -x \
@@ -47,6 +48,8 @@ complete -c scaleplan -n '__fish_seen_subcommand_from whatif' -l deadline-hours 
 complete -c scaleplan -n '__fish_seen_subcommand_from whatif' -l gpus -x -d 'Change hardware.count or max_count'
 complete -c scaleplan -n '__fish_seen_subcommand_from whatif' -l unique-tokens -x -d 'Change data.unique_tokens'
 complete -c scaleplan -n '__fish_seen_subcommand_from whatif' -l gpu -x -a '(__scaleplan_gpus)' -d 'Another GPU type'
+complete -c scaleplan -n '__fish_seen_subcommand_from compare' -l gpu -x -a '(__scaleplan_gpus)' -d 'A GPU type to compare (repeat it)'
+complete -c scaleplan -n '__fish_seen_subcommand_from compare' -l all -d 'Compare every GPU of the table'
 complete -c scaleplan -n '__fish_seen_subcommand_from init' -l gpu -x -a '(__scaleplan_gpus)' -d 'GPU'
 complete -c scaleplan -n '__fish_seen_subcommand_from init frontier' -l usd -x -d 'Budget in USD'
 complete -c scaleplan -n '__fish_seen_subcommand_from init frontier' -l gpu-hours -x -d 'Budget in GPU-hours'

@@ -50,5 +50,6 @@ TEST_CASE("configs: an unknown example is named with a suggestion", "[configs][e
   CHECK(r.err ==
         "scaleplan: example:h100_2musd: unknown example 'h100_2musd' (did you mean "
         "'h100_2m_usd'?); `scaleplan examples` lists them\n");
-  CHECK(run_scaleplan("examples h100_2m_usd").out == std::string(examples()[2].text));
+  for (const Example& e : examples())
+    if (e.name == "h100_2m_usd") CHECK(run_scaleplan("examples h100_2m_usd").out == std::string(e.text));
 }

@@ -23,7 +23,7 @@ TEST_CASE("frontier: loss never rises as the budget rises, and rows equal plan",
   const GpuTable table = load_gpu_table("");
   const Gpu& gpu = *find_gpu(table, base.gpu);
   const Law law = load_law("hoffmann2022", "", {}, "law");
-  const auto rows = frontier(base, BudgetKind::kUsd, 1e4, 1e8, 25, gpu, law);
+  const auto rows = frontier(base, BudgetKind::kUsd, 1e4, 1e8, 25, {&gpu}, law);
   REQUIRE(rows.size() == 25);
   CHECK(rows.front().amount == 1e4);  // exactly: the ends print as the user wrote them
   CHECK(rows.back().amount == 1e8);
@@ -47,7 +47,7 @@ TEST_CASE("frontier: GPU-hour and FLOP ranges work the same way", "[frontier]") 
   const GpuTable table = load_gpu_table("");
   const Law law = load_law("hoffmann2022", "", {}, "law");
   const auto rows =
-      frontier(base, BudgetKind::kFlops, 1e20, 1e24, 5, *find_gpu(table, "H100-SXM"), law);
+      frontier(base, BudgetKind::kFlops, 1e20, 1e24, 5, {find_gpu(table, "H100-SXM")}, law);
   for (std::size_t i = 1; i < rows.size(); ++i)
     CHECK(rows[i].plan->evaluation.loss < rows[i - 1].plan->evaluation.loss);
   CHECK(rows[0].plan->binding == std::vector<std::string>{"budget.flops"});

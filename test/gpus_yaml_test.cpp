@@ -68,11 +68,51 @@ TEST_CASE("gpus_yaml: a custom table is checked like a budget", "[gpus]") {
                     "t.yaml:8:5: gpus[0].watts: unknown key (valid keys: name, aliases, vendor, "
                     "memory_gb, memory_gib, mem_bw_tbps, tflops, interconnect_gbps, nvlink_gbps, "
                     "gpus_per_node, scale_out_gbps, matmul_fraction, matmul_overhead_us, "
-                    "attention_fraction, price_usd_per_gpu_hour, source)");
+                    "attention_fraction, price_usd_per_gpu_hour, price_date, source)");
   CHECK_THROWS_WITH(parse_gpu_table("gpus: []\n", "t.yaml"),
                     "t.yaml:1:7: gpus: expected a non-empty list of GPUs");
   CHECK_THROWS_WITH(
       parse_gpu_table("gpus:\n  - name: X1\n    mem_bw_tbps: 1\n    tflops: {bf16: 1}\n    nvlink_gbps: 1\n",
                       "t.yaml"),
       "t.yaml:2:5: gpus[0].memory_gb: missing");
+}
+
+TEST_CASE("gpus_yaml: H800, A800 and TPU v4 rows; every price but the recalled TPU ones is dated",
+          "[gpus]") {
+  const GpuTable t = load_gpu_table("");
+  const Gpu& h800 = *find_gpu(t, "H800");
+  // H100 compute with NVLink cut to 400 GB/s bidirectional (DeepSeek-V3 report).
+  CHECK(h800.tflops.at(Precision::kBf16) == find_gpu(t, "H100-SXM")->tflops.at(Precision::kBf16));
+  CHECK(h800.nvlink_gbps == 200);
+  CHECK(h800.price_on_demand_usd_per_gpu_hour == 2.00);  // the report's assumed rental rate
+  CHECK(find_gpu(t, "A800")->tflops.at(Precision::kBf16) == 312);
+  CHECK(find_gpu(t, "TPU-v4")->tflops.at(Precision::kBf16) == 275);
+  CHECK(find_gpu(t, "TPU-v4")->memory_gib == 32);
+  for (const Gpu& g : t.gpus) {
+    INFO(g.name);
+    const bool priced = g.price_on_demand_usd_per_gpu_hour || g.price_spot_usd_per_gpu_hour;
+    const bool recalled = g.name == "TPU-v5e" || g.name == "TPU-v5p";
+    CHECK(!g.price_date.empty() == (priced && !recalled));
+  }
+}
+
+TEST_CASE("gpus_yaml: price_date is YYYY-MM or YYYY-MM-DD and dates a price", "[gpus]") {
+  const std::string head =
+      "gpus:\n  - name: X\n    memory_gb: 80\n    mem_bw_tbps: 3\n    tflops: {bf16: 900}\n"
+      "    nvlink_gbps: 400\n    scale_out_gbps: 50\n";
+  const std::string price = "    price_usd_per_gpu_hour: {on_demand: 2}\n";
+  CHECK(parse_gpu_table(head + price + "    price_date: 2026-05\n", "t.yaml").gpus[0].price_date ==
+        "2026-05");
+  CHECK(parse_gpu_table(head + price + "    price_date: \"2026-05-18\"\n", "t.yaml")
+            .gpus[0]
+            .price_date == "2026-05-18");
+  CHECK_THROWS_WITH(parse_gpu_table(head + price + "    price_date: 2026-13\n", "t.yaml"),
+                    "t.yaml:9:17: gpus[0].price_date: expected YYYY-MM or YYYY-MM-DD, got "
+                    "'2026-13'");
+  CHECK_THROWS_WITH(parse_gpu_table(head + price + "    price_date: May 2026\n", "t.yaml"),
+                    "t.yaml:9:17: gpus[0].price_date: expected YYYY-MM or YYYY-MM-DD, got "
+                    "'May 2026'");
+  CHECK_THROWS_WITH(parse_gpu_table(head + "    price_date: 2026-05\n", "t.yaml"),
+                    "t.yaml:8:17: gpus[0].price_date: dates a price, and price_usd_per_gpu_hour "
+                    "is not given");
 }

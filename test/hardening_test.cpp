@@ -295,8 +295,8 @@ TEST_CASE("hardening 8: parse errors are one line with the scaleplan: prefix", "
        "scaleplan: --gpus: '=1000000001' makes 2048 GPUs into 1000000001: a GPU count must be a "
        "whole number up to 1e9"},
       {"whatif: another GPU the table has no price for, on a budget in dollars",
-       "whatif example:h100_2m_usd --gpu MI300X", {}, 2,
-       "scaleplan: --gpu: the GPU table has no on_demand price for 'MI300X', which budget.usd "
+       "whatif example:h100_2m_usd --gpu Gaudi3", {}, 2,
+       "scaleplan: --gpu: the GPU table has no on_demand price for 'Gaudi3', which budget.usd "
        "needs (a GPU table with its price: scaleplan --gpus FILE whatif ...)"},
       {"whatif: another GPU without a spot price, on a spot budget",
        "whatif b.yaml --gpu H200",
@@ -317,7 +317,7 @@ TEST_CASE("hardening 8: parse errors are one line with the scaleplan: prefix", "
        {},
        2,
        "scaleplan: unknown command 'plann' (did you mean 'plan'?) (choose init, examples, "
-       "plan, whatif, predict, gpus, laws, fit, check, frontier, isoflop or schema)"},
+       "plan, whatif, compare, predict, gpus, laws, fit, check, frontier, isoflop or schema)"},
       {"an empty output path (an unset shell variable)",
        "fit runs.csv -o \"$LAW\"",
        {{"runs.csv", kRuns}},

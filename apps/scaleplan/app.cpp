@@ -83,6 +83,7 @@ std::unique_ptr<CLI::App> make_app(Invocation* invocation) {
   add_examples_command(*app, action);
   add_plan_command(*app, action);
   add_whatif_command(*app, action);
+  add_compare_command(*app, action);
   add_predict_command(*app, action);
   add_gpus_command(*app, action);
   add_laws_command(*app, action);

@@ -55,9 +55,7 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
                                                                     : o.flops,
                                     option);
   const PlanInputs in = load_plan_inputs(o.budget_path, "", g);
-  const Gpu& gpu = *in.gpu;
-  const Law& law = in.law;
-  const std::vector<FrontierRow> rows = frontier(in.budget, kind, lo, hi, o.points, gpu, law);
+  const std::vector<FrontierRow> rows = frontier(in.budget, kind, lo, hi, o.points, in.gpus, in.law);
   const std::string unit(budget_field(kind).substr(7));  // "usd", "gpu_hours", "flops"
 
   Tree list = Tree::array();
@@ -65,6 +63,7 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
     Tree row = {{unit, r.amount}};
     if (r.plan) {
       const Plan& p = *r.plan;
+      if (in.gpus.size() > 1) row["gpu"] = p.run.gpu.name;
       row["params"] = p.run.params;
       row["tokens"] = p.run.tokens;
       row["loss"] = p.evaluation.loss;
@@ -84,7 +83,9 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
   require_finite(list);
 
   if (!o.plot.empty()) {
-    PlotSpec spec{"Best predicted loss against budget (" + gpu.name + ", law " + law.name + ")",
+    std::string gpus;
+    for (const Gpu* gpu : in.gpus) gpus += (gpus.empty() ? "" : " or ") + gpu->name;
+    PlotSpec spec{"Best predicted loss against budget (" + gpus + ", law " + in.law.name + ")",
                   unit == "usd" ? "budget (USD)" : "budget (" + unit + ")",
                   "predicted loss (nats/token)", true, {}, {}};
     Series s{"best run (labels: params)", {}, {}, {}, false};

@@ -11,6 +11,7 @@
 #include "scaleplan/io/budget_yaml.hpp"
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/io/law_yaml.hpp"
+#include "scaleplan/planner/gpu_choice.hpp"
 #include "scaleplan/planner/plan.hpp"
 #include "scaleplan/io/yaml_input.hpp"
 
@@ -33,8 +34,17 @@ PlanInputs load_plan_inputs(const std::string& budget_path, const std::string& l
   in.budget = parse_budget(budget.text, budget.name);
   in.table = load_gpu_table(options.gpus_file);
   resolve_serving_gpu(in.table, &in.budget);
-  in.gpu = &resolve_gpu(in.table, in.budget.gpu, in.budget.position_of("hardware.gpu"),
-                        "hardware.gpu");
+  for (std::size_t i = 0; i < in.budget.gpu_choices.size(); ++i) {
+    const SourcePos at = in.budget.position_of("hardware.gpu[" + std::to_string(i) + "]");
+    const Gpu* gpu = &resolve_gpu(in.table, in.budget.gpu_choices[i], at, "hardware.gpu");
+    for (const Gpu* earlier : in.gpus)
+      if (earlier == gpu)
+        throw InputError(at, "hardware.gpu",
+                         quote(in.budget.gpu_choices[i]) + " names " + gpu->name +
+                             ", which the list already has");
+    in.gpus.push_back(gpu);
+  }
+  in.gpu = in.gpus.front();
   // A relative law path in a budget file is read from the budget file's folder.
   const std::string base_dir =
       budget_path == "-" ? "" : std::filesystem::path(budget_path).parent_path().string();
@@ -55,6 +65,16 @@ PlanInputs load_plan_inputs(const std::string& budget_path, const std::string& l
   return in;
 }
 
+const Gpu& chosen_gpu(const PlanInputs& in, const Plan& plan) {
+  for (const Gpu* gpu : in.gpus)
+    if (gpu->name == plan.run.gpu.name) return *gpu;
+  return *in.gpu;
+}
+
+Budget chosen_budget(const PlanInputs& in, const Plan& plan) {
+  return budget_for_gpu(in.budget, chosen_gpu(in, plan));
+}
+
 namespace {
 
 struct PlanOptions {
@@ -66,8 +86,9 @@ struct PlanOptions {
 int run_plan(const PlanOptions& o, const GlobalOptions& g, std::ostream& out) {
   const OutputFormat format = output_format(g, false);
   const PlanInputs in = load_plan_inputs(o.budget_path, o.law, g);
-  Plan plan = make_plan(in.budget, *in.gpu, in.law);
-  plan.explanation = explain(in.budget, *in.gpu, in.law, plan);
+  Plan plan = make_plan_over_gpus(in.budget, in.gpus, in.law);
+  const Budget budget = chosen_budget(in, plan);
+  plan.explanation = explain(budget, chosen_gpu(in, plan), in.law, plan);
   const Tree tree = plan_to_json(plan);
   require_finite(tree);
   // The result shows the warnings too: on a terminal that is where the reader sees them, so the
@@ -78,7 +99,7 @@ int run_plan(const PlanOptions& o, const GlobalOptions& g, std::ostream& out) {
     std::ostringstream run;
     run << "# The run `scaleplan plan` recommends for " << display_name(o.budget_path)
         << "; `scaleplan check` reads it (docs/check.md).\n";
-    print_tree(plan_run_file(plan, in.budget, in.law_reference), OutputFormat::kYaml, run);
+    print_tree(plan_run_file(plan, budget, in.law_reference), OutputFormat::kYaml, run);
     write_file_atomically(o.run_file, run.str());
   }
   if (format == OutputFormat::kTable) print_plan_table(plan, out, table_width());

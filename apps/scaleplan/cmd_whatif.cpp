@@ -12,6 +12,7 @@
 #include "terminal.hpp"
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/io/yaml_input.hpp"
+#include "scaleplan/planner/gpu_choice.hpp"
 #include "scaleplan/planner/plan.hpp"
 
 namespace scaleplan::cli {
@@ -63,7 +64,7 @@ double changed(const Change& c, double x, const std::string& option, const std::
 struct Scenario {
   std::string label;  ///< "base", "--usd x2"
   Budget budget;
-  const Gpu* gpu = nullptr;
+  std::vector<const Gpu*> gpus;  ///< the GPU types planned (the budget's list, or --gpu's one)
   std::optional<Plan> plan;
   std::string infeasible;  ///< why no run, when plan is empty
 };
@@ -71,7 +72,7 @@ struct Scenario {
 std::vector<Scenario> scenarios(const WhatifOptions& o, const PlanInputs& in) {
   const Budget& b = in.budget;
   std::vector<Scenario> out;
-  out.push_back({"base", b, in.gpu, std::nullopt, ""});
+  out.push_back({"base", b, in.gpus, std::nullopt, ""});
   const std::vector<std::pair<std::string, BudgetKind>> amounts = {
       {"--usd", BudgetKind::kUsd}, {"--gpu-hours", BudgetKind::kGpuHours},
       {"--flops", BudgetKind::kFlops}};
@@ -86,7 +87,7 @@ std::vector<Scenario> scenarios(const WhatifOptions& o, const PlanInputs& in) {
                            (b.kind == BudgetKind::kUsd        ? std::string("usd")
                             : b.kind == BudgetKind::kGpuHours ? std::string("gpu-hours")
                                                               : std::string("flops")));
-    Scenario s{option + " " + text, b, in.gpu, std::nullopt, ""};
+    Scenario s{option + " " + text, b, in.gpus, std::nullopt, ""};
     s.budget.amount = changed(parse_change(text, option), b.amount, option, text);
     out.push_back(s);
   }
@@ -97,7 +98,7 @@ std::vector<Scenario> scenarios(const WhatifOptions& o, const PlanInputs& in) {
     if (text.empty()) return;
     const Change c = parse_change(text, option);
     if (!(b.*field) && c.op != '=') throw InputError({}, option, absent);
-    Scenario s{option + " " + text, b, in.gpu, std::nullopt, ""};
+    Scenario s{option + " " + text, b, in.gpus, std::nullopt, ""};
     s.budget.*field = changed(c, (b.*field).value_or(0), option, text);
     out.push_back(s);
   };
@@ -105,7 +106,7 @@ std::vector<Scenario> scenarios(const WhatifOptions& o, const PlanInputs& in) {
                   "the budget has no deadline to change: set one with =HOURS");
   if (!o.gpus.empty()) {
     const Change c = parse_change(o.gpus, "--gpus");
-    Scenario s{"--gpus " + o.gpus, b, in.gpu, std::nullopt, ""};
+    Scenario s{"--gpus " + o.gpus, b, in.gpus, std::nullopt, ""};
     std::optional<int>& count = b.count ? s.budget.count : s.budget.max_count;
     const double v = changed(c, *count, "--gpus", o.gpus);
     if (v != std::floor(v) || v > 1e9)
@@ -119,8 +120,8 @@ std::vector<Scenario> scenarios(const WhatifOptions& o, const PlanInputs& in) {
                   "the budget has no data.unique_tokens to change: set one with =TOKENS");
   if (!o.gpu.empty()) {
     // Another GPU pays its own table prices: the budget's override was for its own GPU.
-    Scenario s{"--gpu " + o.gpu, b, &resolve_gpu(in.table, o.gpu, {}, "--gpu"), std::nullopt, ""};
-    s.budget.gpu = s.gpu->name;
+    const Gpu& gpu = resolve_gpu(in.table, o.gpu, {}, "--gpu");
+    Scenario s{"--gpu " + o.gpu, budget_for_gpu(b, gpu), {&gpu}, std::nullopt, ""};
     s.budget.price_on_demand_usd_per_gpu_hour.reset();
     s.budget.price_spot_usd_per_gpu_hour.reset();
     out.push_back(s);
@@ -131,7 +132,7 @@ std::vector<Scenario> scenarios(const WhatifOptions& o, const PlanInputs& in) {
 void plan_each(const Law& law, std::vector<Scenario>* all) {
   for (Scenario& s : *all) {
     try {
-      s.plan = make_plan(s.budget, *s.gpu, law);
+      s.plan = make_plan_over_gpus(s.budget, s.gpus, law);
     } catch (const InfeasibleError& e) {
       s.infeasible = e.what();
     } catch (const InputError& e) {
@@ -161,6 +162,14 @@ std::string joined(const std::vector<std::string>& names, const std::string& sep
   return out;
 }
 
+/// The GPU the scenario's plan chose; without a run, the types it tried ("H100-SXM|B200").
+std::string gpu_of(const Scenario& s) {
+  if (s.plan) return s.plan->run.gpu.name;
+  std::vector<std::string> names;
+  for (const Gpu* gpu : s.gpus) names.push_back(gpu->name);
+  return joined(names, "|");
+}
+
 void print_table(const std::vector<Scenario>& all, std::ostream& out) {
   using Cell = std::function<std::string(const Scenario&)>;
   const auto value = [](auto f) -> Cell {
@@ -168,7 +177,7 @@ void print_table(const std::vector<Scenario>& all, std::ostream& out) {
   };
   const std::vector<std::pair<std::string, Cell>> rows = {
       {"", [](const Scenario& s) { return s.label; }},
-      {"gpu", [](const Scenario& s) { return s.gpu->name; }},
+      {"gpu", [](const Scenario& s) { return gpu_of(s); }},
       {"params", value([](const Plan& p) { return human_count(p.run.params); })},
       {"tokens", value([](const Plan& p) { return human_count(p.run.tokens); })},
       {"loss", value([](const Plan& p) { return fmt("%.4f", p.evaluation.loss); })},
@@ -228,7 +237,7 @@ int run_whatif(const WhatifOptions& o, const GlobalOptions& g, std::ostream& out
     out << "scenario,gpu,params,tokens,loss,usd,gpu_hours,wall_hours,gpus,precision,binding\n";
     out << std::setprecision(10);
     for (const Scenario& s : all) {
-      out << '"' << s.label << "\"," << s.gpu->name << ",";
+      out << '"' << s.label << "\"," << gpu_of(s) << ",";
       if (!s.plan) {
         out << ",,,,,,,,infeasible\n";
         continue;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "scaleplan/planner/budget.hpp"
+#include "scaleplan/planner/plan.hpp"
 #include "scaleplan/model/law.hpp"
 #include "scaleplan/io/report.hpp"
 
@@ -38,6 +39,7 @@ void add_schema_command(CLI::App& app, Action* action);
 void add_examples_command(CLI::App& app, Action* action);
 void add_init_command(CLI::App& app, Action* action);
 void add_whatif_command(CLI::App& app, Action* action);
+void add_compare_command(CLI::App& app, Action* action);
 
 /// The JSON Schema of a file kind: budget, run, law or gpus.
 Tree schema_of(const std::string& kind);
@@ -46,13 +48,19 @@ Tree schema_of(const std::string& kind);
 struct PlanInputs {
   Budget budget;
   GpuTable table;
-  const Gpu* gpu = nullptr;  ///< in `table`
+  const Gpu* gpu = nullptr;       ///< in `table`: the first of `gpus`
+  std::vector<const Gpu*> gpus;  ///< hardware.gpu resolved: one, or the list the budget gives
   Law law;
   std::string law_reference;  ///< the law as a run file names it: a preset or an absolute path
 };
 /// Reads BUDGET (or stdin for "-"); `law_override` (--law) replaces model.law when not empty.
 PlanInputs load_plan_inputs(const std::string& budget_path, const std::string& law_override,
                             const GlobalOptions& options);
+
+/// The budget of `in` as planned on the GPU the plan chose (hardware.gpu narrowed to it).
+Budget chosen_budget(const PlanInputs& in, const Plan& plan);
+/// The GPU of `in.gpus` the plan runs on.
+const Gpu& chosen_gpu(const PlanInputs& in, const Plan& plan);
 
 /// The --format value as an enum; InputError if the command does not offer it.
 OutputFormat output_format(const GlobalOptions& options, bool csv_allowed,

@@ -61,8 +61,10 @@ const KeyTable& hardware_keys() {
   static const Budget d;
   static const KeyTable t{
       "The GPUs: exactly one of count or max_count",
-      {{.name = "gpu", .type = KeyType::kString,
-        .description = "a GPU from `scaleplan gpus` (case-insensitive; aliases accepted)",
+      {{.name = "gpu", .type = KeyType::kNameOrList,
+        .description = "a GPU from `scaleplan gpus` (case-insensitive; aliases accepted), or a "
+                       "list of them: the planner plans each and recommends the best "
+                       "(`scaleplan compare` shows them side by side)",
         .example = "H100-SXM", .required = true,
         .missing = "missing: name a GPU from `scaleplan gpus`"},
        {.name = "count", .type = KeyType::kInteger, .unit = "GPUs",
@@ -420,7 +422,20 @@ namespace {
 
 void read_hardware(const YamlMap& m, Budget& b) {
   m.check_keys();
-  b.gpu = *m.string("gpu");
+  for (const auto& [name, at] : m.names("gpu")) {
+    b.positions["hardware.gpu[" + std::to_string(b.gpu_choices.size()) + "]"] = at;
+    b.gpu_choices.push_back(name);
+  }
+  b.gpu = b.gpu_choices.front();
+  // A price or a measured MFU belongs to one GPU type: with several, each pays its own table
+  // price and gets its own step-time model.
+  if (b.gpu_choices.size() > 1)
+    for (const char* key : {"price_usd_per_gpu_hour", "mfu"})
+      if (m.has(key))
+        m.fail(key, "belongs to one GPU type, and hardware.gpu lists " +
+                        std::to_string(b.gpu_choices.size()) +
+                        ": name one GPU, or give each its own in a GPU table (scaleplan --gpus "
+                        "FILE)");
   b.count = m.integer("count");
   b.max_count = m.integer("max_count");
   if (const auto p = m.string("pricing")) {

@@ -95,6 +95,10 @@ const KeyTable& gpu_keys() {
         .range = Range::kPositive, .max = 1, .default_value = kDefaultAttentionFraction},
        {.name = "price_usd_per_gpu_hour", .type = KeyType::kMap,
         .description = "{on_demand, spot}", .table = &price_keys()},
+       {.name = "price_date", .type = KeyType::kString,
+        .description = "when the prices were read: YYYY-MM or YYYY-MM-DD (`scaleplan gpus` shows "
+                       "it; a price without one is shown as undated)",
+        .example = "2026-05"},
        {.name = "source", .type = KeyType::kString, .description = "where the figures come from"}},
       {}};
   return t;
@@ -109,6 +113,24 @@ const KeyTable& root_keys() {
         .min_items = 1}},
       {}};
   return t;
+}
+
+/// YYYY-MM or YYYY-MM-DD with a month 01-12 and a day 01-31.
+bool is_price_date(const std::string& text) {
+  const auto digits = [&](std::size_t from, std::size_t n) {
+    for (std::size_t i = from; i < from + n; ++i)
+      if (i >= text.size() || text[i] < '0' || text[i] > '9') return false;
+    return true;
+  };
+  if (!(text.size() == 7 || text.size() == 10) || !digits(0, 4) || text[4] != '-' ||
+      !digits(5, 2))
+    return false;
+  const int month = std::stoi(text.substr(5, 2));
+  if (month < 1 || month > 12) return false;
+  if (text.size() == 7) return true;
+  if (text[7] != '-' || !digits(8, 2)) return false;
+  const int day = std::stoi(text.substr(8, 2));
+  return day >= 1 && day <= 31;
 }
 
 Gpu read_gpu(const YamlMap& m) {
@@ -155,6 +177,13 @@ Gpu read_gpu(const YamlMap& m) {
     price.check_keys();
     gpu.price_on_demand_usd_per_gpu_hour = price.number("on_demand");
     gpu.price_spot_usd_per_gpu_hour = price.number("spot");
+  }
+  if (const auto date = m.string("price_date")) {
+    if (!is_price_date(*date))
+      m.fail("price_date", "expected YYYY-MM or YYYY-MM-DD, got " + quote(*date));
+    if (!m.has("price_usd_per_gpu_hour"))
+      m.fail("price_date", "dates a price, and price_usd_per_gpu_hour is not given");
+    gpu.price_date = *date;
   }
   gpu.source = m.string("source").value_or("");
   return gpu;

@@ -121,6 +121,12 @@ Tree key_schema(const Key& k) {
       s["type"] = "array";
       s["items"] = {{"type", {"string", "number"}}};
       break;
+    case KeyType::kNameOrList:
+      s["oneOf"] = Tree::array(
+          {{{"type", {"string", "number"}}},
+           {{"type", "array"}, {"items", {{"type", {"string", "number"}}}}, {"minItems", 1},
+            {"uniqueItems", true}}});
+      break;
     case KeyType::kMap:
       s.update(map_schema(k));
       s["description"] = k.description;

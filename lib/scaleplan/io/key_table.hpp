@@ -23,6 +23,7 @@ enum class KeyType {
   kChoice,       ///< one of `choices`
   kChoiceList,   ///< a non-empty list of distinct `choices`: [bf16, fp8]
   kStringList,   ///< a list of names
+  kNameOrList,   ///< a name, or a non-empty list of distinct names: H100 or [H100, B200]
   kMap,          ///< a mapping with the keys of `table`
   kNumberOrMap,  ///< a number, or a mapping with the keys of `table`
   kMapList,      ///< a list (at least `min_items`) of mappings with the keys of `table`

@@ -195,6 +195,38 @@ Tree plan_run_file(const Plan& p, const Budget& b, const std::string& law) {
   return j;
 }
 
+Tree gpu_alternative_to_json(const GpuAlternative& a) {
+  Tree j = {{"gpu", a.gpu}, {"chosen", a.chosen}, {"has_run", a.has_run}};
+  if (!a.has_run) {
+    j["unavailable"] = a.unavailable;
+    return j;
+  }
+  j["loss"] = a.loss;
+  j["params"] = a.params;
+  j["tokens"] = a.tokens;
+  j["gpus"] = a.gpus;
+  j["precision"] = a.precision;
+  j["pricing"] = a.pricing;
+  j["mfu"] = a.mfu;
+  j["usd"] = std::isfinite(a.usd) ? Tree(a.usd) : Tree(nullptr);
+  j["gpu_hours"] = a.gpu_hours;
+  j["wall_hours"] = a.wall_hours;
+  if (a.profit_usd) j["profit_usd"] = *a.profit_usd;
+  return j;
+}
+
+std::string describe_gpu_alternative(const GpuAlternative& a) {
+  if (!a.has_run) return a.gpu + ": no run (" + a.unavailable + ")";
+  return a.gpu + ": loss " + fmt("%.4f", a.loss) + ", " + human_count(a.params) + " params on " +
+         human_count(a.tokens) + " tokens, " + std::to_string(a.gpus) + " GPUs, " +
+         (std::isfinite(a.usd) ? human_usd(a.usd) : human_count(a.gpu_hours) + " GPU-hours") +
+         ", " + fmt("%.1f", a.wall_hours / 24) + " days" +
+         (a.profit_usd ? ", profit " + std::string(*a.profit_usd < 0 ? "-" : "") +
+                             human_usd(std::abs(*a.profit_usd))
+                       : "") +
+         (a.chosen ? " (chosen)" : "");
+}
+
 Tree explanation_to_json(const Explanation& x) {
   Tree marginals = Tree::array();
   for (const Marginal& m : x.marginals) {
@@ -299,6 +331,11 @@ Tree plan_to_json(const Plan& p) {
     j["roi"] = roi;
   }
   j["binding"] = p.binding;
+  if (!p.gpu_options.empty()) {
+    Tree options = Tree::array();
+    for (const GpuAlternative& a : p.gpu_options) options.push_back(gpu_alternative_to_json(a));
+    j["gpu_options"] = options;
+  }
   if (p.explanation) j["explain"] = explanation_to_json(*p.explanation);
   j["law"] = {{"name", p.law_name}, {"source", p.law_source}};
   j["warnings"] = p.warnings;
@@ -428,6 +465,7 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
   std::string binding;
   for (const std::string& b : p.binding) binding += (binding.empty() ? "" : ", ") + b;
   row("binding", binding.empty() ? "none" : binding);
+  for (const GpuAlternative& a : p.gpu_options) row("gpu choice", describe_gpu_alternative(a));
   if (p.explanation) {
     for (const std::string& why : p.explanation->reasons) row("why", why);
     for (const Marginal& m : p.explanation->marginals) {
@@ -472,6 +510,7 @@ Tree gpus_to_json(const GpuTable& table) {
                     {"price_usd_per_gpu_hour",
                      {{"on_demand", price(g.price_on_demand_usd_per_gpu_hour)},
                       {"spot", price(g.price_spot_usd_per_gpu_hour)}}},
+                    {"price_date", g.price_date.empty() ? Tree(nullptr) : Tree(g.price_date)},
                     {"source", g.source}});
   }
   return list;
@@ -481,8 +520,8 @@ void print_gpus_table(const GpuTable& table, std::ostream& out) {
   out << std::left << std::setw(14) << "gpu" << std::right << std::setw(7) << "mem_gb"
       << std::setw(7) << "TB/s";
   for (Precision p : all_precisions()) out << std::setw(8) << to_string(p);
-  out << std::setw(10) << "$/h od" << std::setw(9) << "$/h spot" << std::setw(8) << "link"
-      << std::setw(6) << "node" << std::setw(6) << "nic" << "\n";
+  out << std::setw(10) << "$/h od" << std::setw(9) << "$/h spot" << std::setw(12) << "price as of"
+      << std::setw(8) << "link" << std::setw(6) << "node" << std::setw(8) << "nic" << "\n";
   const auto opt = [](const std::optional<double>& v) { return v ? fmt("%.2f", *v) : "-"; };
   for (const Gpu& g : table.gpus) {
     out << std::left << std::setw(14) << g.name << std::right << std::setw(7)
@@ -492,11 +531,15 @@ void print_gpus_table(const GpuTable& table, std::ostream& out) {
       out << std::setw(8) << (it == g.tflops.end() ? "-" : fmt("%g", it->second));
     }
     out << std::setw(10) << opt(g.price_on_demand_usd_per_gpu_hour) << std::setw(9)
-        << opt(g.price_spot_usd_per_gpu_hour) << std::setw(8) << fmt("%g", g.nvlink_gbps)
-        << std::setw(6) << g.gpus_per_node << std::setw(6) << fmt("%g", g.scale_out_gbps) << "\n";
+        << opt(g.price_spot_usd_per_gpu_hour) << std::setw(12)
+        << (g.price_date.empty() ? (g.price_on_demand_usd_per_gpu_hour ? "undated" : "-")
+                                 : g.price_date)
+        << std::setw(8) << fmt("%g", g.nvlink_gbps) << std::setw(6) << g.gpus_per_node
+        << std::setw(8) << fmt("%g", g.scale_out_gbps) << "\n";
   }
   out << "\nDense peak TFLOP/s; prices in USD per GPU-hour; link: scale-up GB/s per GPU per "
-         "direction among `node` GPUs; nic: scale-out GB/s per GPU. Source: "
+         "direction among `node` GPUs; nic: scale-out GB/s per GPU; price as of: when the price "
+         "was read (docs/gpus.md). Source: "
       << table.source << "\n";
 }
 

@@ -34,6 +34,11 @@ inline constexpr int kTableWidth = 100;
 /// The `plan` result tree (docs/output.md), and the parts `check` shares with it.
 /// The explain section of a plan: reasons, the spend against the budget, each marginal.
 Tree explanation_to_json(const Explanation& explanation);
+/// One GPU type of a budget's list as the planner compared it (plan's gpu_options, compare).
+Tree gpu_alternative_to_json(const GpuAlternative& alternative);
+/// The same in one line: "B200: loss 1.8341, 72B params on 1.3T tokens, 512 GPUs, $2.0M,
+/// 29.1 days (chosen)".
+std::string describe_gpu_alternative(const GpuAlternative& alternative);
 Tree plan_to_json(const Plan& plan);
 /// The plan's run as a run file for `scaleplan check` (docs/check.md): the full shape, layout,
 /// batch, schedule, the budget's cluster, price and spot settings, `law` (a preset name or a

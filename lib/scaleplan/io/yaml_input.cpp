@@ -300,6 +300,33 @@ std::optional<std::string> YamlMap::string(const std::string& key) const {
   return text;
 }
 
+std::vector<std::pair<std::string, SourcePos>> YamlMap::names(const std::string& key) const {
+  if (spec(key).type != KeyType::kNameOrList) internal_error(field(key) + " is not a name-or-list key");
+  if (!has(key)) {
+    if (spec(key).required) missing(key);
+    return {};
+  }
+  const YAML::Node value = get(key);
+  if (value.IsScalar()) return {{value.Scalar(), pos(key)}};
+  if (!value.IsSequence() || value.size() == 0)
+    fail(key, "expected a name or a non-empty list of names");
+  const auto folded = [](std::string text) {  // names match case-insensitively, as find_gpu does
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  };
+  std::vector<std::pair<std::string, SourcePos>> out;
+  for (const YAML::Node& item : value) {
+    const SourcePos at = position(file, item);
+    if (!item.IsScalar() || item.Scalar().empty())
+      throw InputError(at, field(key), "expected a list of names");
+    for (const auto& [name, _] : out)
+      if (folded(name) == folded(item.Scalar()))
+        throw InputError(at, field(key), quote(item.Scalar()) + " is listed twice");
+    out.emplace_back(item.Scalar(), at);
+  }
+  return out;
+}
+
 std::optional<bool> YamlMap::boolean(const std::string& key) const {
   if (spec(key).type != KeyType::kBool) internal_error(field(key) + " is not a boolean key");
   if (!has(key)) {

@@ -53,6 +53,9 @@ struct YamlMap {
   /// A string, or for a kChoice key one of its choices (else an error listing them).
   std::optional<std::string> string(const std::string& key) const;
   std::optional<bool> boolean(const std::string& key) const;  ///< a kBool key: true or false
+  /// A kNameOrList key: one name, or the names of a non-empty list of distinct names (each
+  /// with its own position, for errors about one of them); empty when the key is absent.
+  std::vector<std::pair<std::string, SourcePos>> names(const std::string& key) const;
 
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
   /// The error for a required key that is absent (Key::missing, or "missing").

@@ -58,6 +58,7 @@ struct Gpu {
   double attention_fraction = 0;  ///< FlashAttention's achieved fraction of the bf16 peak
   std::optional<double> price_on_demand_usd_per_gpu_hour;
   std::optional<double> price_spot_usd_per_gpu_hour;
+  std::string price_date;  ///< when the prices were read (YYYY-MM[-DD]); empty: undated
   std::string source;
 };
 

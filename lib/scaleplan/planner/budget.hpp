@@ -56,7 +56,10 @@ struct Budget {
   double amount = 0;  ///< in the unit of `kind`: USD, GPU-hours or FLOPs
   std::optional<double> deadline_hours;
 
-  std::string gpu;                   ///< name or alias in the GPU table
+  std::string gpu;                   ///< name or alias in the GPU table: the one a plan is for
+  /// hardware.gpu as given: one name, or several the planner chooses among (`gpu` is the
+  /// first); positions "hardware.gpu[i]".
+  std::vector<std::string> gpu_choices;
   std::optional<int> count;          ///< fixed GPU count, or
   std::optional<int> max_count;      ///< the planner chooses up to this many
   Pricing pricing = Pricing::kOnDemand;

@@ -2,10 +2,13 @@
 
 #include <cmath>
 
+#include "scaleplan/planner/gpu_choice.hpp"
+
 namespace scaleplan {
 
 std::vector<FrontierRow> frontier(const Budget& base, BudgetKind kind, double lo, double hi,
-                                  int points, const Gpu& gpu, const Law& law) {
+                                  int points, const std::vector<const Gpu*>& gpus,
+                                  const Law& law) {
   std::vector<FrontierRow> rows;
   for (int i = 0; i < points; ++i) {
     const double t = points == 1 ? 0 : static_cast<double>(i) / (points - 1);
@@ -15,7 +18,7 @@ std::vector<FrontierRow> frontier(const Budget& base, BudgetKind kind, double lo
     b.amount = i == points - 1 && points > 1 ? hi : lo * std::pow(hi / lo, t);
     FrontierRow row{b.amount, std::nullopt};
     try {
-      row.plan = make_plan(b, gpu, law);
+      row.plan = make_plan_over_gpus(b, gpus, law);
     } catch (const InfeasibleError&) {
     }
     rows.push_back(row);

@@ -16,9 +16,10 @@ struct FrontierRow {
 };
 
 /// `points` budgets log-spaced over [lo, hi] of `kind`, the rest of `base` unchanged, each
-/// planned exactly as `plan` would.
+/// planned exactly as `plan` would (on the best of `gpus` when the budget lists several).
 std::vector<FrontierRow> frontier(const Budget& base, BudgetKind kind, double lo, double hi,
-                                  int points, const Gpu& gpu, const Law& law);
+                                  int points, const std::vector<const Gpu*>& gpus,
+                                  const Law& law);
 
 struct IsoflopPoint {
   double params = 0, tokens = 0, loss = 0;

@@ -64,6 +64,19 @@ struct Explanation {
   double spent = 0, limit = 0;       ///< in the budget's unit
 };
 
+/// One GPU type of a budget's list as the planner compared it (hardware.gpu as a list).
+struct GpuAlternative {
+  std::string gpu;
+  bool chosen = false;
+  bool has_run = false;
+  double loss = NAN, usd = NAN, gpu_hours = NAN, wall_hours = NAN, params = NAN, tokens = NAN;
+  std::optional<double> profit_usd;  ///< maximize_profit
+  int gpus = 0;
+  std::string precision, pricing;  ///< the plan's training precision and price kind
+  double mfu = NAN;
+  std::string unavailable;  ///< why no run, when has_run is false
+};
+
 struct Plan {
   TrainingRun run;         ///< the recommended run: shape, layout, batch, hardware, price
   Evaluation evaluation;   ///< everything predicted about it (the same `check` computes)
@@ -78,6 +91,8 @@ struct Plan {
   std::vector<std::string> warnings;
   std::string law_name, law_source;
   std::optional<Explanation> explanation;  ///< filled by `explain` (the plan command)
+  /// Every GPU type of a budget that lists several, the chosen one marked (gpu_choice.hpp).
+  std::vector<GpuAlternative> gpu_options;
 };
 
 /// The search for one discrete option: `search` in the tool, a brute-force reference in tests.

@@ -1,0 +1,133 @@
+#include "scaleplan/planner/gpu_choice.hpp"
+
+#include <cmath>
+
+namespace scaleplan {
+
+Budget budget_for_gpu(const Budget& budget, const Gpu& gpu) {
+  Budget b = budget;
+  b.gpu = gpu.name;
+  b.gpu_choices = {gpu.name};
+  return b;
+}
+
+std::vector<GpuOption> plan_each_gpu(const Budget& budget, const std::vector<const Gpu*>& gpus,
+                                     const Law& law) {
+  std::vector<GpuOption> out;
+  for (const Gpu* gpu : gpus) {
+    GpuOption o{gpu, budget_for_gpu(budget, *gpu), std::nullopt, "", false};
+    try {
+      o.plan = make_plan(o.budget, *gpu, law);
+    } catch (const InfeasibleError& e) {
+      o.unavailable = e.what();
+    } catch (const InputError& e) {
+      // The field and reason without the budget file's position: a table row names its GPU.
+      const std::string where = InputError::format(e.pos(), "", "");
+      const std::string why = e.what();
+      o.unavailable = why.rfind(where, 0) == 0 ? why.substr(where.size()) : why;
+      o.input_problem = true;
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+namespace {
+
+/// Spend in the budget's unit: dollars, GPU-hours or FLOPs, as the budget counts it.
+double spend(const Budget& b, const Plan& p) {
+  switch (b.kind) {
+    case BudgetKind::kUsd: return p.evaluation.cost.usd;
+    case BudgetKind::kGpuHours: return p.evaluation.cost.gpu_hours;
+    case BudgetKind::kFlops: return p.evaluation.cost.flops;
+  }
+  return p.evaluation.cost.usd;
+}
+
+/// What the objective maximises; the same order the planner uses within one GPU.
+double score(const Budget& b, const Plan& p) {
+  switch (b.objective) {
+    case Objective::kMinimizeLoss: return -p.evaluation.loss;
+    case Objective::kMaximizeProfit: return p.roi ? p.roi->profit_usd : -INFINITY;
+    case Objective::kMinimizeCost:
+      return -(p.evaluation.cost.usd +
+               (p.evaluation.serving ? p.evaluation.serving->lifetime_usd : 0));
+  }
+  return -p.evaluation.loss;
+}
+
+}  // namespace
+
+GpuAlternative summarize_gpu_option(const GpuOption& o) {
+  GpuAlternative a;
+  a.gpu = o.gpu->name;
+  a.unavailable = o.unavailable;
+  if (!o.plan) return a;
+  const Plan& p = *o.plan;
+  a.has_run = true;
+  a.loss = p.evaluation.loss;
+  a.usd = p.evaluation.cost.usd;
+  a.gpu_hours = p.evaluation.cost.gpu_hours;
+  a.wall_hours = p.evaluation.cost.wall_hours;
+  a.params = p.run.params;
+  a.tokens = p.run.tokens;
+  a.gpus = p.run.gpus;
+  a.precision = to_string(p.run.precision);
+  a.pricing = to_string(p.run.pricing);
+  a.mfu = p.evaluation.mfu;
+  if (p.roi && o.budget.roi) a.profit_usd = p.roi->profit_usd;
+  return a;
+}
+
+std::optional<std::size_t> best_gpu_option(const std::vector<GpuOption>& options,
+                                           const Budget& budget) {
+  std::optional<std::size_t> best;
+  for (std::size_t i = 0; i < options.size(); ++i) {
+    if (!options[i].plan) continue;
+    if (!best) {
+      best = i;
+      continue;
+    }
+    const Plan& a = *options[i].plan;
+    const Plan& b = *options[*best].plan;
+    const double sa = score(budget, a), sb = score(budget, b);
+    // Scores equal within a millionth (as the search counts them) tie to the cheaper run.
+    if (std::abs(sa - sb) > 1e-6 * std::max(1.0, std::abs(sb))) {
+      if (sa > sb) best = i;
+    } else if (spend(budget, a) < spend(budget, b)) {
+      best = i;
+    }
+  }
+  return best;
+}
+
+Plan make_plan_over_gpus(const Budget& budget, const std::vector<const Gpu*>& gpus,
+                         const Law& law) {
+  if (gpus.size() == 1) return make_plan(budget_for_gpu(budget, *gpus[0]), *gpus[0], law);
+  const std::vector<GpuOption> options = plan_each_gpu(budget, gpus, law);
+  const std::optional<std::size_t> best = best_gpu_option(options, budget);
+  if (!best) {
+    bool all_input = true;
+    std::string reasons;
+    for (const GpuOption& o : options) {
+      all_input = all_input && o.input_problem;
+      reasons += (reasons.empty() ? "" : "; ") + o.gpu->name + ": " + o.unavailable;
+    }
+    // Every GPU lacks what the budget needs (a price): an input problem, reported as the first
+    // one is, by re-planning it.
+    if (all_input) make_plan(options[0].budget, *options[0].gpu, law);
+    throw InfeasibleError("no GPU type of hardware.gpu has a run (" + reasons + ")");
+  }
+  Plan plan = *options[*best].plan;
+  for (std::size_t i = 0; i < options.size(); ++i) {
+    GpuAlternative a = summarize_gpu_option(options[i]);
+    a.chosen = i == *best;
+    plan.gpu_options.push_back(a);
+    if (options[i].input_problem)
+      plan.warnings.push_back("hardware.gpu: " + options[i].gpu->name + " left out: " +
+                              options[i].unavailable);
+  }
+  return plan;
+}
+
+}  // namespace scaleplan
