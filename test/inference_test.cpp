@@ -126,7 +126,7 @@ TEST_CASE("inference: the decode model against measured H100 figures", "[inferen
 
 TEST_CASE("inference: the default decode efficiency is the measured share", "[inference]") {
   // The efficiency each measurement implies: the memory term over (measured - all-reduces); all
-  // three are memory-bound. docs/economics.md: 0.64, 0.61, 0.57; their mean to one figure.
+  // three are memory-bound. docs/economics.md: 0.63, 0.61, 0.57; their mean to one figure.
   double sum = 0;
   for (const Measured& m : kMeasured) {
     const ServingInputs in = measured_inputs(m, 1);
