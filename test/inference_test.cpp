@@ -281,3 +281,37 @@ TEST_CASE("inference: 8 KV heads of 64 give an 8x smaller KV cache and a cheaper
   CHECK(b.batch > 4 * a.batch);  // memory bounds the batch: 8x smaller cache, far more sequences
   CHECK(b.usd_per_query < a.usd_per_query / 2);
 }
+
+TEST_CASE("inference: the chosen degree is the smallest that serves (brute force over N, caps, "
+          "precisions)",
+          "[inference][tp]") {
+  for (ServingPrecision p : {ServingPrecision::kBf16, ServingPrecision::kFp8,
+                             ServingPrecision::kInt4})
+    for (double cap : {5.0, 12.0, 30.0, 100.0, 400.0})
+      for (double n = 1e8; n <= 3e12; n *= 2.3) {
+        ServingInputs in = h100_deployed(cap);
+        in.precision = p;
+        in.ttft_ms = 500;
+        const Serving chosen = serve(in, n);
+        int smallest = 0;
+        for (int tp : {1, 2, 4, 8}) {
+          ServingInputs forced = in;
+          forced.tensor_parallel = tp;
+          if (serve(forced, n).feasible) {
+            smallest = tp;
+            break;
+          }
+        }
+        INFO(to_string(p) << " cap " << cap << " ms, N " << n);
+        CHECK(chosen.feasible == (smallest > 0));
+        if (smallest > 0) {
+          CHECK(chosen.tensor_parallel == smallest);
+          CHECK(chosen.latency_ms_per_token <= cap);
+          CHECK(chosen.ttft_ms <= 500);
+          CHECK(std::isfinite(chosen.usd_per_query));
+          CHECK(chosen.usd_per_query > 0);
+        } else {
+          CHECK_FALSE(chosen.infeasible_reason.empty());
+        }
+      }
+}
