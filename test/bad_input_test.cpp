@@ -150,6 +150,24 @@ const BadInput kCases[] = {
      "or int4)"},
     {"zero latency cap", VALID_HEAD "inference:\n  gpu: H100\n  latency_ms_per_token: 0\n", 2,
      "scaleplan: bad.yaml:8:25: inference.latency_ms_per_token: must be > 0, got 0"},
+#define SERVING "inference:\n  gpu: H100\n  latency_ms_per_token: 20\n"
+    {"serving TP not a power of two", VALID_HEAD SERVING "  tensor_parallel: 3\n", 2,
+     "scaleplan: bad.yaml:9:20: inference.tensor_parallel: must be a power of two (1, 2, 4, 8, "
+     "...), got 3"},
+    {"serving TP beyond the NVLink domain", VALID_HEAD SERVING "  tensor_parallel: 16\n", 2,
+     "scaleplan: bad.yaml:9:20: inference.tensor_parallel: must be at most the 8 GPUs of one "
+     "H100-SXM NVLink domain, got 16"},
+    {"zero serving TP", VALID_HEAD SERVING "  tensor_parallel: 0\n", 2,
+     "scaleplan: bad.yaml:9:20: inference.tensor_parallel: must be > 0, got 0"},
+    {"fractional serving TP", VALID_HEAD SERVING "  tensor_parallel: 2.5\n", 2,
+     "scaleplan: bad.yaml:9:20: inference.tensor_parallel: must be a whole number, got 2.5"},
+    {"zero decode efficiency", VALID_HEAD SERVING "  decode_efficiency: 0\n", 2,
+     "scaleplan: bad.yaml:9:22: inference.decode_efficiency: must be > 0, got 0"},
+    {"decode efficiency above 1", VALID_HEAD SERVING "  decode_efficiency: 1.5\n", 2,
+     "scaleplan: bad.yaml:9:22: inference.decode_efficiency: must be <= 1, got 1.5"},
+    {"NaN decode efficiency", VALID_HEAD SERVING "  decode_efficiency: .nan\n", 2,
+     "scaleplan: bad.yaml:9:22: inference.decode_efficiency: must be finite, got '.nan'"},
+#undef SERVING
     {"negative lifetime queries", VALID_HEAD "inference:\n  gpu: H100\n  latency_ms_per_token: 20\n"
      "  lifetime_queries: -1e9\n", 2,
      "scaleplan: bad.yaml:9:21: inference.lifetime_queries: must be >= 0, got -1e9"},
@@ -180,8 +198,8 @@ const BadInput kCases[] = {
      "inference: {gpu: H100, latency_ms_per_token: 50, lifetime_queries: 1e9}\n"
      "roi: {value_table: [[3.0, 0.0], [1.8, 1.0e-9]]}\n", 3,
      "scaleplan: infeasible: training does not pay: the most profitable run (5.308e+06 params on "
-     "2.621e+08 tokens, served loss 6.451) earns 0 USD a query against 2.253e-07 USD to serve it, "
-     "a profit of -226.1 USD after 0.7777 USD of training; do not train (roi, inference)"},
+     "2.621e+08 tokens, served loss 6.451) earns 0 USD a query against 3.719e-07 USD to serve it, "
+     "a profit of -372.7 USD after 0.7777 USD of training; do not train (roi, inference)"},
     // Issue 13, acceptance 1: $50M on 4,096 H100 with no queries is "do not train", exit 3.
     {"a profit objective with no queries",
      "objective: maximize_profit\nbudget: {usd: 5e7}\nhardware: {gpu: H100, count: 4096}\n"

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "scaleplan/io/budget_yaml.hpp"
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/model/inference_aware.hpp"
@@ -23,11 +25,15 @@ Plan plan_yaml(const std::string& text) {
   return make_plan(b, *find_gpu(table(), b.gpu), load_law(b.law, "", {}, "law"));
 }
 
-std::string serving(double cap_ms, double queries, const std::string& precision = "bf16") {
+std::string serving(double cap_ms, double queries, const std::string& precision = "bf16",
+                    const std::string& more = "") {
   return "inference: {gpu: H100-SXM, precision: " + precision +
          ", latency_ms_per_token: " + std::to_string(cap_ms) +
-         ", lifetime_queries: " + std::to_string(queries) + "}\n";
+         ", lifetime_queries: " + std::to_string(queries) + more + "}\n";
 }
+
+/// One GPU per replica at the bandwidth bound: where the latency cap binds the plan.
+const std::string kOneGpuAtBound = ", tensor_parallel: 1, decode_efficiency: 1";
 
 const std::string kFixedBudget =
     "budget: {usd: 2.0e6}\nhardware: {gpu: H100-SXM, count: 512}\n";
@@ -36,7 +42,7 @@ const std::string kFixedBudget =
 
 TEST_CASE("economics: a 20 ms cap on H100 bf16 bounds the weights by bandwidth x cap",
           "[economics]") {
-  const Plan p = plan_yaml(kFixedBudget + serving(20, 0));
+  const Plan p = plan_yaml(kFixedBudget + serving(20, 0, "bf16", kOneGpuAtBound));
   CHECK(2 * p.run.params <= 3.35e12 * 0.020);
   CHECK(p.binding == std::vector<std::string>{"budget.usd", "inference.latency_ms_per_token"});
   REQUIRE(p.evaluation.serving);
@@ -47,7 +53,9 @@ TEST_CASE("economics: tightening the latency cap never raises the recommended N"
           "[economics]") {
   double previous = INFINITY;
   for (double cap : {200.0, 60.0, 30.0, 20.0, 10.0, 5.0}) {
-    const Plan p = plan_yaml(kFixedBudget + serving(cap, 0));
+    // On one GPU at the bound the cap binds; with tensor-parallel replicas it does not at this
+    // budget, and N moves along a flat optimum (losses 1.95471-1.95478) as the bracket does.
+    const Plan p = plan_yaml(kFixedBudget + serving(cap, 0, "bf16", kOneGpuAtBound));
     CHECK(p.run.params <= previous * (1 + 1e-9));
     previous = p.run.params;
   }
@@ -209,9 +217,72 @@ TEST_CASE("economics: evaluate serves a run with its own n_kv_heads (GQA)", "[ec
   run.shape.n_kv_heads = run.shape.n_head / 8;
   const Evaluation gqa = evaluate(run, context);
   const double weights = run.params * weight_bytes_per_param(context.serving->precision);
-  CHECK(memory(mha) - weights == Approx(8 * (memory(gqa) - weights)).epsilon(1e-9));
+  // inference.gpu holds the memory per GPU of the replica: times its degree, the replica's.
+  const auto replica = [&](const Evaluation& e) { return memory(e) * e.serving->tensor_parallel; };
+  CHECK(replica(mha) - weights == Approx(8 * (replica(gqa) - weights)).epsilon(1e-9));
   REQUIRE(mha.serving->feasible);
   REQUIRE(gqa.serving->feasible);
   CHECK(gqa.serving->batch > mha.serving->batch);
   CHECK(gqa.serving->usd_per_query < mha.serving->usd_per_query);
+}
+
+TEST_CASE("economics: an inference section no longer caps N at one H100 (tensor parallelism)",
+          "[economics][tp]") {
+  // Issue 13, acceptance 4: $5M on 1,024 H100 buys a loss-optimal model far above the ~35B of
+  // bf16 weights one H100 holds; served on TP replicas the plan keeps it.
+  const std::string budget = "budget: {usd: 5.0e6}\nhardware: {gpu: H100-SXM, count: 1024}\n";
+  const std::string serving = "inference: {gpu: H100-SXM, latency_ms_per_token: 50";
+  const Plan free = plan_yaml(budget);
+  const Plan served = plan_yaml(budget + serving + "}\n");
+  const Plan one_gpu = plan_yaml(budget + serving + ", tensor_parallel: 1}\n");
+  REQUIRE(served.evaluation.serving);
+  // bf16 weights in one H100's usable memory (39B)
+  const double one_h100_params = usable_memory_bytes(*find_gpu(table(), "H100-SXM")) / 2;
+  CHECK(served.run.params > 2 * one_h100_params);
+  CHECK(served.run.params == Approx(free.run.params).epsilon(0.02));  // serving does not bind
+  CHECK(served.evaluation.serving->tensor_parallel > 1);
+  CHECK(served.evaluation.serving->latency_ms_per_token <= 50);
+  // Forced onto one GPU per replica the serving GPU's memory caps N, and binds.
+  CHECK(one_gpu.run.params < one_h100_params);
+  CHECK(one_gpu.evaluation.serving->tensor_parallel == 1);
+  CHECK(std::find(one_gpu.binding.begin(), one_gpu.binding.end(), "inference.gpu") !=
+        one_gpu.binding.end());
+}
+
+TEST_CASE("economics: a 400B model with an inference section on H100: TP8 serves, TP1 is "
+          "infeasible naming inference.gpu",
+          "[economics][tp]") {
+  const std::string budget =
+      "budget: {usd: 1.0e8}\nhardware: {gpu: H100-SXM, count: 8192}\nmodel: {params: 4.0e11}\n"
+      "inference: {gpu: H100-SXM, precision: fp8, latency_ms_per_token: 50";
+  const Plan p = plan_yaml(budget + "}\n");
+  REQUIRE(p.evaluation.serving);
+  CHECK(p.evaluation.serving->tensor_parallel == 8);
+  CHECK(p.run.params == Approx(4e11).epsilon(kFixedParamsTolerance));
+  try {
+    plan_yaml(budget + ", tensor_parallel: 1}\n");
+    FAIL("a 400B model on one H100 per replica was planned");
+  } catch (const InfeasibleError& e) {
+    INFO(e.what());
+    CHECK(std::string(e.what()).find("inference.gpu") != std::string::npos);
+  }
+}
+
+TEST_CASE("economics: decode_efficiency scales the serving cost of the planned run",
+          "[economics][efficiency]") {
+  // With a loose cap memory sets the batch of a one-GPU replica (a ~10B model), so the step and
+  // the lifetime serving dollars (no prompt: no prefill) scale by 1 / e.
+  const std::string head = "budget: {usd: 2.0e5}\nhardware: {gpu: H100-SXM, count: 64}\n"
+                           "inference: {gpu: H100-SXM, precision: fp8, latency_ms_per_token: "
+                           "1000, prompt_tokens: 0, lifetime_queries: 1e9";
+  const Plan bound = plan_yaml(head + ", decode_efficiency: 1}\n");
+  const Plan real = plan_yaml(head + ", decode_efficiency: 0.5}\n");
+  REQUIRE(bound.run.params == real.run.params);  // serving does not bind: the same run
+  REQUIRE(bound.evaluation.serving->tensor_parallel == 1);
+  REQUIRE(real.evaluation.serving->tensor_parallel == 1);
+  CHECK(real.evaluation.serving->batch == bound.evaluation.serving->batch);
+  CHECK(real.evaluation.serving->latency_ms_per_token ==
+        Approx(2 * bound.evaluation.serving->latency_ms_per_token).epsilon(1e-9));
+  CHECK(real.evaluation.serving->lifetime_usd ==
+        Approx(2 * bound.evaluation.serving->lifetime_usd).epsilon(1e-9));
 }

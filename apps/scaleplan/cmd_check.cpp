@@ -65,7 +65,14 @@ Tree check_to_tree(const CheckReport& r, const ProposedRun& run) {
                    {"best_loss", r.regret->best_loss},
                    {"best_params", r.regret->best_params},
                    {"best_tokens", r.regret->best_tokens},
-                   {"usd_to_match", r.regret->usd_to_match}};
+                   {"usd_to_match", r.regret->usd_to_match},
+                   {"cost_basis", r.regret->cost_basis},
+                   {"run_basis_usd", r.regret->run_basis_usd},
+                   {"optimum_usd", r.regret->optimum_usd},
+                   {"cost_multiple", r.regret->cost_multiple},
+                   {"run_flops", r.regret->run_flops},
+                   {"optimum_flops", r.regret->optimum_flops},
+                   {"compute_multiple", r.regret->compute_multiple}};
   else
     t["regret"] = nullptr;
   const TrainingRun& run_used = r.run;
@@ -84,6 +91,7 @@ Tree check_to_tree(const CheckReport& r, const ProposedRun& run) {
   t["memory"] = memory_to_json(e);
   t["predicted"] = {{"loss", e.loss}, {"data_efficiency", e.data_efficiency}};
   if (e.serving) {
+    t["predicted"]["serving_tensor_parallel"] = e.serving->tensor_parallel;
     t["predicted"]["ptq_loss"] = e.ptq_loss;
     t["predicted"]["served_loss"] = e.served_loss;
   }

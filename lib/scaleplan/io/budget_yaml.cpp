@@ -215,7 +215,7 @@ const KeyTable& inference_keys() {
   static const KeyTable t{
       "How the trained model will be served (docs/economics.md)",
       {{.name = "gpu", .type = KeyType::kString,
-        .description = "serving GPU from `scaleplan gpus` (one replica per GPU)",
+        .description = "serving GPU from `scaleplan gpus` (a replica is tensor_parallel of them)",
         .example = "H100-SXM", .required = true, .missing = "missing: the serving GPU"},
        {.name = "precision", .type = KeyType::kChoice, .description = "weight precision when serving",
         .choices = {"bf16", "fp8", "int8", "int4"}, .default_value = to_string(d.precision)},
@@ -230,7 +230,15 @@ const KeyTable& inference_keys() {
         .range = Range::kPositive, .default_value = d.tokens_per_query},
        {.name = "lifetime_queries", .unit = "queries",
         .description = "queries served over the model's life", .range = Range::kNonNegative,
-        .default_value = d.lifetime_queries}},
+        .default_value = d.lifetime_queries},
+       {.name = "tensor_parallel", .type = KeyType::kInteger, .unit = "GPUs",
+        .description = "GPUs per serving replica, a power of two within the GPU's NVLink "
+                       "domain; none: the smallest that fits and meets the caps",
+        .range = Range::kPositive, .max = 1024, .example = 8},
+       {.name = "decode_efficiency",
+        .description = "share of the bandwidth bound a real engine's decode step reaches "
+                       "(measured H100 55-70%, docs/economics.md)",
+        .range = Range::kPositive, .max = 1, .default_value = d.decode_efficiency}},
       {}};
   return t;
 }
@@ -457,6 +465,12 @@ void read_inference(const YamlMap& m, Budget& b) {
   if (const auto v = m.number("prompt_tokens")) in.prompt_tokens = *v;
   if (const auto v = m.number("tokens_per_query")) in.tokens_per_query = *v;
   if (const auto v = m.number("lifetime_queries")) in.lifetime_queries = *v;
+  in.tensor_parallel = m.integer("tensor_parallel");
+  if (in.tensor_parallel && (*in.tensor_parallel & (*in.tensor_parallel - 1)) != 0)
+    throw InputError(m.pos("tensor_parallel"), m.field("tensor_parallel"),
+                     "must be a power of two (1, 2, 4, 8, ...), got " +
+                         std::to_string(*in.tensor_parallel));
+  if (const auto v = m.number("decode_efficiency")) in.decode_efficiency = *v;
   remember_all(b, m);
   b.inference = in;
 }

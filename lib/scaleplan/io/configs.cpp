@@ -84,6 +84,14 @@ void resolve_serving_gpu(const GpuTable& table, Budget* budget) {
   if (!budget->inference) return;
   budget->inference->resolved = resolve_gpu(table, budget->inference->gpu,
                                             budget->position_of("inference.gpu"), "inference.gpu");
+  // A replica stays inside one NVLink domain: its all-reduces are on every layer's critical path.
+  const std::optional<int>& tp = budget->inference->tensor_parallel;
+  const int domain = budget->inference->resolved->gpus_per_node;
+  if (tp && *tp > domain)
+    throw InputError(budget->position_of("inference.tensor_parallel"), "inference.tensor_parallel",
+                     "must be at most the " + std::to_string(domain) + " GPUs of one " +
+                         budget->inference->resolved->name + " NVLink domain, got " +
+                         std::to_string(*tp));
 }
 
 const Gpu& resolve_gpu(const GpuTable& table, const std::string& name, const SourcePos& at,

@@ -308,7 +308,8 @@ Tree plan_to_json(const Plan& p) {
                                  !std::isnan(p.break_even_interruptions_per_hour))},
                  {"reason", p.pricing_reason}};
   if (e.serving)
-    j["inference"] = {{"latency_ms_per_token", e.serving->latency_ms_per_token},
+    j["inference"] = {{"tensor_parallel", e.serving->tensor_parallel},
+                      {"latency_ms_per_token", e.serving->latency_ms_per_token},
                       {"ttft_ms", e.serving->ttft_ms},
                       {"batch", e.serving->batch},
                       {"tokens_per_s_per_gpu", e.serving->tokens_per_s_per_gpu},
@@ -436,7 +437,8 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
     if (!p.pricing_reason.empty()) row("pricing", p.pricing_reason);
   }
   if (e.serving)
-    row("serving", fmt("%.1f", e.serving->latency_ms_per_token) + " ms/token at batch " +
+    row("serving", "TP" + std::to_string(e.serving->tensor_parallel) + " replicas, " +
+                       fmt("%.1f", e.serving->latency_ms_per_token) + " ms/token at batch " +
                        std::to_string(e.serving->batch) + ", TTFT " +
                        fmt("%.0f", e.serving->ttft_ms) + " ms, " +
                        fmt("%.0f", e.serving->tokens_per_s_per_gpu) + " tokens/s/GPU, " +

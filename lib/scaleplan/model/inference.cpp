@@ -1,9 +1,11 @@
 #include "scaleplan/model/inference.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "scaleplan/model/architecture.hpp"
 #include "scaleplan/model/memory.hpp"
+#include "scaleplan/model/throughput.hpp"
 
 namespace scaleplan {
 
@@ -79,28 +81,51 @@ double kv_bytes_per_sequence(const ServingInputs& in, double params) {
          (in.prompt_tokens + in.tokens_per_query / 2);
 }
 
-// Pope et al. 2022 Sec. 2 (memory and compute lower bounds of a decode step).
-double decode_step_seconds(const ServingInputs& in, double params, double batch) {
-  const double bandwidth = in.gpu.mem_bw_tbps * 1e12;  // bytes/s
-  const double weights = params * weight_bytes_per_param(in.precision);
-  return std::max((weights + batch * kv_bytes_per_sequence(in, params)) / bandwidth,
-                  2 * params * batch / serving_flops_per_s(in));
+// Pope et al. 2022 Sec. 3.2: 2 all-reduces of the activations per layer (attention and MLP).
+double tensor_parallel_seconds(const ServingInputs& in, double params, double tokens, int tp) {
+  if (tp <= 1 || !(tokens > 0)) return 0;
+  const ContinuousShape shape = continuous_shape(params);
+  const double message = tokens * shape.d_model * 2;  // bf16 activations
+  return 2 * shape.n_layer * all_reduce_seconds(message, tp, collective_link(in.gpu, tp, 1));
 }
 
-Serving serve(const ServingInputs& in, double params) {
+// Pope et al. 2022 Sec. 2-3 (memory and compute bounds of a decode step, split over tp GPUs).
+double decode_step_seconds(const ServingInputs& in, double params, double batch, int tp) {
+  const double bandwidth = in.gpu.mem_bw_tbps * 1e12 * tp;  // bytes/s of the replica
+  const double weights = params * weight_bytes_per_param(in.precision);
+  const double memory_s =
+      (weights + batch * kv_bytes_per_sequence(in, params)) / bandwidth / in.decode_efficiency;
+  const double compute_s = 2 * params * batch / (serving_flops_per_s(in) * tp);
+  return std::max(memory_s, compute_s) + tensor_parallel_seconds(in, params, batch, tp);
+}
+
+std::vector<int> serving_tp_degrees(const ServingInputs& in) {
+  if (in.tensor_parallel) return {*in.tensor_parallel};
+  std::vector<int> degrees;
+  for (int t = 1; t <= std::max(1, in.gpu.gpus_per_node); t *= 2) degrees.push_back(t);
+  return degrees;
+}
+
+namespace {
+
+/// The replica of `tp` GPUs: infeasible with the reason, or served at its largest batch.
+Serving serve_at(const ServingInputs& in, double params, int tp) {
   Serving s;
-  const double flops = serving_flops_per_s(in);
+  s.tensor_parallel = tp;
+  const double flops = serving_flops_per_s(in) * tp;
   const double weights = params * weight_bytes_per_param(in.precision);
   const double kv_per_sequence = kv_bytes_per_sequence(in, params);
-  const double memory = usable_memory_bytes(in.gpu);
-  const auto step_s = [&](double b) { return decode_step_seconds(in, params, b); };
+  const double memory = usable_memory_bytes(in.gpu) * tp;
+  const auto step_s = [&](double b) { return decode_step_seconds(in, params, b, tp); };
   const double cap_s = in.latency_ms_per_token / 1e3;
+  const std::string at = " at tensor parallelism " + std::to_string(tp);
   if (weights + kv_per_sequence > memory) {
-    s.infeasible_reason = "weights and one sequence's KV cache exceed the serving GPU's memory";
+    s.infeasible_reason =
+        "weights and one sequence's KV cache exceed the serving GPUs' memory" + at;
     return s;
   }
   if (step_s(1) > cap_s) {
-    s.infeasible_reason = "even at batch 1 a decode step takes longer than the latency cap";
+    s.infeasible_reason = "even at batch 1 a decode step takes longer than the latency cap" + at;
     return s;
   }
   // Largest batch meeting the cap and memory (both grow with the batch): doubling, then bisection.
@@ -115,19 +140,34 @@ Serving serve(const ServingInputs& in, double params) {
   }
   s.batch = static_cast<int>(lo);
   const double step = step_s(lo);
-  const double prefill_s = 2 * params * in.prompt_tokens / flops;
+  const double prefill_s =
+      2 * params * in.prompt_tokens / flops + tensor_parallel_seconds(in, params, in.prompt_tokens, tp);
   s.latency_ms_per_token = 1e3 * step;
   s.ttft_ms = 1e3 * (prefill_s + step_s(1));
   if (in.ttft_ms && s.ttft_ms > *in.ttft_ms) {
-    s.infeasible_reason = "the time to first token exceeds inference.ttft_ms";
+    s.infeasible_reason = "the time to first token exceeds inference.ttft_ms" + at;
     return s;
   }
   s.feasible = true;
-  s.tokens_per_s_per_gpu = lo / step;
-  const double usd_per_s = in.usd_per_gpu_hour / 3600;
-  s.usd_per_million_tokens = usd_per_s / s.tokens_per_s_per_gpu * 1e6;
-  s.usd_per_query = usd_per_s * (in.tokens_per_query / s.tokens_per_s_per_gpu + prefill_s);
+  const double replica_tokens_per_s = lo / step;
+  s.tokens_per_s_per_gpu = replica_tokens_per_s / tp;
+  const double usd_per_s = in.usd_per_gpu_hour * tp / 3600;  // the replica's GPUs
+  s.usd_per_million_tokens = usd_per_s / replica_tokens_per_s * 1e6;
+  s.usd_per_query = usd_per_s * (in.tokens_per_query / replica_tokens_per_s + prefill_s);
   s.lifetime_usd = s.usd_per_query * in.lifetime_queries;
+  return s;
+}
+
+}  // namespace
+
+// The smallest degree that serves within memory and the caps (Pope et al. 2022 Sec. 3: more
+// chips cut the latency of memory-bound decode); the largest degree's reason when none does.
+Serving serve(const ServingInputs& in, double params) {
+  Serving s;
+  for (int tp : serving_tp_degrees(in)) {
+    s = serve_at(in, params, tp);
+    if (s.feasible) return s;
+  }
   return s;
 }
 

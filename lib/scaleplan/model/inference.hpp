@@ -1,9 +1,10 @@
 #pragma once
-/// Serving a trained model: decode latency, throughput and cost on one GPU per replica
+/// Serving a trained model: decode latency, throughput and cost of a tensor-parallel replica
 /// (docs/economics.md).
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "scaleplan/model/hardware.hpp"
 
@@ -33,6 +34,12 @@ std::optional<double> serving_weight_bits(ServingPrecision p);
 double ptq_loss_increase(ServingPrecision p, double params, double tokens,
                          const PtqLaw& law = PtqLaw{});
 
+/// Measured decode against the bandwidth bound on H100 (docs/economics.md, "Against
+/// measurements"): NVIDIA NIM 1.8.0 Llama-3.3-70B fp8 TP2 at concurrency 1 (two figures) and
+/// TensorRT-LLM 0.5.0 LLaMA 7B fp8 at batch 64 reach 55-70% of it; 0.6 is their mean, to two
+/// figures (test `inference: the default decode efficiency is the measured share`).
+inline constexpr double kDefaultDecodeEfficiency = 0.6;
+
 struct ServingInputs {
   Gpu gpu;
   ServingPrecision precision = ServingPrecision::kBf16;
@@ -46,36 +53,54 @@ struct ServingInputs {
   /// stores K and V for n_kv_heads heads only, so the KV cache shrinks by this factor (1 for
   /// multi-head attention; 8 of 64 heads, as Llama 2 70B, 1/8). `evaluate` sets it from the run.
   double kv_head_fraction = 1;
+  /// inference.tensor_parallel: GPUs per replica (a power of two within the serving GPU's NVLink
+  /// domain); nullopt: `serve` takes the smallest degree that fits and meets the caps.
+  std::optional<int> tensor_parallel;
+  /// inference.decode_efficiency: the share of the bandwidth bound a real engine's decode step
+  /// reaches (the memory term of the step is divided by it).
+  double decode_efficiency = kDefaultDecodeEfficiency;
 };
 
 struct Serving {
   bool feasible = false;
   std::string infeasible_reason;
+  int tensor_parallel = 1;         ///< GPUs per replica (chosen or inference.tensor_parallel)
   int batch = 0;                   ///< largest batch meeting the caps and memory
   double latency_ms_per_token = 0; ///< decode step at that batch
   double ttft_ms = 0;              ///< prefill of one prompt plus one decode step
-  double tokens_per_s_per_gpu = 0;
+  double tokens_per_s_per_gpu = 0; ///< the replica's tokens/s over its tensor_parallel GPUs
   double usd_per_million_tokens = 0;
-  double usd_per_query = 0;        ///< decode plus prefill GPU time
+  double usd_per_query = 0;        ///< decode plus prefill time of the replica's GPUs
   double lifetime_usd = 0;
 };
 
-/// Decode step at batch b: bounded below by reading the weights and the batch's KV cache
-/// ((W + b KV) / bandwidth) and by compute (2 N b / peak) (Pope et al. 2022, "Efficiently
-/// Scaling Transformer Inference", Sec. 2; KV = 2 n_layer d_model kv_head_fraction values of 2
-/// bytes per token of context).
-/// Prefill: 2 N FLOPs per prompt token at the measured matmul efficiency.
+/// Decode step at batch b on a replica of `tp` GPUs (Pope et al. 2022, "Efficiently Scaling
+/// Transformer Inference", Sec. 2-3): bounded below by reading the weights and the batch's KV
+/// cache, split over the tp GPUs, ((W + b KV) / (tp bandwidth), divided by decode_efficiency)
+/// and by compute (2 N b / (tp peak)); plus the tensor-parallel all-reduces of the step
+/// (`tensor_parallel_seconds`). KV = 2 n_layer d_model kv_head_fraction values of 2 bytes per
+/// token of context. Prefill: 2 N FLOPs per prompt token at the measured matmul efficiency.
 Serving serve(const ServingInputs& in, double params);
 
-/// That lower bound on one decode step, in seconds, at batch `batch`.
-double decode_step_seconds(const ServingInputs& in, double params, double batch);
+/// One decode step, in seconds, at batch `batch` on `tp` GPUs.
+double decode_step_seconds(const ServingInputs& in, double params, double batch, int tp = 1);
+
+/// The exposed tensor-parallel communication of one forward pass of `tokens` tokens on `tp`
+/// GPUs: 2 all-reduces per layer of the tokens x d_model bf16 activations (Pope et al. 2022
+/// Sec. 3.2, Megatron's 1D weight-stationary layout), each latency + bytes / bus bandwidth over
+/// the scale-up link (throughput.hpp's collective model).
+double tensor_parallel_seconds(const ServingInputs& in, double params, double tokens, int tp);
 
 /// KV-cache bytes of one sequence at its average context during decode (prompt + half the
 /// answer): K and V in bf16 for each layer of the continuous shape of N, times kv_head_fraction.
 double kv_bytes_per_sequence(const ServingInputs& in, double params);
 
-/// Memory a replica needs at batch 1: the weights and one sequence's KV cache.
+/// Memory a replica needs at batch 1: the weights and one sequence's KV cache (all its GPUs).
 double serving_memory_bytes(const ServingInputs& in, double params);
+
+/// The tensor-parallel degrees a replica may use: inference.tensor_parallel alone, else the
+/// powers of two up to the serving GPU's NVLink domain (gpus_per_node).
+std::vector<int> serving_tp_degrees(const ServingInputs& in);
 
 /// The largest N that can be served within the caps (bisection; serve() is monotone in N).
 double max_servable_params(const ServingInputs& in);

@@ -21,11 +21,6 @@ Precision matmul_precision(const Gpu& gpu, Precision p) {
   return p;
 }
 
-double all_reduce_seconds(double bytes, int ranks, const Link& link) {
-  if (ranks <= 1) return 0;
-  return link.latency_s + 2.0 * (ranks - 1) / ranks * bytes / link.bytes_per_s;
-}
-
 /// All-gather or reduce-scatter of a `bytes`-sized (gathered) buffer.
 double gather_seconds(double bytes, int ranks, const Link& link) {
   if (ranks <= 1) return 0;
@@ -137,6 +132,11 @@ LayerCost layer_cost(const Shape& s, int seq_len, const Layout& l, const Gpu& gp
 double matmul_seconds(double m, double n, double k, const Gpu& gpu, Precision precision) {
   const MatmulCurve& curve = gpu.matmul.at(precision);
   return 2 * m * n * k / (peak_flops_per_s(gpu, precision) * curve.fraction) + curve.overhead_s;
+}
+
+double all_reduce_seconds(double bytes, int ranks, const Link& link) {
+  if (ranks <= 1) return 0;
+  return link.latency_s + 2.0 * (ranks - 1) / ranks * bytes / link.bytes_per_s;
 }
 
 Link collective_link(const Gpu& gpu, int ranks, int stride) {

@@ -109,6 +109,10 @@ struct Link {
   double bytes_per_s = 0, latency_s = 0;
 };
 Link collective_link(const Gpu& gpu, int ranks, int stride);
+/// Ring all-reduce of `bytes` among `ranks` GPUs: latency + 2 (ranks - 1) / ranks x bytes / bus
+/// bandwidth (the factor nccl-tests PERFORMANCE.md uses to turn algorithm into bus bandwidth);
+/// 0 for one rank.
+double all_reduce_seconds(double bytes, int ranks, const Link& link);
 /// The same for point-to-point sends between neighbours (a context-parallel ring, pipeline
 /// stages): a send that leaves the node goes through one GPU's NIC, whatever the node's others do.
 Link point_to_point_link(const Gpu& gpu, int ranks, int stride);

@@ -38,6 +38,8 @@ struct InferenceBudget {
   double latency_ms_per_token = 0;
   std::optional<double> ttft_ms;
   double prompt_tokens = 500, tokens_per_query = 300, lifetime_queries = 0;
+  std::optional<int> tensor_parallel;  ///< GPUs per replica; none: the smallest that serves
+  double decode_efficiency = kDefaultDecodeEfficiency;
 };
 
 /// What the user allows a lever: model.params, data.tokens or data.tokens_per_param. A fixed

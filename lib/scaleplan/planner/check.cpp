@@ -95,6 +95,75 @@ double usd_to_reach(const ProposedRun& run, const Basis& basis, const Gpu& gpu, 
   return hi;
 }
 
+/// Whether the waste multiple counts lifetime dollars: a --budget whose objective values serving
+/// (minimize_cost, maximize_profit) with queries to serve, a law minimize_cost can invert, and a
+/// run that can be served.
+bool lifetime_basis(const Basis& basis, const Law& law, const Evaluation& e) {
+  const std::optional<Budget>& b = basis.budget;
+  return b && b->objective != Objective::kMinimizeLoss && b->inference &&
+         b->inference->lifetime_queries > 0 && std::holds_alternative<ChinchillaLaw>(law.form) &&
+         e.serving && e.serving->feasible;
+}
+
+/// Training FLOPs plus 2 N per served token (Sardana & Frankle 2023, Sec. 2), on the basis.
+double basis_flops(const Evaluation& e, double params, const Basis& basis, bool lifetime) {
+  if (!lifetime) return e.cost.flops;
+  const InferenceBudget& in = *basis.budget->inference;
+  return e.cost.flops +
+         2 * params * (in.prompt_tokens + in.tokens_per_query) * in.lifetime_queries;
+}
+
+/// The waste multiple (docs/check.md): the run's cost over the cheapest run's that reaches the
+/// run's loss on the same hardware and limits. On the training basis that run is the best run
+/// for `usd_to_match` training dollars; on the lifetime basis it is `plan`'s minimize_cost run
+/// with target_loss = the run's served loss, its training dollars capped at the run's lifetime
+/// dollars (a cheaper lifetime cannot train for more) or, when the run is within it, the
+/// --budget's own limit if that is tighter.
+void add_waste_multiple(const ProposedRun& run, const Basis& basis, const Gpu& gpu,
+                        const Law& law, const Evaluation& e, double params, Regret* g) {
+  const bool lifetime = lifetime_basis(basis, law, e);
+  g->cost_basis = lifetime ? "lifetime" : "training";
+  g->run_basis_usd = e.cost.usd + (lifetime ? e.serving->lifetime_usd : 0);
+  g->run_flops = basis_flops(e, params, basis, lifetime);
+  std::optional<Plan> optimum;
+  if (lifetime) {
+    Budget b = same_hardware_budget(run, basis, g->run_basis_usd, true);
+    // Within the --budget's own limit when the run is: the optimum may not spend past it.
+    const Budget& limit = *basis.budget;
+    const auto spent = std::find_if(e.constraints.begin(), e.constraints.end(),
+                                    [&](const ConstraintValue& v) {
+                                      return v.name == budget_field(limit.kind);
+                                    });
+    if (spent != e.constraints.end() && spent->met(kCheckTolerance) &&
+        !(limit.kind == BudgetKind::kUsd && limit.amount > g->run_basis_usd)) {
+      b.kind = limit.kind;
+      b.amount = limit.amount;
+    }
+    b.objective = Objective::kMinimizeCost;
+    b.target_loss = e.served_loss;
+    try {
+      optimum = make_plan(b, gpu, law);
+    } catch (const InfeasibleError&) {
+    }
+  } else if (basis.profit()) {
+    return;  // the profit regret sizes no cheaper run on training dollars
+  } else if (g->usd_to_match > 0) {
+    optimum = best_plan_for(run, basis, gpu, law, g->usd_to_match, true);
+  }
+  if (!optimum) return;
+  const Evaluation& o = optimum->evaluation;
+  g->optimum_usd = o.cost.usd + (lifetime && o.serving ? o.serving->lifetime_usd : 0);
+  g->optimum_flops = basis_flops(o, optimum->run.params, basis, lifetime);
+  // The run itself is a candidate: a re-plan that comes out dearer (search precision) is the
+  // run, multiple 1.
+  if (e.feasible(kCheckTolerance) && g->optimum_usd > g->run_basis_usd) {
+    g->optimum_usd = g->run_basis_usd;
+    g->optimum_flops = g->run_flops;
+  }
+  if (g->optimum_usd > 0) g->cost_multiple = g->run_basis_usd / g->optimum_usd;
+  if (g->optimum_flops > 0) g->compute_multiple = g->run_flops / g->optimum_flops;
+}
+
 std::string gib(double bytes) { return fmt("%.1f", bytes / kGib); }
 
 std::string describe(const Layout& l) {
@@ -285,7 +354,9 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
   if (e.serving) {
     Finding g{"serving", Status::kPass, e.serving->latency_ms_per_token, std::nullopt,
               fmt("%.3g", e.serving->latency_ms_per_token) + " ms per token at batch " +
-                  std::to_string(e.serving->batch) + ", " + human_usd(e.serving->usd_per_query) +
+                  std::to_string(e.serving->batch) + " on TP" +
+                  std::to_string(e.serving->tensor_parallel) + " replicas, " +
+                  human_usd(e.serving->usd_per_query) +
                   " per query",
               "run.params"};
     for (const ConstraintValue& v : e.constraints)
@@ -338,6 +409,17 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
                   " params on " + human_count(g.best_tokens) + " tokens, loss " +
                   fmt("%.4f", g.best_loss) + "), which reaches this loss for " +
                   human_usd(g.usd_to_match);
+      }
+      if (std::isfinite(cost.usd) && cost.usd > 0) {
+        add_waste_multiple(run, basis, gpu, law, e, r.params, &g);
+        const std::string multiple = fmt("%.2f", g.cost_multiple) + "x the dollars and " +
+                                     fmt("%.2f", g.compute_multiple) + "x the compute";
+        if (g.cost_multiple > 0 && g.cost_basis == "lifetime")
+          message += "; the cheapest run reaching this served loss costs " +
+                     human_usd(g.optimum_usd) + " to train and serve (" +
+                     fmt("%.3g", g.optimum_flops) + " FLOPs): this run spends " + multiple;
+        else if (g.cost_multiple > 0)
+          message += ": this run spends " + multiple + " of that run";
       }
       Finding k{"regret", Status::kPass, g.value, t.max_regret, message, "run.params"};
       if (g.value > t.max_regret) k.status = Status::kFail;

@@ -47,6 +47,18 @@ struct Regret {
   double best_loss = 0, best_params = 0, best_tokens = 0;
   double usd_to_match = 0;     ///< dollars the best run needs to reach the run's loss
   double run_usd = 0;
+  /// The waste as a multiple (docs/check.md): the run's cost over the cost of the cheapest run
+  /// on its hardware and under the same limits that reaches its loss. `cost_basis` says which
+  /// cost: "training" (training dollars; minimize_loss, or no serving) or "lifetime" (training
+  /// plus lifetime serving dollars, with a --budget whose objective is minimize_cost or
+  /// maximize_profit and whose inference section serves queries: the inference-aware optimum,
+  /// Sardana & Frankle 2023). `compute_multiple` is the same ratio of FLOPs (training 6ND-type
+  /// FLOPs, plus 2 N per served token on the lifetime basis). 1 for the optimum itself; 0 when
+  /// no cheaper run could be sized.
+  std::string cost_basis = "training";
+  double cost_multiple = 0, compute_multiple = 0;
+  double optimum_usd = 0, optimum_flops = 0;  ///< the cheapest run's cost on that basis
+  double run_basis_usd = 0, run_flops = 0;    ///< the run's own cost on that basis
 };
 
 struct CheckReport {

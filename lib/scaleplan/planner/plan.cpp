@@ -551,6 +551,8 @@ ServingInputs serving_inputs(const Budget& b) {
   s.prompt_tokens = in.prompt_tokens;
   s.tokens_per_query = in.tokens_per_query;
   s.lifetime_queries = in.lifetime_queries;
+  s.tensor_parallel = in.tensor_parallel;
+  s.decode_efficiency = in.decode_efficiency;
   if (!s.gpu.price_on_demand_usd_per_gpu_hour)
     throw InputError(b.position_of("inference.gpu"), "inference.gpu",
                      "the GPU table has no on-demand price for '" + s.gpu.name + "'");

@@ -74,14 +74,17 @@ double budget_flops_per_token(const TrainingRun& r, FlopsConvention convention) 
          6 * non_embedding_params(r.shape);
 }
 
+/// The caps at the replica's tensor-parallel degree: the one `serve` chose (or was given), or
+/// when none serves the largest it tried.
 void add_serving_constraints(const ServingInputs& in, double params, Evaluation* e) {
   e->serving = serve(in, params);
+  const int tp = e->serving->tensor_parallel;
   e->constraints.push_back({"inference.latency_ms_per_token",
-                            1e3 * decode_step_seconds(in, params, 1), in.latency_ms_per_token});
+                            1e3 * decode_step_seconds(in, params, 1, tp), in.latency_ms_per_token});
   if (in.ttft_ms && e->serving->feasible)
     e->constraints.push_back({"inference.ttft_ms", e->serving->ttft_ms, *in.ttft_ms});
   e->constraints.push_back(
-      {"inference.gpu", serving_memory_bytes(in, params), usable_memory_bytes(in.gpu)});
+      {"inference.gpu", serving_memory_bytes(in, params) / tp, usable_memory_bytes(in.gpu)});
 }
 
 /// A user's bounds on one lever as constraints (value <= limit either way): a minimum is met
