@@ -34,7 +34,8 @@ import subprocess
 import sys
 import tempfile
 
-GPUS = {"A100-80GB": "A100-80GB", "A100-40GB": "A100-40GB", "H100-SXM": "H100-SXM"}
+GPUS = {"A100-80GB": "A100-80GB", "A100-40GB": "A100-40GB", "H100-SXM": "H100-SXM", "H800": "H800",
+        "TPU-v4": "TPU-v4"}
 ASSUMED_GPUS = 2048
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
