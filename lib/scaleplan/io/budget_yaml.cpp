@@ -146,6 +146,20 @@ const KeyTable& tokens_per_param_bound_keys() {
   return t;
 }
 
+const KeyTable& precision_quality_keys() {
+  static const KeyTable t = [] {
+    KeyTable q{"The quality factor N_eff / N of a run trained at each precision, from your own "
+               "measurement; Kumar et al. 2024's law where absent (docs/models.md)",
+               {}, {}};
+    for (Precision p : all_precisions())
+      q.keys.push_back({.name = to_string(p), .unit = "fraction of N",
+                        .description = "N_eff / N when training in " + to_string(p),
+                        .range = Range::kPositive, .max = 1.0});
+    return q;
+  }();
+  return t;
+}
+
 const KeyTable& model_keys() {
   static const Budget d;
   static const KeyTable t{
@@ -177,6 +191,15 @@ const KeyTable& model_keys() {
                        "deepseek2024 (DeepSeek LLM 2024 Eq. 1, in compute) or step-law (Li et "
                        "al. 2025, in non-embedding N and D)",
         .choices = hyperparameter_law_names(), .default_value = to_string(d.hyperparameter_law)},
+       {.name = "precision_quality", .type = KeyType::kMap,
+        .description = "your own quality factor N_eff / N per training precision, in (0, 1]: "
+                       "{fp8: 0.98}; Kumar et al. 2024's law for the rest",
+        .example = nlohmann::json{{"fp8", 0.98}}, .table = &precision_quality_keys()},
+       {.name = "fp4_overhead", .unit = "fraction of fp4 GEMM time",
+        .description = "fp4 training's stabilisation (Hadamard transforms, stochastic "
+                       "rounding) added to its GEMM time; the default is an ASSUMPTION (no "
+                       "measurement found)",
+        .range = Range::kNonNegative, .max = 10.0, .default_value = d.fp4_overhead},
        {.name = "params", .type = KeyType::kNumberOrMap, .unit = "parameters",
         .description = "bounds on the model size N (non-embedding, as the law counts): "
                        "{min, max}, or one N (met by a shape within 5% of it); free when absent",
@@ -401,6 +424,14 @@ void read_model_section(const YamlMap& m, Budget& b) {
     b.schedule = *s == "wsd" ? ScheduleKind::kWsd : ScheduleKind::kCosine;
   if (const auto h = m.string("hyperparameter_law"))
     b.hyperparameter_law = *parse_hyperparameter_law(*h);
+  if (m.has("precision_quality")) {
+    const YamlMap q = m.map("precision_quality");
+    q.check_keys();
+    b.precision_quality.clear();
+    for (Precision p : all_precisions())
+      if (const auto v = q.number(to_string(p))) b.precision_quality[p] = *v;
+  }
+  if (const auto o = m.number("fp4_overhead")) b.fp4_overhead = *o;
   b.params_bounds = read_bounds(m, "params", kFixedParamsTolerance);
   remember_all(b, m);
 }

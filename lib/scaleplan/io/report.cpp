@@ -253,10 +253,13 @@ Tree plan_to_json(const Plan& p) {
                     {"data_efficiency", e.data_efficiency},
                     {"optimal_batch_tokens", e.optimal_batch_tokens},
                     {"optimal_learning_rate", e.optimal_learning_rate}};
-  Tree by_precision = Tree::object();
-  for (const auto& [precision, loss] : p.loss_by_precision)
-    by_precision[to_string(precision)] = loss;
+  Tree by_precision = Tree::object(), quality = Tree::object();
+  for (const Plan::PrecisionLoss& c : p.loss_by_precision) {
+    by_precision[to_string(c.precision)] = c.loss;
+    quality[to_string(c.precision)] = c.quality;
+  }
   j["predicted"]["loss_by_precision"] = by_precision;
+  j["predicted"]["quality_by_precision"] = quality;
   if (p.loss_interval) {
     j["predicted"]["loss_low"] = p.loss_interval->low;
     j["predicted"]["loss_high"] = p.loss_interval->high;
@@ -375,6 +378,14 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
     loss += " (80% interval " + fmt("%.4f", p.loss_interval->low) + " to " +
             fmt("%.4f", p.loss_interval->high) + ")";
   row("predicted loss", loss);
+  if (p.loss_by_precision.size() > 1) {  // what the precision choice is worth on this run
+    std::string by;
+    for (const Plan::PrecisionLoss& c : p.loss_by_precision)
+      by += (by.empty() ? "" : ", ") + to_string(c.precision) + " " + fmt("%.4f", c.loss) +
+            " (q " + fmt("%.3f", c.quality) + ")";
+    row("by precision", by + ": this run's N, D and batch in each; q = N_eff / N (Kumar et al. "
+                            "2024); a faster precision buys a larger run, which the plan weighed");
+  }
   std::string cost = human_usd(e.cost.usd) + " (" + human_count(e.cost.gpu_hours) + " GPU-hours)";
   if (p.explanation && std::isfinite(p.explanation->spent))
     cost += "; " + fmt("%.1f%%", 100 * p.explanation->spent / p.explanation->limit) + " of " +

@@ -12,6 +12,7 @@
 #include "scaleplan/model/hardware.hpp"
 #include "scaleplan/model/inference.hpp"
 #include "scaleplan/model/law.hpp"
+#include "scaleplan/model/precision.hpp"
 #include "scaleplan/model/roi.hpp"
 #include "scaleplan/input_error.hpp"
 #include "scaleplan/model/recipe.hpp"
@@ -76,6 +77,11 @@ struct Budget {
   ScheduleKind schedule = ScheduleKind::kWsd;
   /// model.hyperparameter_law: the law the peak LR and the optimal batch come from.
   HyperparameterLaw hyperparameter_law = kDefaultHyperparameterLaw;
+  /// model.precision_quality: the user's own quality factor N_eff / N per precision, in (0, 1],
+  /// replacing Kumar et al.'s (precision.hpp).
+  std::map<Precision, double> precision_quality;
+  /// model.fp4_overhead: fp4 stabilisation as a share of the fp4 GEMM time (ASSUMPTION default).
+  double fp4_overhead = kDefaultFp4Overhead;
 
   std::optional<double> unique_tokens;
   Bounds params_bounds;            ///< model.params (non-embedding, as the law counts)

@@ -193,7 +193,7 @@ class OptionModel {
   /// The run at N with the D that reaches `target` loss (minimize_cost), if allowed.
   Sized reaching(double params, const Shape& shape, double target) {
     const auto& law = std::get<ChinchillaLaw>(context_.law->form);
-    const double quality = precision_traits(option_.precision).quality_params_factor;
+    const double quality = quality_factor(context_, option_.precision);
     const std::optional<double> ideal = tokens_for_loss(law, params * quality, target);
     if (!ideal || *ideal > domain_.tokens_max) return {};
     return sized(params, shape, [&](const Layout& layout) -> std::optional<double> {
@@ -369,7 +369,7 @@ std::optional<LossInterval> run_loss_interval(const Law& law, const TrainingRun&
                                               const Evaluation& e,
                                               std::optional<double> unique_tokens) {
   if (law.samples.empty()) return std::nullopt;
-  const double quality = precision_traits(r.precision).quality_params_factor;
+  const double quality = e.precision_quality;
   std::vector<double> losses;
   for (const LawForm& s : law.samples) {
     const DataTerms t = data_terms(s, r.params, r.tokens, unique_tokens.value_or(0));
@@ -569,6 +569,9 @@ Gpu cluster_gpu(const Budget& b, const Gpu& gpu) {
   Gpu g = gpu;
   if (b.gpus_per_node) g.gpus_per_node = *b.gpus_per_node;
   if (b.scale_out_gbps) g.scale_out_gbps = *b.scale_out_gbps;
+  // fp4's stabilisation costs GEMM time (model.fp4_overhead, precision.hpp).
+  if (const auto fp4 = g.matmul.find(Precision::kFp4); fp4 != g.matmul.end())
+    fp4->second = with_overhead(fp4->second, b.fp4_overhead);
   return g;
 }
 
@@ -764,10 +767,13 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
   }
   if (b.pricing != Pricing::kOnDemand) describe_spot(b, gpu, &plan);
   plan.loss_interval = run_loss_interval(law, plan.run, e, b.unique_tokens);
-  for (Precision p : precisions)
-    plan.loss_by_precision.emplace_back(
-        p, base_loss(law.form, precision_traits(p).quality_params_factor * e.data.effective_params,
-                     e.data_efficiency * e.data.effective_tokens));
+  for (Precision p : precisions) {
+    const double q = quality_factor(context, p);
+    plan.loss_by_precision.push_back(
+        {p, q,
+         base_loss(law.form, q * e.data.effective_params,
+                   e.data_efficiency * e.data.effective_tokens)});
+  }
   plan.law_name = law.name;
   plan.law_source = law.source;
   plan.warnings = std::move(warnings);

@@ -47,7 +47,13 @@ RunContext context_of(const Budget& b, const Law& law) {
   c.tokens_bounds = b.tokens_bounds;
   c.tokens_per_param_bounds = b.tokens_per_param_bounds;
   c.max_epochs = b.max_epochs;
+  c.precision_quality = b.precision_quality;
   return c;
+}
+
+double quality_factor(const RunContext& c, Precision p) {
+  const auto it = c.precision_quality.find(p);
+  return it != c.precision_quality.end() ? it->second : precision_traits(p).quality_params_factor;
 }
 
 bool Evaluation::feasible(double tolerance) const { return violated(tolerance).empty(); }
@@ -130,7 +136,8 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
   // Repetition acts on the run's own N and D (Muennighoff et al. 2023, Eq. 5-6); precision and
   // batch then scale what the law sees.
   const LawForm& form = c.law->form;
-  const double quality = precision_traits(r.precision).quality_params_factor;
+  const double quality = quality_factor(c, r.precision);
+  e.precision_quality = quality;
   e.data = data_terms(form, r.params, r.tokens, c.unique_tokens.value_or(0));
   e.loss = base_loss(form, quality * e.data.effective_params,
                      e.data_efficiency * e.data.effective_tokens);
