@@ -209,6 +209,26 @@ const KeyTable& model_keys() {
   return t;
 }
 
+const KeyTable& source_keys() {
+  static const KeyTable t{
+      "One pool of training data (Goyal et al. 2024; docs/models.md, Data pools): its unique "
+      "tokens and, measured from a small sweep, its quality and repetition half-life",
+      {{.name = "name", .type = KeyType::kString, .description = "the pool's name, for the report",
+        .example = "web-filtered", .required = true},
+       {.name = "unique_tokens", .unit = "tokens", .description = "unique tokens in the pool",
+        .range = Range::kPositive, .example = 1.0e12, .required = true},
+       {.name = "quality", .unit = "exponent, in [-1, 0)",
+        .description = "Goyal et al.'s b: the exponent of the law's data term B D^b on this "
+                       "pool's fresh tokens (the law's own data: -beta); no default",
+        .example = -0.3},
+       {.name = "half_life_epochs", .unit = "epochs",
+        .description = "Goyal et al.'s tau: the pool's exponent halves every tau repetitions; "
+                       "no default",
+        .range = Range::kPositive, .max = kMaxHalfLifeEpochs, .example = 4}},
+      {}};
+  return t;
+}
+
 const KeyTable& data_keys() {
   static const KeyTable t{
       "The training data",
@@ -217,8 +237,13 @@ const KeyTable& data_keys() {
                        "the law costs in loss (Muennighoff et al. 2023; unlimited when absent)",
         .range = Range::kPositive, .example = 1.0e13},
        {.name = "max_epochs", .unit = "epochs",
-        .description = "cap on D / unique_tokens (needs unique_tokens; no cap when absent)",
+        .description = "cap on D / unique_tokens (needs unique_tokens or sources; no cap when "
+                       "absent)",
         .range = Range::kPositive},
+       {.name = "sources", .type = KeyType::kMapList,
+        .description = "pools of different quality the planner draws from (Goyal et al. 2024); "
+                       "pools with only unique_tokens add up to one (Muennighoff et al. 2023)",
+        .table = &source_keys(), .min_items = 1},
        {.name = "tokens", .type = KeyType::kNumberOrMap, .unit = "tokens",
         .description = "bounds on the training tokens D: {min, max}, or one D; free when absent",
         .range = Range::kPositive, .max = kMaxBoundTokens,
@@ -436,14 +461,62 @@ void read_model_section(const YamlMap& m, Budget& b) {
   remember_all(b, m);
 }
 
+/// data.sources: every pool with quality and half-life (Goyal et al.'s pools), or none (their
+/// unique tokens add up to one Muennighoff pool).
+void read_sources(const YamlMap& m, Budget& b) {
+  const YAML::Node list = m.get("sources");
+  if (!list.IsSequence() || list.size() == 0 || list.size() > kMaxDataPools)
+    m.fail("sources", "expected a list of 1 to " + std::to_string(kMaxDataPools) +
+                          " pools such as [{name: web, unique_tokens: 1e12}]");
+  if (b.unique_tokens) m.fail("sources", "give data.unique_tokens or data.sources, not both");
+  std::vector<DataPool> pools;
+  std::optional<bool> with_quality;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].IsMap())
+      throw InputError(position(m.file, list[i]), m.field("sources"),
+                       "expected a mapping for each pool");
+    const YamlMap item{list[i], m.file, m.field("sources") + "[" + std::to_string(i) + "]",
+                       &source_keys()};
+    item.check_keys();
+    DataPool pool;
+    pool.name = *item.string("name");
+    pool.unique_tokens = *item.number("unique_tokens");
+    const auto quality = item.number("quality");
+    const auto half_life = item.number("half_life_epochs");
+    if (quality && (*quality >= 0 || *quality < -1))
+      item.fail("quality", "must be in [-1, 0) (Goyal et al.'s b: the data term falls as D^b), "
+                           "got " + fmt("%g", *quality));
+    if (quality.has_value() != half_life.has_value())
+      item.fail(quality ? "quality" : "half_life_epochs",
+                "give quality and half_life_epochs together");
+    if (with_quality && *with_quality != quality.has_value())
+      item.fail("name", "give quality and half_life_epochs for every pool or for none");
+    with_quality = quality.has_value();
+    pool.quality = quality.value_or(0);
+    pool.half_life_epochs = half_life.value_or(0);
+    for (const DataPool& other : pools)
+      if (other.name == pool.name)
+        item.fail("name", "pool " + quote(pool.name) + " is listed twice");
+    pools.push_back(pool);
+  }
+  if (*with_quality) {
+    b.sources = std::move(pools);
+    return;
+  }
+  double unique = 0;  // Muennighoff's single pool
+  for (const DataPool& pool : pools) unique += pool.unique_tokens;
+  b.unique_tokens = unique;
+}
+
 void read_data_section(const YamlMap& m, Budget& b) {
   m.check_keys();
   b.unique_tokens = m.number("unique_tokens");
+  if (m.has("sources")) read_sources(m, b);
   b.tokens_bounds = read_bounds(m, "tokens");
   b.tokens_per_param_bounds = read_bounds(m, "tokens_per_param");
   b.max_epochs = m.number("max_epochs");
-  if (b.max_epochs && !b.unique_tokens)
-    m.fail("max_epochs", "needs data.unique_tokens (epochs are D / unique_tokens)");
+  if (b.max_epochs && !b.unique_tokens && b.sources.empty())
+    m.fail("max_epochs", "needs data.unique_tokens or data.sources (epochs are D / unique tokens)");
   remember_all(b, m);
 }
 

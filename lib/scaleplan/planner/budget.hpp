@@ -9,6 +9,7 @@
 
 #include "scaleplan/model/architecture.hpp"
 #include "scaleplan/model/cost.hpp"
+#include "scaleplan/model/data_pools.hpp"
 #include "scaleplan/model/hardware.hpp"
 #include "scaleplan/model/inference.hpp"
 #include "scaleplan/model/law.hpp"
@@ -88,6 +89,10 @@ struct Budget {
   Bounds tokens_bounds;            ///< data.tokens
   Bounds tokens_per_param_bounds;  ///< data.tokens_per_param
   std::optional<double> max_epochs;  ///< data.max_epochs: D <= max_epochs x unique_tokens
+  /// data.sources: pools of different quality (Goyal et al. 2024, data_pools.hpp). When no pool
+  /// gives a quality, the parser adds their unique tokens into unique_tokens (Muennighoff's
+  /// single-pool law) and this stays empty.
+  std::vector<DataPool> sources;
 
   Objective objective = Objective::kMinimizeLoss;
   std::optional<double> target_loss;  ///< for minimize_cost

@@ -78,6 +78,9 @@ struct Plan {
     double quality = 1, loss = 0;
   };
   std::vector<PrecisionLoss> loss_by_precision;
+  /// data.sources with qualities: the pools, in the budget's order; the evaluation's `pools`
+  /// says which the run keeps and how many tokens it draws from each.
+  std::vector<DataPool> sources;
   std::vector<std::string> binding;  ///< constraints at their limit
   std::vector<std::string> warnings;
   std::string law_name, law_source;

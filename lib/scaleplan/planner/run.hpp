@@ -80,6 +80,9 @@ struct RunContext {
   std::optional<double> max_epochs;  ///< data.max_epochs: a cap on D / unique_tokens
   /// model.precision_quality: the user's quality factors, replacing Kumar et al.'s.
   std::map<Precision, double> precision_quality;
+  /// data.sources with qualities: the data term is the best mix of these pools (data_pools.hpp)
+  /// instead of the law's B / D^beta; empty: the law's own (with unique_tokens, Muennighoff's).
+  std::vector<DataPool> pools;
   /// The fewest optimizer steps a run may take (the planner's rule, recipe.hpp); 0 for `check`,
   /// which judges a proposed run as written and reports its steps.
   long long min_optimizer_steps = kMinOptimizerSteps;
@@ -87,6 +90,18 @@ struct RunContext {
 
 /// The context a budget file describes.
 RunContext context_of(const Budget& budget, const Law& law);
+
+/// The law's loss of a run of `params` on `tokens` (data efficiency `efficiency`) trained at
+/// quality factor `quality`, as `evaluate` judges it: with pools E + A / (q N)^alpha + the best
+/// mix's data term at e D (Goyal et al. 2024); else L(q N', e D') with Muennighoff's N', D'
+/// (data.hpp). `form` may be a bootstrap sample of the context's law. Fills `data` and `mix`.
+double run_law_loss(const LawForm& form, const RunContext& context, double quality,
+                    double params, double tokens, double efficiency, DataTerms* data = nullptr,
+                    PoolMix* mix = nullptr);
+
+/// Why the context's data pools cannot be judged under `form` ("" when they can): pools need a
+/// law of the Chinchilla form (its B and alpha; data_pools.hpp).
+std::string pools_problem(const RunContext& context, const LawForm& form);
 
 /// The quality factor q = N_eff / N a run trained at `p` has: the budget's
 /// model.precision_quality where given, else Kumar et al. 2024's (precision.hpp).
@@ -113,6 +128,7 @@ struct Evaluation {
   double loss = 0;
   double precision_quality = 1;  ///< q, quality_factor(context, run.precision)
   DataTerms data;                ///< epochs, U_D, U_N, D', N' (applies = false: none)
+  std::optional<PoolMix> pools;  ///< with data.sources qualities: the pools kept, tokens drawn
   /// What repetition costs, in loss: the repeated tokens L(q N', e D') - L(q N', e D), and the
   /// excess parameters L(q N', e D) - L(q N, e D). Zero when no data terms apply.
   double repetition_loss = 0, excess_params_loss = 0;
