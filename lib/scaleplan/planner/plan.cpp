@@ -601,6 +601,9 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
   RunContext context = context_of(b, law);
   if (const std::string why = pools_problem(context, law.form); !why.empty())
     throw InputError(b.position_of("data.sources"), "data.sources", why);
+  if (!context.pools.empty() && b.unique_tokens)  // whatif --unique-tokens on a pooled budget
+    throw InputError(b.position_of("data.sources"), "data.sources",
+                     "give data.unique_tokens or data.sources, not both");
   if (!context.pools.empty() && b.objective == Objective::kMinimizeCost)
     throw InputError(b.position_of("objective"), "objective",
                      "minimize_cost does not take data.sources with a quality (use minimize_loss "
