@@ -96,6 +96,50 @@ const BadInput kCases[] = {
     {"unknown precision", VALID_HEAD "model:\n  precisions: [bf16, fp9]\n", 2,
      "scaleplan: bad.yaml:7:22: model.precisions: unknown precision 'fp9' (choose fp32, tf32, "
      "bf16, fp8 or fp4)"},
+    {"a precision quality above 1", VALID_HEAD "model:\n  precision_quality: {fp8: 1.5}\n", 2,
+     "scaleplan: bad.yaml:7:28: model.precision_quality.fp8: must be <= 1, got 1.5"},
+    {"a precision quality of 0", VALID_HEAD "model:\n  precision_quality: {fp8: 0}\n", 2,
+     "scaleplan: bad.yaml:7:28: model.precision_quality.fp8: must be > 0, got 0"},
+    {"a precision quality not a number", VALID_HEAD "model:\n  precision_quality: {fp8: .nan}\n",
+     2, "scaleplan: bad.yaml:7:28: model.precision_quality.fp8: must be finite, got '.nan'"},
+    {"a precision quality for an unknown precision",
+     VALID_HEAD "model:\n  precision_quality: {fp9: 0.9}\n", 2,
+     "scaleplan: bad.yaml:7:23: model.precision_quality.fp9: unknown key (did you mean 'fp8'?)"},
+    {"a precision quality not a mapping", VALID_HEAD "model:\n  precision_quality: 0.9\n", 2,
+     "scaleplan: bad.yaml:7:22: model.precision_quality: expected a mapping of keys"},
+    {"a pool quality of 0", VALID_HEAD "data:\n  sources:\n    - {name: web, unique_tokens: 1e12, "
+     "quality: 0, half_life_epochs: 4}\n", 2,
+     "scaleplan: bad.yaml:8:49: data.sources[0].quality: must be in [-1, 0) (Goyal et al.'s b: the "
+     "data term falls as D^b), got 0"},
+    {"a pool quality without its half-life", VALID_HEAD "data:\n  sources:\n    - {name: web, "
+     "unique_tokens: 1e12, quality: -0.3}\n", 2,
+     "scaleplan: bad.yaml:8:49: data.sources[0].quality: give quality and half_life_epochs "
+     "together"},
+    {"pools with and without a quality", VALID_HEAD "data:\n  sources:\n    - {name: a, "
+     "unique_tokens: 1e12, quality: -0.3, half_life_epochs: 4}\n    - {name: b, unique_tokens: "
+     "1e11}\n", 2,
+     "scaleplan: bad.yaml:9:14: data.sources[1].name: give quality and half_life_epochs for every "
+     "pool or for none"},
+    {"a pool listed twice", VALID_HEAD "data:\n  sources:\n    - {name: a, unique_tokens: 1e12}\n"
+     "    - {name: a, unique_tokens: 1e11}\n", 2,
+     "scaleplan: bad.yaml:9:14: data.sources[1].name: pool 'a' is listed twice"},
+    {"a pool without unique tokens", VALID_HEAD "data:\n  sources:\n    - {name: a}\n", 2,
+     "scaleplan: bad.yaml:8:7: data.sources[0].unique_tokens: missing"},
+    {"a pool half-life of 0", VALID_HEAD "data:\n  sources:\n    - {name: a, unique_tokens: 1e12, "
+     "quality: -0.3, half_life_epochs: 0}\n", 2,
+     "scaleplan: bad.yaml:8:71: data.sources[0].half_life_epochs: must be > 0, got 0"},
+    {"pools and unique tokens", VALID_HEAD "data:\n  unique_tokens: 1e12\n  sources: [{name: a, "
+     "unique_tokens: 1e12}]\n", 2,
+     "scaleplan: bad.yaml:8:12: data.sources: give data.unique_tokens or data.sources, not both"},
+    {"five pools", VALID_HEAD "data:\n  sources: [{name: a, unique_tokens: 1}, {name: b, "
+     "unique_tokens: 1}, {name: c, unique_tokens: 1}, {name: d, unique_tokens: 1}, {name: e, "
+     "unique_tokens: 1}]\n", 2,
+     "scaleplan: bad.yaml:7:12: data.sources: expected a list of 1 to 4 pools such as [{name: web, "
+     "unique_tokens: 1e12}]"},
+    {"a pool that is not a mapping", VALID_HEAD "data:\n  sources: [web]\n", 2,
+     "scaleplan: bad.yaml:7:13: data.sources: expected a mapping for each pool"},
+    {"a negative fp4 overhead", VALID_HEAD "model:\n  fp4_overhead: -0.1\n", 2,
+     "scaleplan: bad.yaml:7:17: model.fp4_overhead: must be >= 0, got -0.1"},
     {"precision twice", VALID_HEAD "model:\n  precisions: [bf16, bf16]\n", 2,
      "scaleplan: bad.yaml:7:22: model.precisions: precision 'bf16' is listed twice"},
     {"precisions not a list", VALID_HEAD "model:\n  precisions: bf16\n", 2,
@@ -107,8 +151,8 @@ const BadInput kCases[] = {
     {"zero unique tokens", VALID_HEAD "data:\n  unique_tokens: 0\n", 2,
      "scaleplan: bad.yaml:7:18: data.unique_tokens: must be > 0, got 0"},
     {"max epochs without unique tokens", VALID_HEAD "data:\n  max_epochs: 4\n", 2,
-     "scaleplan: bad.yaml:7:15: data.max_epochs: needs data.unique_tokens (epochs are D / "
-     "unique_tokens)"},
+     "scaleplan: bad.yaml:7:15: data.max_epochs: needs data.unique_tokens or data.sources (epochs "
+     "are D / unique tokens)"},
     {"zero max epochs", VALID_HEAD "data:\n  unique_tokens: 1e11\n  max_epochs: 0\n", 2,
      "scaleplan: bad.yaml:8:15: data.max_epochs: must be > 0, got 0"},
     {"GPU without a price, budget in dollars",

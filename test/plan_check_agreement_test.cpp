@@ -94,7 +94,7 @@ TEST_CASE("plan and check agree on plan's recommendation for every example budge
 
 TEST_CASE(
     "plan and check agree on spot, scarce data (repeated, and capped by data.max_epochs), long "
-    "context, fixed counts and the step-law hyperparameter law",
+    "context, fixed counts, the step-law hyperparameter law, precision overrides and data pools",
           "[check][plan][agreement]") {
   const std::map<std::string, std::string> budgets = {
       {"cheapest.yaml",
@@ -114,6 +114,14 @@ TEST_CASE(
       {"steplaw.yaml",
        "budget: {usd: 1e5}\nhardware: {gpu: H100, max_count: 128}\n"
        "model: {hyperparameter_law: step-law}\n"},
+      {"fp8quality.yaml",
+       "budget: {usd: 1e6}\nhardware: {gpu: B200, max_count: 512}\n"
+       "model: {precisions: [bf16, fp8, fp4], precision_quality: {fp8: 0.97}, fp4_overhead: 0.2}\n"},
+      {"pools.yaml",
+       "budget: {usd: 1e6}\nhardware: {gpu: H100, max_count: 512}\nmodel: {law: hoffmann2022}\n"
+       "data:\n  max_epochs: 20\n  sources:\n"
+       "    - {name: curated, unique_tokens: 5e10, quality: -0.29, half_life_epochs: 3}\n"
+       "    - {name: web, unique_tokens: 2e12, quality: -0.27, half_life_epochs: 6}\n"},
   };
   for (const auto& [name, text] : budgets) check_agrees(name, {{name, text}});
 }

@@ -150,11 +150,13 @@ TEST_CASE("plan: a tighter deadline never predicts a lower loss", "[plan][proper
 
 TEST_CASE("plan: a faster precision at equal quality never predicts a higher loss",
           "[plan][property]") {
-  // fp8 has twice bf16's peak and the same quality (hardware.cpp): it can only help.
+  // fp8 has twice bf16's peak; given bf16's quality (model.precision_quality: {fp8: 1}) it
+  // can only help.
   std::mt19937 rng(13);
   for (int i = 0; i < 30; ++i) {
     Budget b = random_budget(rng);
     b.gpu = "H100-SXM";
+    b.precision_quality = {{Precision::kFp8, 1.0}};
     Budget bf16 = b, fp8 = b, both = b;
     bf16.precisions = {Precision::kBf16};
     fp8.precisions = {Precision::kFp8};

@@ -148,6 +148,20 @@ const KeyTable& tokens_per_param_bound_keys() {
   return t;
 }
 
+const KeyTable& precision_quality_keys() {
+  static const KeyTable t = [] {
+    KeyTable q{"The quality factor N_eff / N of a run trained at each precision, from your own "
+               "measurement; Kumar et al. 2024's law where absent (docs/models.md)",
+               {}, {}};
+    for (Precision p : all_precisions())
+      q.keys.push_back({.name = to_string(p), .unit = "fraction of N",
+                        .description = "N_eff / N when training in " + to_string(p),
+                        .range = Range::kPositive, .max = 1.0});
+    return q;
+  }();
+  return t;
+}
+
 const KeyTable& model_keys() {
   static const Budget d;
   static const KeyTable t{
@@ -179,11 +193,40 @@ const KeyTable& model_keys() {
                        "deepseek2024 (DeepSeek LLM 2024 Eq. 1, in compute) or step-law (Li et "
                        "al. 2025, in non-embedding N and D)",
         .choices = hyperparameter_law_names(), .default_value = to_string(d.hyperparameter_law)},
+       {.name = "precision_quality", .type = KeyType::kMap,
+        .description = "your own quality factor N_eff / N per training precision, in (0, 1]: "
+                       "{fp8: 0.98}; Kumar et al. 2024's law for the rest",
+        .example = nlohmann::json{{"fp8", 0.98}}, .table = &precision_quality_keys()},
+       {.name = "fp4_overhead", .unit = "fraction of fp4 GEMM time",
+        .description = "fp4 training's stabilisation (Hadamard transforms, stochastic "
+                       "rounding) added to its GEMM time; the default is an ASSUMPTION (no "
+                       "measurement found)",
+        .range = Range::kNonNegative, .max = 10.0, .default_value = d.fp4_overhead},
        {.name = "params", .type = KeyType::kNumberOrMap, .unit = "parameters",
         .description = "bounds on the model size N (non-embedding, as the law counts): "
                        "{min, max}, or one N (met by a shape within 5% of it); free when absent",
         .range = Range::kPositive, .max = kMaxBoundParams, .example = nlohmann::json{{"max", 3e9}},
         .table = &params_bound_keys()}},
+      {}};
+  return t;
+}
+
+const KeyTable& source_keys() {
+  static const KeyTable t{
+      "One pool of training data (Goyal et al. 2024; docs/models.md, Data pools): its unique "
+      "tokens and, measured from a small sweep, its quality and repetition half-life",
+      {{.name = "name", .type = KeyType::kString, .description = "the pool's name, for the report",
+        .example = "web-filtered", .required = true},
+       {.name = "unique_tokens", .unit = "tokens", .description = "unique tokens in the pool",
+        .range = Range::kPositive, .example = 1.0e12, .required = true},
+       {.name = "quality", .unit = "exponent, in [-1, 0)",
+        .description = "Goyal et al.'s b: the exponent of the law's data term B D^b on this "
+                       "pool's fresh tokens (the law's own data: -beta); no default",
+        .example = -0.3},
+       {.name = "half_life_epochs", .unit = "epochs",
+        .description = "Goyal et al.'s tau: the pool's exponent halves every tau repetitions; "
+                       "no default",
+        .range = Range::kPositive, .max = kMaxHalfLifeEpochs, .example = 4}},
       {}};
   return t;
 }
@@ -196,8 +239,13 @@ const KeyTable& data_keys() {
                        "the law costs in loss (Muennighoff et al. 2023; unlimited when absent)",
         .range = Range::kPositive, .example = 1.0e13},
        {.name = "max_epochs", .unit = "epochs",
-        .description = "cap on D / unique_tokens (needs unique_tokens; no cap when absent)",
+        .description = "cap on D / unique_tokens (needs unique_tokens or sources; no cap when "
+                       "absent)",
         .range = Range::kPositive},
+       {.name = "sources", .type = KeyType::kMapList,
+        .description = "pools of different quality the planner draws from (Goyal et al. 2024); "
+                       "pools with only unique_tokens add up to one (Muennighoff et al. 2023)",
+        .table = &source_keys(), .min_items = 1},
        {.name = "tokens", .type = KeyType::kNumberOrMap, .unit = "tokens",
         .description = "bounds on the training tokens D: {min, max}, or one D; free when absent",
         .range = Range::kPositive, .max = kMaxBoundTokens,
@@ -411,18 +459,74 @@ void read_model_section(const YamlMap& m, Budget& b) {
     b.schedule = *s == "wsd" ? ScheduleKind::kWsd : ScheduleKind::kCosine;
   if (const auto h = m.string("hyperparameter_law"))
     b.hyperparameter_law = *parse_hyperparameter_law(*h);
+  if (m.has("precision_quality")) {
+    const YamlMap q = m.map("precision_quality");
+    q.check_keys();
+    b.precision_quality.clear();
+    for (Precision p : all_precisions())
+      if (const auto v = q.number(to_string(p))) b.precision_quality[p] = *v;
+  }
+  if (const auto o = m.number("fp4_overhead")) b.fp4_overhead = *o;
   b.params_bounds = read_bounds(m, "params", kFixedParamsTolerance);
   remember_all(b, m);
+}
+
+/// data.sources: every pool with quality and half-life (Goyal et al.'s pools), or none (their
+/// unique tokens add up to one Muennighoff pool).
+void read_sources(const YamlMap& m, Budget& b) {
+  const YAML::Node list = m.get("sources");
+  if (!list.IsSequence() || list.size() == 0 || list.size() > kMaxDataPools)
+    m.fail("sources", "expected a list of 1 to " + std::to_string(kMaxDataPools) +
+                          " pools such as [{name: web, unique_tokens: 1e12}]");
+  if (b.unique_tokens) m.fail("sources", "give data.unique_tokens or data.sources, not both");
+  std::vector<DataPool> pools;
+  std::optional<bool> with_quality;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].IsMap())
+      throw InputError(position(m.file, list[i]), m.field("sources"),
+                       "expected a mapping for each pool");
+    const YamlMap item{list[i], m.file, m.field("sources") + "[" + std::to_string(i) + "]",
+                       &source_keys()};
+    item.check_keys();
+    DataPool pool;
+    pool.name = *item.string("name");
+    pool.unique_tokens = *item.number("unique_tokens");
+    const auto quality = item.number("quality");
+    const auto half_life = item.number("half_life_epochs");
+    if (quality && (*quality >= 0 || *quality < -1))
+      item.fail("quality", "must be in [-1, 0) (Goyal et al.'s b: the data term falls as D^b), "
+                           "got " + fmt("%g", *quality));
+    if (quality.has_value() != half_life.has_value())
+      item.fail(quality ? "quality" : "half_life_epochs",
+                "give quality and half_life_epochs together");
+    if (with_quality && *with_quality != quality.has_value())
+      item.fail("name", "give quality and half_life_epochs for every pool or for none");
+    with_quality = quality.has_value();
+    pool.quality = quality.value_or(0);
+    pool.half_life_epochs = half_life.value_or(0);
+    for (const DataPool& other : pools)
+      if (other.name == pool.name)
+        item.fail("name", "pool " + quote(pool.name) + " is listed twice");
+    pools.push_back(pool);
+  }
+  if (*with_quality) {
+    b.sources = std::move(pools);
+    return;
+  }
+  double unique = 0;  // Muennighoff's single pool
+  for (const DataPool& pool : pools) unique += pool.unique_tokens;
+  b.unique_tokens = unique;
 }
 
 void read_data_section(const YamlMap& m, Budget& b) {
   m.check_keys();
   b.unique_tokens = m.number("unique_tokens");
+  if (m.has("sources")) read_sources(m, b);
   b.tokens_bounds = read_bounds(m, "tokens");
   b.tokens_per_param_bounds = read_bounds(m, "tokens_per_param");
   b.max_epochs = m.number("max_epochs");
-  if (b.max_epochs && !b.unique_tokens)
-    m.fail("max_epochs", "needs data.unique_tokens (epochs are D / unique_tokens)");
+  if (b.max_epochs && !b.unique_tokens && b.sources.empty())
+    m.fail("max_epochs", "needs data.unique_tokens or data.sources (epochs are D / unique tokens)");
   remember_all(b, m);
 }
 

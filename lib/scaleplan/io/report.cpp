@@ -189,9 +189,24 @@ Tree plan_run_file(const Plan& p, const Budget& b, const std::string& law) {
              {{"law", law},
               {"flops_per_token", b.flops_per_token == FlopsConvention::k6N ? "6N" : "detailed"},
               {"hyperparameter_law", to_string(r.hyperparameter_law)}}}};
+  if (!b.precision_quality.empty()) {
+    Tree q = Tree::object();
+    for (const auto& [precision, value] : b.precision_quality) q[to_string(precision)] = value;
+    j["model"]["precision_quality"] = q;
+  }
+  if (b.fp4_overhead != kDefaultFp4Overhead) j["model"]["fp4_overhead"] = b.fp4_overhead;
   if (!hardware.empty()) j["hardware"] = hardware;
   if (b.unique_tokens) j["data"] = {{"unique_tokens", *b.unique_tokens}};
   if (b.max_epochs) j["data"]["max_epochs"] = *b.max_epochs;
+  if (!b.sources.empty()) {
+    Tree sources = Tree::array();
+    for (const DataPool& pool : b.sources)
+      sources.push_back({{"name", pool.name},
+                         {"unique_tokens", pool.unique_tokens},
+                         {"quality", pool.quality},
+                         {"half_life_epochs", pool.half_life_epochs}});
+    j["data"]["sources"] = sources;
+  }
   return j;
 }
 
@@ -285,15 +300,37 @@ Tree plan_to_json(const Plan& p) {
                     {"data_efficiency", e.data_efficiency},
                     {"optimal_batch_tokens", e.optimal_batch_tokens},
                     {"optimal_learning_rate", e.optimal_learning_rate}};
-  Tree by_precision = Tree::object();
-  for (const auto& [precision, loss] : p.loss_by_precision)
-    by_precision[to_string(precision)] = loss;
+  Tree by_precision = Tree::object(), quality = Tree::object();
+  for (const Plan::PrecisionLoss& c : p.loss_by_precision) {
+    by_precision[to_string(c.precision)] = c.loss;
+    quality[to_string(c.precision)] = c.quality;
+  }
   j["predicted"]["loss_by_precision"] = by_precision;
+  j["predicted"]["quality_by_precision"] = quality;
   if (p.loss_interval) {
     j["predicted"]["loss_low"] = p.loss_interval->low;
     j["predicted"]["loss_high"] = p.loss_interval->high;
   }
   if (e.data.applies) j["data"] = data_to_json(e);
+  if (e.pools) {
+    const PoolMix& m = *e.pools;
+    Tree pools = Tree::array();
+    for (std::size_t i = 0; i < p.sources.size(); ++i) {
+      const DataPool& pool = p.sources[i];
+      pools.push_back({{"name", pool.name},
+                       {"unique_tokens", pool.unique_tokens},
+                       {"quality", pool.quality},
+                       {"half_life_epochs", pool.half_life_epochs},
+                       {"kept", static_cast<bool>(m.kept[i])},
+                       {"tokens", m.tokens[i]},
+                       {"epochs", m.kept[i] ? m.epochs : 0.0}});
+    }
+    j["data_mix"] = {{"union_tokens", m.union_tokens},
+                     {"epochs", m.epochs},
+                     {"exponent", m.exponent},
+                     {"data_term", m.data_term},
+                     {"sources", pools}};
+  }
   j["compute"] = {{"flops", e.cost.flops}, {"flops_per_token", e.cost.flops_per_token}};
   j["cost"] = {{"usd", number_or_null(e.cost.usd, priced)}, {"gpu_hours", e.cost.gpu_hours}};
   j["time"] = {{"wall_hours", e.cost.wall_hours}};
@@ -392,6 +429,17 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
                    std::to_string(r.shape.n_head));
   row("data", human_count(r.tokens) + " tokens (" + fmt("%.1f", r.tokens / r.params) +
                   " tokens/param)" + describe_data(e));
+  if (e.pools) {
+    std::string kept, dropped;
+    for (std::size_t i = 0; i < p.sources.size(); ++i) {
+      std::string& to = e.pools->kept[i] ? kept : dropped;
+      to += (to.empty() ? "" : ", ") + p.sources[i].name;
+      if (e.pools->kept[i]) to += " " + human_count(e.pools->tokens[i]);
+    }
+    row("data mix", kept + " tokens (" + fmt("%.2f", e.pools->epochs) + " epochs of each kept pool" +
+                        (dropped.empty() ? ")" : "; filtered out: " + dropped + ")") +
+                        "; Goyal et al. 2024");
+  }
   row("hardware", std::to_string(r.gpus) + " x " + r.gpu.name + ", " + to_string(r.precision) +
                       ", " + to_string(r.pricing) +
                       (std::isfinite(r.usd_per_gpu_hour)
@@ -413,6 +461,14 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
     loss += " (80% interval " + fmt("%.4f", p.loss_interval->low) + " to " +
             fmt("%.4f", p.loss_interval->high) + ")";
   row("predicted loss", loss);
+  if (p.loss_by_precision.size() > 1) {  // what the precision choice is worth on this run
+    std::string by;
+    for (const Plan::PrecisionLoss& c : p.loss_by_precision)
+      by += (by.empty() ? "" : ", ") + to_string(c.precision) + " " + fmt("%.4f", c.loss) +
+            " (q " + fmt("%.3f", c.quality) + ")";
+    row("by precision", by + ": this run's N, D and batch in each; q = N_eff / N (Kumar et al. "
+                            "2024); a faster precision buys a larger run, which the plan weighed");
+  }
   std::string cost = human_usd(e.cost.usd) + " (" + human_count(e.cost.gpu_hours) + " GPU-hours)";
   if (p.explanation && std::isfinite(p.explanation->spent))
     cost += "; " + fmt("%.1f%%", 100 * p.explanation->spent / p.explanation->limit) + " of " +

@@ -43,14 +43,6 @@ std::optional<Precision> parse_precision(const std::string& name) {
   return std::nullopt;
 }
 
-// Quality: fp8 training with fine-grained scaling matches bf16 (an assumption; DeepSeek-V3 2024
-// reports < 0.25% relative loss error); fp4 pays the weight term of Kumar et al. 2024 Eq. 4 at
-// P = 4 bits: 1 - exp(-4/2.6745 + 0.3037) = 0.696 (App. K Table 2). Speed is not a trait: each
-// precision has its own peak and measured matmul curve in the GPU table.
-PrecisionTraits precision_traits(Precision p) {
-  return {p == Precision::kFp4 ? 0.696 : 1.0};
-}
-
 // Fitted to shared/data/h100_matmul.csv (see hardware.hpp).
 MatmulCurve default_matmul_curve(Precision p) {
   switch (p) {

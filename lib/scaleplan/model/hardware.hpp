@@ -16,12 +16,6 @@ std::string to_string(Precision p);
 const std::vector<Precision>& all_precisions();
 std::vector<std::string> precision_names();  ///< "fp32", "tf32", "bf16", "fp8", "fp4"
 
-/// What a training precision costs in quality: the effective-parameter factor N_eff / N.
-struct PrecisionTraits {
-  double quality_params_factor = 1;
-};
-PrecisionTraits precision_traits(Precision p);
-
 /// Achieved dense-matmul time as measured: t = 2 m n k / (fraction x peak) + overhead_s (the fixed
 /// cost of a kernel: launch, tail wave), fitted per precision to shared/data/h100_matmul.csv.
 struct MatmulCurve {

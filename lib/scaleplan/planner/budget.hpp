@@ -9,9 +9,11 @@
 
 #include "scaleplan/model/architecture.hpp"
 #include "scaleplan/model/cost.hpp"
+#include "scaleplan/model/data_pools.hpp"
 #include "scaleplan/model/hardware.hpp"
 #include "scaleplan/model/inference.hpp"
 #include "scaleplan/model/law.hpp"
+#include "scaleplan/model/precision.hpp"
 #include "scaleplan/model/roi.hpp"
 #include "scaleplan/input_error.hpp"
 #include "scaleplan/model/recipe.hpp"
@@ -81,12 +83,21 @@ struct Budget {
   ScheduleKind schedule = ScheduleKind::kWsd;
   /// model.hyperparameter_law: the law the peak LR and the optimal batch come from.
   HyperparameterLaw hyperparameter_law = kDefaultHyperparameterLaw;
+  /// model.precision_quality: the user's own quality factor N_eff / N per precision, in (0, 1],
+  /// replacing Kumar et al.'s (precision.hpp).
+  std::map<Precision, double> precision_quality;
+  /// model.fp4_overhead: fp4 stabilisation as a share of the fp4 GEMM time (ASSUMPTION default).
+  double fp4_overhead = kDefaultFp4Overhead;
 
   std::optional<double> unique_tokens;
   Bounds params_bounds;            ///< model.params (non-embedding, as the law counts)
   Bounds tokens_bounds;            ///< data.tokens
   Bounds tokens_per_param_bounds;  ///< data.tokens_per_param
   std::optional<double> max_epochs;  ///< data.max_epochs: D <= max_epochs x unique_tokens
+  /// data.sources: pools of different quality (Goyal et al. 2024, data_pools.hpp). When no pool
+  /// gives a quality, the parser adds their unique tokens into unique_tokens (Muennighoff's
+  /// single-pool law) and this stays empty.
+  std::vector<DataPool> sources;
 
   Objective objective = Objective::kMinimizeLoss;
   std::optional<double> target_loss;  ///< for minimize_cost

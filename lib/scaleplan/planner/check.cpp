@@ -42,6 +42,8 @@ Budget same_hardware_budget(const ProposedRun& run, const Basis& basis, double u
   b.tokens_bounds = basis.limits.tokens_bounds;
   b.tokens_per_param_bounds = basis.limits.tokens_per_param_bounds;
   b.max_epochs = basis.limits.max_epochs;
+  b.sources = basis.limits.pools;
+  b.precision_quality = basis.limits.precision_quality;
   b.count = run.gpus;
   b.max_count.reset();
   b.objective = Objective::kMinimizeLoss;
@@ -270,8 +272,14 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
     context.tokens_bounds = budget->tokens_bounds;
     context.tokens_per_param_bounds = budget->tokens_per_param_bounds;
     if (budget->max_epochs) context.max_epochs = budget->max_epochs;
+    if (!budget->sources.empty()) context.pools = budget->sources;
+    if (!budget->precision_quality.empty()) context.precision_quality = budget->precision_quality;
     if (budget->inference) context.serving = serving_inputs(*budget);
   }
+  if (const std::string why = pools_problem(context, law.form); !why.empty())
+    throw InputError(budget && !budget->sources.empty() ? budget->position_of("data.sources")
+                                                        : run.context.position_of("data.sources"),
+                     "data.sources", why);
   report.evaluation = evaluate(r, context);
   const Evaluation& e = report.evaluation;
   const TrainingCost& cost = e.cost;

@@ -193,7 +193,7 @@ class OptionModel {
   /// The run at N with the D that reaches `target` loss (minimize_cost), if allowed.
   Sized reaching(double params, const Shape& shape, double target) {
     const auto& law = std::get<ChinchillaLaw>(context_.law->form);
-    const double quality = precision_traits(option_.precision).quality_params_factor;
+    const double quality = quality_factor(context_, option_.precision);
     const std::optional<double> ideal = tokens_for_loss(law, params * quality, target);
     if (!ideal || *ideal > domain_.tokens_max) return {};
     return sized(params, shape, [&](const Layout& layout) -> std::optional<double> {
@@ -366,16 +366,12 @@ double score_of(const Budget& b, const Evaluation& e) {
 /// The bootstrap interval of the run's loss: each sample judged as `evaluate` judges the run
 /// (its own N', D' of repeated data, then precision and batch).
 std::optional<LossInterval> run_loss_interval(const Law& law, const TrainingRun& r,
-                                              const Evaluation& e,
-                                              std::optional<double> unique_tokens) {
+                                              const Evaluation& e, const RunContext& context) {
   if (law.samples.empty()) return std::nullopt;
-  const double quality = precision_traits(r.precision).quality_params_factor;
   std::vector<double> losses;
-  for (const LawForm& s : law.samples) {
-    const DataTerms t = data_terms(s, r.params, r.tokens, unique_tokens.value_or(0));
-    losses.push_back(
-        base_loss(s, quality * t.effective_params, e.data_efficiency * t.effective_tokens));
-  }
+  for (const LawForm& s : law.samples)
+    losses.push_back(run_law_loss(s, context, e.precision_quality, r.params, r.tokens,
+                                  e.data_efficiency));
   return loss_quantiles(losses, kLossIntervalCoverage);
 }
 
@@ -571,6 +567,9 @@ Gpu cluster_gpu(const Budget& b, const Gpu& gpu) {
   Gpu g = gpu;
   if (b.gpus_per_node) g.gpus_per_node = *b.gpus_per_node;
   if (b.scale_out_gbps) g.scale_out_gbps = *b.scale_out_gbps;
+  // fp4's stabilisation costs GEMM time (model.fp4_overhead, precision.hpp).
+  if (const auto fp4 = g.matmul.find(Precision::kFp4); fp4 != g.matmul.end())
+    fp4->second = with_overhead(fp4->second, b.fp4_overhead);
   return g;
 }
 
@@ -602,6 +601,15 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
   const Domain domain = planning_domain(b, law);
 
   RunContext context = context_of(b, law);
+  if (const std::string why = pools_problem(context, law.form); !why.empty())
+    throw InputError(b.position_of("data.sources"), "data.sources", why);
+  if (!context.pools.empty() && b.unique_tokens)  // whatif --unique-tokens on a pooled budget
+    throw InputError(b.position_of("data.sources"), "data.sources",
+                     "give data.unique_tokens or data.sources, not both");
+  if (!context.pools.empty() && b.objective == Objective::kMinimizeCost)
+    throw InputError(b.position_of("objective"), "objective",
+                     "minimize_cost does not take data.sources with a quality (use minimize_loss "
+                     "or maximize_profit)");
   double serving_cap = INFINITY;
   std::string serving_cap_name;
   if (b.inference) {
@@ -765,11 +773,15 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
     plan.roi = roi;
   }
   if (b.pricing != Pricing::kOnDemand) describe_spot(b, gpu, &plan);
-  plan.loss_interval = run_loss_interval(law, plan.run, e, b.unique_tokens);
-  for (Precision p : precisions)
-    plan.loss_by_precision.emplace_back(
-        p, base_loss(law.form, precision_traits(p).quality_params_factor * e.data.effective_params,
-                     e.data_efficiency * e.data.effective_tokens));
+  plan.loss_interval = run_loss_interval(law, plan.run, e, context);
+  plan.sources = b.sources;
+  for (Precision p : precisions) {
+    const double q = quality_factor(context, p);
+    plan.loss_by_precision.push_back(
+        {p, q,
+         run_law_loss(law.form, context, q, plan.run.params, plan.run.tokens,
+                      e.data_efficiency)});
+  }
   plan.law_name = law.name;
   plan.law_source = law.source;
   plan.warnings = std::move(warnings);

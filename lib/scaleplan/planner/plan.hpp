@@ -85,8 +85,15 @@ struct Plan {
   std::string pricing_reason;        ///< why `cheapest` chose this price kind
   std::optional<RoiReport> roi;      ///< with objective minimize_cost or maximize_profit
   /// The loss the chosen run (same N, D and batch) reaches at each precision the budget lists
-  /// and the GPU has: what the precision choice is worth (its quality factor, hardware.hpp).
-  std::vector<std::pair<Precision, double>> loss_by_precision;
+  /// and the GPU has: what the precision choice is worth (its quality factor q, precision.hpp).
+  struct PrecisionLoss {
+    Precision precision;
+    double quality = 1, loss = 0;
+  };
+  std::vector<PrecisionLoss> loss_by_precision;
+  /// data.sources with qualities: the pools, in the budget's order; the evaluation's `pools`
+  /// says which the run keeps and how many tokens it draws from each.
+  std::vector<DataPool> sources;
   std::vector<std::string> binding;  ///< constraints at their limit
   std::vector<std::string> warnings;
   std::string law_name, law_source;

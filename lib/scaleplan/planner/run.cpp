@@ -1,6 +1,7 @@
 #include "scaleplan/planner/run.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 
 namespace scaleplan {
@@ -47,7 +48,37 @@ RunContext context_of(const Budget& b, const Law& law) {
   c.tokens_bounds = b.tokens_bounds;
   c.tokens_per_param_bounds = b.tokens_per_param_bounds;
   c.max_epochs = b.max_epochs;
+  c.precision_quality = b.precision_quality;
+  c.pools = b.sources;
   return c;
+}
+
+double run_law_loss(const LawForm& form, const RunContext& c, double quality, double params,
+                    double tokens, double efficiency, DataTerms* data, PoolMix* mix) {
+  // plan and check admit pools only with a law of the Chinchilla form (pools_problem).
+  const std::optional<ChinchillaLaw> law = c.pools.empty() ? std::nullopt : as_chinchilla(form);
+  assert(c.pools.empty() || law);
+  if (law) {
+    PoolMix m = best_pool_mix(law->b, c.pools, efficiency * tokens);
+    const double l = law->e + law->a / std::pow(quality * params, law->alpha) + m.data_term;
+    if (data) *data = data_terms(form, params, tokens, 0);
+    if (mix) *mix = std::move(m);
+    return l;
+  }
+  const DataTerms t = data_terms(form, params, tokens, c.unique_tokens.value_or(0));
+  if (data) *data = t;
+  return base_loss(form, quality * t.effective_params, efficiency * t.effective_tokens);
+}
+
+std::string pools_problem(const RunContext& c, const LawForm& form) {
+  if (c.pools.empty() || as_chinchilla(form)) return "";
+  return "pools with a quality need a law of the form E + A / N^alpha + B / D^beta (hoffmann2022, "
+         "besiroglu2024, gadre2024_*, muennighoff2023 or a fitted Chinchilla law)";
+}
+
+double quality_factor(const RunContext& c, Precision p) {
+  const auto it = c.precision_quality.find(p);
+  return it != c.precision_quality.end() ? it->second : precision_traits(p).quality_params_factor;
 }
 
 bool Evaluation::feasible(double tolerance) const { return violated(tolerance).empty(); }
@@ -133,11 +164,12 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
   // Repetition acts on the run's own N and D (Muennighoff et al. 2023, Eq. 5-6); precision and
   // batch then scale what the law sees.
   const LawForm& form = c.law->form;
-  const double quality = precision_traits(r.precision).quality_params_factor;
-  e.data = data_terms(form, r.params, r.tokens, c.unique_tokens.value_or(0));
-  e.loss = base_loss(form, quality * e.data.effective_params,
-                     e.data_efficiency * e.data.effective_tokens);
-  if (e.data.applies) {
+  const double quality = quality_factor(c, r.precision);
+  e.precision_quality = quality;
+  PoolMix mix;
+  e.loss = run_law_loss(form, c, quality, r.params, r.tokens, e.data_efficiency, &e.data, &mix);
+  if (!c.pools.empty()) e.pools = std::move(mix);
+  if (e.data.applies && c.pools.empty()) {
     const double fresh = base_loss(form, quality * e.data.effective_params,
                                    e.data_efficiency * r.tokens);
     e.repetition_loss = e.loss - fresh;
@@ -182,6 +214,11 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
     e.constraints.push_back({"budget.deadline_hours", e.deadline_wall_hours, *c.deadline_hours});
   if (c.unique_tokens && c.max_epochs)  // value in proportion to D, as the search needs
     e.constraints.push_back({"data.max_epochs", r.tokens / *c.unique_tokens, *c.max_epochs});
+  if (!c.pools.empty() && c.max_epochs) {  // epochs over every pool's unique tokens
+    double unique = 0;
+    for (const DataPool& pool : c.pools) unique += pool.unique_tokens;
+    e.constraints.push_back({"data.max_epochs", r.tokens / unique, *c.max_epochs});
+  }
   add_bounds("model.params.min", "model.params.max", c.params_bounds, r.params, &e);
   add_bounds("data.tokens.min", "data.tokens.max", c.tokens_bounds, r.tokens, &e);
   add_bounds("data.tokens_per_param.min", "data.tokens_per_param.max", c.tokens_per_param_bounds,

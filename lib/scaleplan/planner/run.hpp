@@ -2,6 +2,7 @@
 /// One candidate training run as a value, and its one evaluation: the figures `plan`, `check`
 /// and `frontier` all report come from `evaluate`, so they cannot disagree about the same run.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 #include "scaleplan/model/law.hpp"
 #include "scaleplan/model/layout.hpp"
 #include "scaleplan/model/memory.hpp"
+#include "scaleplan/model/precision.hpp"
 #include "scaleplan/model/recipe.hpp"
 #include "scaleplan/model/spot.hpp"
 #include "scaleplan/model/throughput.hpp"
@@ -76,6 +78,11 @@ struct RunContext {
   std::optional<double> unique_tokens;
   Bounds params_bounds, tokens_bounds, tokens_per_param_bounds;  ///< the budget's own limits
   std::optional<double> max_epochs;  ///< data.max_epochs: a cap on D / unique_tokens
+  /// model.precision_quality: the user's quality factors, replacing Kumar et al.'s.
+  std::map<Precision, double> precision_quality;
+  /// data.sources with qualities: the data term is the best mix of these pools (data_pools.hpp)
+  /// instead of the law's B / D^beta; empty: the law's own (with unique_tokens, Muennighoff's).
+  std::vector<DataPool> pools;
   /// The fewest optimizer steps a run may take (the planner's rule, recipe.hpp); 0 for `check`,
   /// which judges a proposed run as written and reports its steps.
   long long min_optimizer_steps = kMinOptimizerSteps;
@@ -83,6 +90,22 @@ struct RunContext {
 
 /// The context a budget file describes.
 RunContext context_of(const Budget& budget, const Law& law);
+
+/// The law's loss of a run of `params` on `tokens` (data efficiency `efficiency`) trained at
+/// quality factor `quality`, as `evaluate` judges it: with pools E + A / (q N)^alpha + the best
+/// mix's data term at e D (Goyal et al. 2024); else L(q N', e D') with Muennighoff's N', D'
+/// (data.hpp). `form` may be a bootstrap sample of the context's law. Fills `data` and `mix`.
+double run_law_loss(const LawForm& form, const RunContext& context, double quality,
+                    double params, double tokens, double efficiency, DataTerms* data = nullptr,
+                    PoolMix* mix = nullptr);
+
+/// Why the context's data pools cannot be judged under `form` ("" when they can): pools need a
+/// law of the Chinchilla form (its B and alpha; data_pools.hpp).
+std::string pools_problem(const RunContext& context, const LawForm& form);
+
+/// The quality factor q = N_eff / N a run trained at `p` has: the budget's
+/// model.precision_quality where given, else Kumar et al. 2024's (precision.hpp).
+double quality_factor(const RunContext& context, Precision p);
 
 /// A constraint's value and limit (value <= limit to be met), named by its budget field.
 struct ConstraintValue {
@@ -103,7 +126,9 @@ struct Evaluation {
   /// L(q N', e D'): N' and D' from repeated data (data.hpp), q the precision's quality factor, e
   /// the batch's data efficiency.
   double loss = 0;
+  double precision_quality = 1;  ///< q, quality_factor(context, run.precision)
   DataTerms data;                ///< epochs, U_D, U_N, D', N' (applies = false: none)
+  std::optional<PoolMix> pools;  ///< with data.sources qualities: the pools kept, tokens drawn
   /// What repetition costs, in loss: the repeated tokens L(q N', e D') - L(q N', e D), and the
   /// excess parameters L(q N', e D) - L(q N, e D). Zero when no data terms apply.
   double repetition_loss = 0, excess_params_loss = 0;
