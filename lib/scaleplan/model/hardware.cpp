@@ -16,7 +16,7 @@ std::string lower(std::string s) {
 
 const std::vector<Precision>& all_precisions() {
   static const std::vector<Precision> kAll = {Precision::kFp32, Precision::kTf32, Precision::kBf16,
-                                              Precision::kFp8, Precision::kFp4};
+                                              Precision::kFp16, Precision::kFp8, Precision::kFp4};
   return kAll;
 }
 
@@ -25,6 +25,7 @@ std::string to_string(Precision p) {
     case Precision::kFp32: return "fp32";
     case Precision::kTf32: return "tf32";
     case Precision::kBf16: return "bf16";
+    case Precision::kFp16: return "fp16";
     case Precision::kFp8: return "fp8";
     case Precision::kFp4: return "fp4";
   }
@@ -48,7 +49,8 @@ MatmulCurve default_matmul_curve(Precision p) {
   switch (p) {
     case Precision::kFp32: return {0.767, 25e-6};
     case Precision::kTf32: return {0.809, 25.2e-6};
-    case Precision::kBf16: return {0.749, 19.8e-6};
+    case Precision::kBf16:
+    case Precision::kFp16: return {0.749, 19.8e-6};  // fp16: the same tensor-core rate (ASSUMED)
     case Precision::kFp8:
     case Precision::kFp4: return {0.630, 27.8e-6};
   }
@@ -63,6 +65,12 @@ const Gpu* find_gpu(const GpuTable& table, const std::string& name) {
       if (lower(alias) == key) return &gpu;
   }
   return nullptr;
+}
+
+Precision attention_precision(const Gpu& gpu) {
+  for (Precision p : {Precision::kBf16, Precision::kFp16})
+    if (gpu.tflops.count(p)) return p;
+  return Precision::kFp32;
 }
 
 double peak_flops_per_s(const Gpu& gpu, Precision p) {

@@ -8,13 +8,14 @@
 
 namespace scaleplan {
 
-enum class Precision { kFp32, kTf32, kBf16, kFp8, kFp4 };
+/// fp16 is mixed-precision training with loss scaling (Micikevicius et al. 2018), what V100s ran.
+enum class Precision { kFp32, kTf32, kBf16, kFp16, kFp8, kFp4 };
 
 /// "bf16" etc.; nullopt for an unknown name.
 std::optional<Precision> parse_precision(const std::string& name);
 std::string to_string(Precision p);
 const std::vector<Precision>& all_precisions();
-std::vector<std::string> precision_names();  ///< "fp32", "tf32", "bf16", "fp8", "fp4"
+std::vector<std::string> precision_names();  ///< "fp32", "tf32", "bf16", "fp16", "fp8", "fp4"
 
 /// Achieved dense-matmul time as measured: t = 2 m n k / (fraction x peak) + overhead_s (the fixed
 /// cost of a kernel: launch, tail wave), fitted per precision to shared/data/h100_matmul.csv.
@@ -63,6 +64,10 @@ struct GpuTable {
 
 /// Case-insensitive lookup by name or alias.
 const Gpu* find_gpu(const GpuTable& table, const std::string& name);
+
+/// The 16-bit precision attention runs at on `gpu`: bf16, else fp16 (a V100), else fp32 (a GPU
+/// table row with neither).
+Precision attention_precision(const Gpu& gpu);
 
 /// Peak dense FLOP/s at a precision (0 when unsupported).
 double peak_flops_per_s(const Gpu& gpu, Precision p);

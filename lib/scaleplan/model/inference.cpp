@@ -67,8 +67,7 @@ double serving_flops_per_s(const ServingInputs& in) {
   double r = 0;
   if (in.precision == ServingPrecision::kFp8 || in.precision == ServingPrecision::kInt8)
     r = rate(Precision::kFp8);
-  if (r == 0) r = rate(Precision::kBf16);
-  if (r == 0) r = rate(Precision::kFp32);
+  if (r == 0) r = rate(attention_precision(in.gpu));  // bf16, fp16 on a V100, else fp32
   return r * kMatmulEfficiency;
 }
 

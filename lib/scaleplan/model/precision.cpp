@@ -46,7 +46,8 @@ PrecisionTraits precision_traits(Precision p) {
   switch (p) {
     case Precision::kFp32:
     case Precision::kTf32: t.bits = {32, 32, 32}; t.quantized = "none"; break;
-    case Precision::kBf16: t.bits = {16, 16, 16}; t.quantized = "none"; break;
+    case Precision::kBf16:
+    case Precision::kFp16: t.bits = {16, 16, 16}; t.quantized = "none"; break;
     case Precision::kFp8: t.bits = {8, 8, 16}; t.quantized = "weights, activations"; break;
     case Precision::kFp4: t.bits = {4, 4, 16}; t.quantized = "weights, activations"; break;
   }

@@ -55,14 +55,15 @@ LayerCost layer_cost(const Shape& s, int seq_len, const Layout& l, const Gpu& gp
   double softmax_bytes = 0;
   const bool eager = l.kernels == Kernels::kEager;
   if (l.flash_attention) {
-    const double rate = peak_flops_per_s(gpu, Precision::kBf16) * gpu.attention_fraction *
+    const double rate = peak_flops_per_s(gpu, attention_precision(gpu)) * gpu.attention_fraction *
                         (eager ? kEagerAttentionFactor : 1);
     c.forward.attention_s = 0.5 * score_flops / rate;
     c.backward.attention_s = kAttentionBackwardRatio * c.forward.attention_s;
   } else {
-    const MatmulCurve& curve = gpu.matmul.at(Precision::kBf16);
+    const Precision half = attention_precision(gpu);
+    const MatmulCurve& curve = gpu.matmul.at(half);
     c.forward.attention_s =
-        score_flops / (peak_flops_per_s(gpu, Precision::kBf16) * curve.fraction) +
+        score_flops / (peak_flops_per_s(gpu, half) * curve.fraction) +
         2 * curve.overhead_s;
     c.backward.attention_s = 2 * c.forward.attention_s;
     softmax_bytes = tokens * seq_len * heads * (4 * e + 1);  // softmax, dropout and its mask
