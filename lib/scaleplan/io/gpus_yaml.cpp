@@ -115,7 +115,7 @@ const KeyTable& root_keys() {
   return t;
 }
 
-/// YYYY-MM or YYYY-MM-DD with a month 01-12 and a day 01-31.
+/// YYYY-MM or YYYY-MM-DD naming a real month and day (February 29 in leap years only).
 bool is_price_date(const std::string& text) {
   const auto digits = [&](std::size_t from, std::size_t n) {
     for (std::size_t i = from; i < from + n; ++i)
@@ -129,8 +129,11 @@ bool is_price_date(const std::string& text) {
   if (month < 1 || month > 12) return false;
   if (text.size() == 7) return true;
   if (text[7] != '-' || !digits(8, 2)) return false;
+  const int year = std::stoi(text.substr(0, 4));
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  const int days[] = {31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const int day = std::stoi(text.substr(8, 2));
-  return day >= 1 && day <= 31;
+  return day >= 1 && day <= days[month - 1];
 }
 
 Gpu read_gpu(const YamlMap& m) {
