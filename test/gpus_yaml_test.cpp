@@ -126,3 +126,23 @@ TEST_CASE("gpus_yaml: price_date is YYYY-MM or YYYY-MM-DD and dates a price", "[
                     "t.yaml:8:17: gpus[0].price_date: dates a price, and price_usd_per_gpu_hour "
                     "is not given");
 }
+
+TEST_CASE("gpus_yaml: a GPU name or alias with a control character or edge space is refused",
+          "[gpus]") {
+  const std::string body =
+      "    memory_gb: 80\n    mem_bw_tbps: 3\n    tflops: {bf16: 900}\n"
+      "    nvlink_gbps: 400\n    scale_out_gbps: 50\n";
+  CHECK_THROWS_WITH(parse_gpu_table("gpus:\n  - name: \"B2\\n00\"\n" + body, "t.yaml"),
+                    "t.yaml:2:11: gpus[0].name: a name is text without control characters or "
+                    "spaces at its ends, got 'B2\\n00'");
+  CHECK_THROWS_WITH(parse_gpu_table("gpus:\n  - name: \" X\"\n" + body, "t.yaml"),
+                    "t.yaml:2:11: gpus[0].name: a name is text without control characters or "
+                    "spaces at its ends, got ' X'");
+  CHECK_THROWS_WITH(
+      parse_gpu_table("gpus:\n  - name: X\n    aliases: [Y, \"\\tZ\"]\n" + body, "t.yaml"),
+      "t.yaml:3:14: gpus[0].aliases: a name is text without control characters or spaces at "
+      "its ends, got '\\tZ'");
+  // Commas and quotes are fine: compare's CSV quotes them.
+  CHECK(parse_gpu_table("gpus:\n  - name: \"X,\\\"1\\\"\"\n" + body, "t.yaml").gpus[0].name ==
+        "X,\"1\"");
+}

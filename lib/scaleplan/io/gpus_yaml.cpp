@@ -136,15 +136,27 @@ bool is_price_date(const std::string& text) {
   return day >= 1 && day <= days[month - 1];
 }
 
+/// A GPU name prints in one table cell and one CSV field: not empty, no control characters
+/// (a newline would break every table row), no space at either end.
+bool is_gpu_name(const std::string& text) {
+  if (text.empty() || text.front() == ' ' || text.back() == ' ') return false;
+  for (const char c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+  return true;
+}
+
 Gpu read_gpu(const YamlMap& m) {
   m.check_keys();
   Gpu gpu;
   gpu.name = *m.string("name");
+  const std::string rule = "a name is text without control characters or spaces at its ends";
+  if (!is_gpu_name(gpu.name)) m.fail("name", rule + ", got " + quote(gpu.name));
   if (m.has("aliases")) {
     const YAML::Node aliases = m.get("aliases");
     if (!aliases.IsSequence()) m.fail("aliases", "expected a list of names");
     for (const YAML::Node& a : aliases) {
       if (!a.IsScalar()) m.fail("aliases", "expected a list of names");
+      if (!is_gpu_name(a.Scalar())) m.fail("aliases", rule + ", got " + quote(a.Scalar()));
       gpu.aliases.push_back(a.Scalar());
     }
   }
