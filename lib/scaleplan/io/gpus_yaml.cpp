@@ -136,12 +136,13 @@ bool is_price_date(const std::string& text) {
   return day >= 1 && day <= days[month - 1];
 }
 
-/// A GPU name prints in one table cell and one CSV field: not empty, no control characters
-/// (a newline would break every table row), no space at either end.
+/// A GPU name prints in one table cell and, unquoted, in one CSV field (whatif, frontier): not
+/// empty, no control character (a newline would break every table row), comma or double quote,
+/// no space at either end.
 bool is_gpu_name(const std::string& text) {
   if (text.empty() || text.front() == ' ' || text.back() == ' ') return false;
   for (const char c : text)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == ',' || c == '"') return false;
   return true;
 }
 
@@ -149,7 +150,8 @@ Gpu read_gpu(const YamlMap& m) {
   m.check_keys();
   Gpu gpu;
   gpu.name = *m.string("name");
-  const std::string rule = "a name is text without control characters or spaces at its ends";
+  const std::string rule =
+      "a name is text without control characters, commas, double quotes or spaces at its ends";
   if (!is_gpu_name(gpu.name)) m.fail("name", rule + ", got " + quote(gpu.name));
   if (m.has("aliases")) {
     const YAML::Node aliases = m.get("aliases");
