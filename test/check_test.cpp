@@ -93,3 +93,29 @@ TEST_CASE("check: with a profit objective, a run that earns nothing fails as 'do
   CHECK(ok.rc == 0);
   CHECK(ok.out.find("  profit  ") == std::string::npos);
 }
+
+TEST_CASE(
+    "check: a run on a GPU without a price against a --budget that counts dollars is bad "
+    "input, not a NaN cost",
+    "[check][cli]") {
+  const std::string run =
+      "run:\n  params: 7.0e9\n  tokens: 1.4e11\n  precision: bf16\n  gpu: TPU-v4\n  gpus: 64\n"
+      "  pricing: on_demand\n";
+  const std::map<std::string, std::string> files = {
+      {"run.yaml", run},
+      {"priced.yaml", run + "hardware: {price_usd_per_gpu_hour: 3.2}\n"},
+      {"usd.yaml", "budget: {usd: 1e6}\nhardware: {gpu: [H100-SXM, B200], max_count: 512}\n"},
+      {"hours.yaml", "budget: {gpu_hours: 1e6}\nhardware: {gpu: TPU-v4, max_count: 512}\n"}};
+  const auto usd = run_scaleplan("check run.yaml --budget usd.yaml", files);
+  CHECK(usd.rc == 2);
+  CHECK(usd.out.empty());
+  CHECK(usd.err ==
+        "scaleplan: run.yaml:5:8: run.gpu: the GPU table has no on_demand price for 'TPU-v4', "
+        "which the --budget's budget.usd needs; give hardware.price_usd_per_gpu_hour in the run "
+        "file\n");
+  // A price in the run file, or a budget that does not count dollars: judged as before.
+  CHECK(run_scaleplan("-q check priced.yaml --budget usd.yaml", files).rc == 0);
+  const auto hours = run_scaleplan("-q check run.yaml --budget hours.yaml --format json", files);
+  CHECK(hours.rc == 0);
+  CHECK(nlohmann::json::parse(hours.out)["cost"]["usd"].is_null());
+}

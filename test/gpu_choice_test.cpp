@@ -135,6 +135,8 @@ TEST_CASE("gpu choice: hardware.gpu as a list in a budget file, and its errors",
         "b.yaml:2:24: hardware.gpu: 'h100' is listed twice");
   CHECK(error("budget: {usd: 1e6}\nhardware: {gpu: [H100, [B200]], count: 8}\n") ==
         "b.yaml:2:24: hardware.gpu: expected a list of names");
+  CHECK(error("budget: {usd: 1e6}\nhardware: {gpu: \"\", count: 8}\n") ==
+        "b.yaml:2:17: hardware.gpu: expected a name or a non-empty list of names");
   CHECK(error("budget: {usd: 1e6}\nhardware: {gpu: {a: 1}, count: 8}\n") ==
         "b.yaml:2:17: hardware.gpu: expected a name or a non-empty list of names");
   CHECK(error("budget: {usd: 1e6}\nhardware: {gpu: [H100, B200], count: 8, "
@@ -206,4 +208,127 @@ TEST_CASE("gpu choice: the CLI resolves each listed name; plan, compare and chec
   CHECK(none.rc == 3);
   CHECK(none.err.rfind("scaleplan: infeasible: no GPU type compared has a run (H100-SXM: no run "
                        "meets the constraints: budget.usd", 0) == 0);
+}
+
+TEST_CASE(
+    "gpu choice: a FLOP budget buys one run on every type; the tie goes to the fewest "
+    "dollars, a priced type before an unpriced one",
+    "[gpu_choice]") {
+  const Law law = load_law("hoffmann2022", "", {}, "law");
+  Budget b = usd_budget(1, std::nullopt, 1024);
+  b.kind = BudgetKind::kFlops;
+  // A100-40GB (first, no price) and A800 (no price) tie on loss with the priced types.
+  const auto list = gpus({"A100-40GB", "H100-SXM", "A800", "MI300X", "B200"});
+  for (const double flops : {1e21, 1e23, 5.76e23}) {
+    INFO("flops " << flops);
+    b.amount = flops;
+    double cheapest = INFINITY;
+    std::string cheapest_gpu;
+    for (const Gpu* g : list) {
+      const Plan p = make_plan(budget_for_gpu(b, *g), *g, law);
+      if (std::isfinite(p.evaluation.cost.usd) && p.evaluation.cost.usd < cheapest)
+        cheapest = p.evaluation.cost.usd, cheapest_gpu = g->name;
+    }
+    REQUIRE(std::isfinite(cheapest));
+    const Plan chosen = make_plan_over_gpus(b, list, law);
+    CHECK(chosen.run.gpu.name == cheapest_gpu);
+    for (const GpuAlternative& a : chosen.gpu_options)
+      CHECK(a.loss == Approx(chosen.evaluation.loss).epsilon(1e-6));
+  }
+}
+
+TEST_CASE(
+    "gpu choice: a GPU-hours budget over several types warns that it does not weigh "
+    "prices",
+    "[gpu_choice]") {
+  const Law law = load_law("hoffmann2022", "", {}, "law");
+  Budget b = usd_budget(2e5, 336, 512);
+  b.kind = BudgetKind::kGpuHours;
+  const std::string caveat =
+      "budget.gpu_hours: each GPU type gets the same GPU-hours, whatever an hour of it costs, so "
+      "the type that computes most per hour wins; budget.usd weighs the types at their prices";
+  const Plan p = make_plan_over_gpus(b, gpus({"H100-SXM", "B200"}), law);
+  CHECK(std::count(p.warnings.begin(), p.warnings.end(), caveat) == 1);
+  const Plan one = make_plan_over_gpus(b, gpus({"B200"}), law);
+  CHECK(std::count(one.warnings.begin(), one.warnings.end(), caveat) == 0);
+  Budget cost = b;  // minimize_cost counts dollars: the prices weigh in
+  cost.objective = Objective::kMinimizeCost;
+  cost.target_loss = 2.1;
+  const Plan cheapest = make_plan_over_gpus(cost, gpus({"H100-SXM", "B200"}), law);
+  CHECK(std::count(cheapest.warnings.begin(), cheapest.warnings.end(), caveat) == 0);
+  b.kind = BudgetKind::kUsd;
+  b.amount = 1e6;
+  const Plan usd = make_plan_over_gpus(b, gpus({"H100-SXM", "B200"}), law);
+  CHECK(std::count(usd.warnings.begin(), usd.warnings.end(), caveat) == 0);
+
+  const std::map<std::string, std::string> files = {
+      {"gh.yaml",
+       "budget: {gpu_hours: 2e5, deadline_hours: 336}\n"
+       "hardware: {gpu: [H100-SXM, B200], count: 512}\n"}};
+  const auto compare = run_scaleplan("compare gh.yaml --format csv", files);
+  CHECK(compare.rc == 0);
+  CHECK(compare.err.find("scaleplan: warning: " + caveat + "\n") != std::string::npos);
+}
+
+TEST_CASE(
+    "gpu choice: compare, like plan, exits 2 when no listed type has the price the "
+    "budget needs",
+    "[gpu_choice][cli]") {
+  const std::map<std::string, std::string> files = {
+      {"b.yaml", "budget: {usd: 1e6}\nhardware: {gpu: [Gaudi3, A800], count: 8}\n"}};
+  const std::string error =
+      "scaleplan: b.yaml:2:11: hardware.price_usd_per_gpu_hour: the GPU table has no on_demand "
+      "price for 'Gaudi3'; give one\n";
+  const auto plan = run_scaleplan("plan b.yaml", files);
+  CHECK(plan.rc == 2);
+  CHECK(plan.err == error);
+  const auto compare = run_scaleplan("compare b.yaml", files);
+  CHECK(compare.rc == 2);
+  CHECK(compare.err == error);
+  const auto flag = run_scaleplan("compare b.yaml --gpu Gaudi3 --gpu A800", files);
+  CHECK(flag.rc == 2);
+  CHECK(flag.err == error);
+}
+
+TEST_CASE("gpu choice: frontier over a list names each point's GPU in every format",
+          "[gpu_choice][frontier][cli]") {
+  const std::string cmd = "-q frontier example:gpu_choice_2m --usd 1e4:1e6 --points 2";
+  const auto json = run_scaleplan(cmd + " --format json", {});
+  REQUIRE(json.rc == 0);
+  const Json rows = Json::parse(json.out);
+  REQUIRE(rows.size() == 2);
+  const auto csv = run_scaleplan(cmd + " --format csv", {});
+  REQUIRE(csv.rc == 0);
+  CHECK(csv.out.rfind("usd,gpu,params,tokens,loss,loss_low,loss_high,precision,gpus,wall_hours,"
+                      "binding\n10000," +
+                          rows[0]["gpu"].get<std::string>() + ",",
+                      0) == 0);
+  CHECK(csv.out.find("\n1000000," + rows[1]["gpu"].get<std::string>() + ",") != std::string::npos);
+  const auto table = run_scaleplan(cmd, {});
+  REQUIRE(table.rc == 0);
+  CHECK(table.out.rfind("usd         gpu        params    tokens    loss     precision  gpus   "
+                        "wall_hours\n10k         " +
+                            rows[0]["gpu"].get<std::string>(),
+                        0) == 0);
+  // One GPU: no gpu column (the golden outputs of docs/frontier.md).
+  const auto one = run_scaleplan(
+      "-q frontier example:h100_2m_usd --usd 1e4:1e6 --points 2 "
+      "--format csv",
+      {});
+  CHECK(one.out.rfind("usd,params,", 0) == 0);
+}
+
+TEST_CASE("gpu choice: compare logs the best run's warnings as plan gives them, with its type",
+          "[gpu_choice][cli]") {
+  const auto plan = run_scaleplan("-q plan example:gpu_choice_2m --format json", {});
+  REQUIRE(plan.rc == 0);
+  const Json p = Json::parse(plan.out);
+  const std::string best = p["recommendation"]["gpu"];
+  std::string expected;
+  for (const Json& w : p["warnings"])
+    expected += "scaleplan: warning: " + best + ": " + w.get<std::string>() + "\n";
+  REQUIRE_FALSE(expected.empty());  // the law is used past its fitted range here
+  const auto compare = run_scaleplan("compare example:gpu_choice_2m --format csv", {});
+  REQUIRE(compare.rc == 0);
+  CHECK(compare.err == expected);
 }

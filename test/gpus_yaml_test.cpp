@@ -112,7 +112,40 @@ TEST_CASE("gpus_yaml: price_date is YYYY-MM or YYYY-MM-DD and dates a price", "[
   CHECK_THROWS_WITH(parse_gpu_table(head + price + "    price_date: May 2026\n", "t.yaml"),
                     "t.yaml:9:17: gpus[0].price_date: expected YYYY-MM or YYYY-MM-DD, got "
                     "'May 2026'");
+  // Days that no month has: each is refused with the whole message.
+  for (const char* bad : {"2026-02-31", "2026-04-31", "2025-02-29", "1900-02-29", "2026-06-31"})
+    CHECK_THROWS_WITH(
+        parse_gpu_table(head + price + "    price_date: \"" + bad + "\"\n", "t.yaml"),
+        std::string("t.yaml:9:17: gpus[0].price_date: expected YYYY-MM or YYYY-MM-DD, got '") +
+            bad + "'");
+  for (const char* good : {"2024-02-29", "2000-02-29", "2026-01-31", "2026-12-31"})
+    CHECK(parse_gpu_table(head + price + "    price_date: \"" + good + "\"\n", "t.yaml")
+              .gpus[0]
+              .price_date == good);
   CHECK_THROWS_WITH(parse_gpu_table(head + "    price_date: 2026-05\n", "t.yaml"),
                     "t.yaml:8:17: gpus[0].price_date: dates a price, and price_usd_per_gpu_hour "
                     "is not given");
+}
+
+TEST_CASE(
+    "gpus_yaml: a GPU name or alias with a control character, comma, quote or edge space "
+    "is refused",
+    "[gpus]") {
+  const std::string body =
+      "    memory_gb: 80\n    mem_bw_tbps: 3\n    tflops: {bf16: 900}\n"
+      "    nvlink_gbps: 400\n    scale_out_gbps: 50\n";
+  const std::string rule =
+      ": a name is text without control characters, commas, double quotes or spaces at its "
+      "ends, got ";
+  CHECK_THROWS_WITH(parse_gpu_table("gpus:\n  - name: \"B2\\n00\"\n" + body, "t.yaml"),
+                    "t.yaml:2:11: gpus[0].name" + rule + "'B2\\n00'");
+  CHECK_THROWS_WITH(parse_gpu_table("gpus:\n  - name: \" X\"\n" + body, "t.yaml"),
+                    "t.yaml:2:11: gpus[0].name" + rule + "' X'");
+  CHECK_THROWS_WITH(parse_gpu_table("gpus:\n  - name: \"B2,00\"\n" + body, "t.yaml"),
+                    "t.yaml:2:11: gpus[0].name" + rule + "'B2,00'");
+  CHECK_THROWS_WITH(
+      parse_gpu_table("gpus:\n  - name: X\n    aliases: [Y, \"\\tZ\"]\n" + body, "t.yaml"),
+      "t.yaml:3:14: gpus[0].aliases" + rule + "'\\tZ'");
+  CHECK(parse_gpu_table("gpus:\n  - name: MI300X (1.2)\n" + body, "t.yaml").gpus[0].name ==
+        "MI300X (1.2)");
 }

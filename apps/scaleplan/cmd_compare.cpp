@@ -1,5 +1,7 @@
 // `scaleplan compare BUDGET`: the best run on each GPU type, side by side (issue 13).
 
+#include <spdlog/spdlog.h>
+
 #include <cmath>
 #include <iomanip>
 #include <memory>
@@ -132,14 +134,13 @@ int run_compare(const CompareOptions& o, const GlobalOptions& g, std::ostream& o
     budget.price_spot_usd_per_gpu_hour.reset();
     budget.mfu.reset();
   }
+  if (const auto caveat = gpu_comparison_caveat(budget, gpus.size())) spdlog::warn("{}", *caveat);
   std::vector<GpuOption> options = plan_each_gpu(budget, gpus, in.law);
   const std::optional<std::size_t> best = best_gpu_option(options, budget);
-  if (!best) {
-    std::string reasons;
-    for (const GpuOption& opt : options)
-      reasons += (reasons.empty() ? "" : "; ") + opt.gpu->name + ": " + opt.unavailable;
-    throw InfeasibleError("no GPU type compared has a run (" + reasons + ")");
-  }
+  if (!best) throw_no_gpu_option(options, in.law, "compared");
+  // The best run's warnings, as `plan` gives them (a law used outside its fitted range).
+  for (const std::string& w : options[*best].plan->warnings)
+    spdlog::warn("{}: {}", options[*best].gpu->name, printable(w, 1000));
   std::vector<GpuAlternative> rows;
   for (std::size_t i = 0; i < options.size(); ++i) {
     rows.push_back(summarize_gpu_option(options[i]));

@@ -1,6 +1,7 @@
 // `scaleplan frontier BUDGET.yaml --usd 1e4:1e8 --points 25 [--plot FILE]`: the best run at
 // each budget.
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
@@ -10,8 +11,8 @@
 #include "plot.hpp"
 #include "scaleplan/io/budget_yaml.hpp"
 #include "scaleplan/io/configs.hpp"
-#include "scaleplan/planner/frontier.hpp"
 #include "scaleplan/io/yaml_input.hpp"
+#include "scaleplan/planner/frontier.hpp"
 
 namespace scaleplan::cli {
 namespace {
@@ -57,13 +58,16 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
   const PlanInputs in = load_plan_inputs(o.budget_path, "", g);
   const std::vector<FrontierRow> rows = frontier(in.budget, kind, lo, hi, o.points, in.gpus, in.law);
   const std::string unit(budget_field(kind).substr(7));  // "usd", "gpu_hours", "flops"
+  const bool several = in.gpus.size() > 1;               // each row names the GPU type it chose
+  std::size_t gpu_width = 4;
+  for (const Gpu* gpu : in.gpus) gpu_width = std::max(gpu_width, gpu->name.size() + 2);
 
   Tree list = Tree::array();
   for (const FrontierRow& r : rows) {
     Tree row = {{unit, r.amount}};
     if (r.plan) {
       const Plan& p = *r.plan;
-      if (in.gpus.size() > 1) row["gpu"] = p.run.gpu.name;
+      if (several) row["gpu"] = p.run.gpu.name;
       row["params"] = p.run.params;
       row["tokens"] = p.run.tokens;
       row["loss"] = p.evaluation.loss;
@@ -103,15 +107,17 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
   }
 
   if (format == OutputFormat::kCsv) {
-    out << unit << ",params,tokens,loss,loss_low,loss_high,precision,gpus,wall_hours,binding\n";
+    out << unit << (several ? ",gpu" : "")
+        << ",params,tokens,loss,loss_low,loss_high,precision,gpus,wall_hours,binding\n";
     out << std::setprecision(10);
     for (const FrontierRow& r : rows) {
       out << r.amount << ",";
       if (!r.plan) {
-        out << ",,,,,,,,infeasible\n";
+        out << (several ? "," : "") << ",,,,,,,,infeasible\n";
         continue;
       }
       const Plan& p = *r.plan;
+      if (several) out << p.run.gpu.name << ",";
       out << p.run.params << "," << p.run.tokens << "," << p.evaluation.loss << ",";
       if (p.loss_interval) out << p.loss_interval->low << "," << p.loss_interval->high;
       else out << ",";
@@ -122,9 +128,11 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
           << binding << "\n";
     }
   } else if (format == OutputFormat::kTable) {
-    out << std::left << std::setw(12) << unit << std::setw(10) << "params" << std::setw(10)
-        << "tokens" << std::setw(9) << "loss" << std::setw(11) << "precision" << std::setw(7)
-        << "gpus" << "wall_hours\n";
+    out << std::left << std::setw(12) << unit;
+    if (several) out << std::setw(static_cast<int>(gpu_width)) << "gpu";
+    out << std::setw(10) << "params" << std::setw(10) << "tokens" << std::setw(9) << "loss"
+        << std::setw(11) << "precision" << std::setw(7) << "gpus"
+        << "wall_hours\n";
     for (const FrontierRow& r : rows) {
       out << std::left << std::setw(12) << human_count(r.amount);
       if (!r.plan) {
@@ -132,6 +140,7 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
         continue;
       }
       const Plan& p = *r.plan;
+      if (several) out << std::setw(static_cast<int>(gpu_width)) << p.run.gpu.name;
       out << std::setw(10) << human_count(p.run.params) << std::setw(10)
           << human_count(p.run.tokens) << std::setw(9) << fmt("%.4f", p.evaluation.loss)
           << std::setw(11) << to_string(p.run.precision) << std::setw(7) << p.run.gpus

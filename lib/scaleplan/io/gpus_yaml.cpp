@@ -115,7 +115,7 @@ const KeyTable& root_keys() {
   return t;
 }
 
-/// YYYY-MM or YYYY-MM-DD with a month 01-12 and a day 01-31.
+/// YYYY-MM or YYYY-MM-DD naming a real month and day (February 29 in leap years only).
 bool is_price_date(const std::string& text) {
   const auto digits = [&](std::size_t from, std::size_t n) {
     for (std::size_t i = from; i < from + n; ++i)
@@ -129,19 +129,36 @@ bool is_price_date(const std::string& text) {
   if (month < 1 || month > 12) return false;
   if (text.size() == 7) return true;
   if (text[7] != '-' || !digits(8, 2)) return false;
+  const int year = std::stoi(text.substr(0, 4));
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  const int days[] = {31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const int day = std::stoi(text.substr(8, 2));
-  return day >= 1 && day <= 31;
+  return day >= 1 && day <= days[month - 1];
+}
+
+/// A GPU name prints in one table cell and, unquoted, in one CSV field (whatif, frontier): not
+/// empty, no control character (a newline would break every table row), comma or double quote,
+/// no space at either end.
+bool is_gpu_name(const std::string& text) {
+  if (text.empty() || text.front() == ' ' || text.back() == ' ') return false;
+  for (const char c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == ',' || c == '"') return false;
+  return true;
 }
 
 Gpu read_gpu(const YamlMap& m) {
   m.check_keys();
   Gpu gpu;
   gpu.name = *m.string("name");
+  const std::string rule =
+      "a name is text without control characters, commas, double quotes or spaces at its ends";
+  if (!is_gpu_name(gpu.name)) m.fail("name", rule + ", got " + quote(gpu.name));
   if (m.has("aliases")) {
     const YAML::Node aliases = m.get("aliases");
     if (!aliases.IsSequence()) m.fail("aliases", "expected a list of names");
     for (const YAML::Node& a : aliases) {
       if (!a.IsScalar()) m.fail("aliases", "expected a list of names");
+      if (!is_gpu_name(a.Scalar())) m.fail("aliases", rule + ", got " + quote(a.Scalar()));
       gpu.aliases.push_back(a.Scalar());
     }
   }

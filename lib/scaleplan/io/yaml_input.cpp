@@ -307,7 +307,7 @@ std::vector<std::pair<std::string, SourcePos>> YamlMap::names(const std::string&
     return {};
   }
   const YAML::Node value = get(key);
-  if (value.IsScalar()) return {{value.Scalar(), pos(key)}};
+  if (value.IsScalar() && !value.Scalar().empty()) return {{value.Scalar(), pos(key)}};
   if (!value.IsSequence() || value.size() == 0)
     fail(key, "expected a name or a non-empty list of names");
   const auto folded = [](std::string text) {  // names match case-insensitively, as find_gpu does

@@ -256,6 +256,17 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
   if (!gpu.tflops.count(run.precision))
     throw InputError(run.position_of("run.precision"), "run.precision",
                      "'" + gpu.name + "' has no " + to_string(run.precision) + " rate");
+  // A --budget that counts dollars (budget.usd, or an objective that weighs them) cannot judge
+  // a run whose GPU has no price: the cost would be unknown, not a number to compare.
+  if (budget && !price_of(run, gpu) &&
+      (budget->kind == BudgetKind::kUsd || budget->objective != Objective::kMinimizeLoss))
+    throw InputError(
+        run.position_of("run.gpu"), "run.gpu",
+        "the GPU table has no " + to_string(run.pricing) + " price for '" + gpu.name +
+            "', which the --budget's " +
+            (budget->kind == BudgetKind::kUsd ? std::string("budget.usd")
+                                              : "objective " + to_string(budget->objective)) +
+            " needs; give hardware.price_usd_per_gpu_hour in the run file");
   report.run = training_run_of(run, gpu);
   const TrainingRun& r = report.run;
 

@@ -1,5 +1,6 @@
 #include "scaleplan/planner/gpu_choice.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace scaleplan {
@@ -56,6 +57,21 @@ double score(const Budget& b, const Plan& p) {
   return -p.evaluation.loss;
 }
 
+/// Whether `a` is the cheaper of two runs the objective ties: less spend in the budget's unit;
+/// at equal spend (a FLOP budget buys the same run on every type) fewer dollars, a priced run
+/// before an unpriced one; then the shorter wall-clock.
+bool cheaper(const Budget& budget, const Plan& a, const Plan& b) {
+  const auto differ = [](double x, double y) {
+    return std::abs(x - y) > 1e-6 * std::max(1.0, std::abs(y));
+  };
+  const double spend_a = spend(budget, a), spend_b = spend(budget, b);
+  if (differ(spend_a, spend_b)) return spend_a < spend_b;
+  const double usd_a = a.evaluation.cost.usd, usd_b = b.evaluation.cost.usd;
+  if (std::isfinite(usd_a) != std::isfinite(usd_b)) return std::isfinite(usd_a);
+  if (std::isfinite(usd_a) && differ(usd_a, usd_b)) return usd_a < usd_b;
+  return a.evaluation.cost.wall_hours < b.evaluation.cost.wall_hours;
+}
+
 }  // namespace
 
 GpuAlternative summarize_gpu_option(const GpuOption& o) {
@@ -94,11 +110,35 @@ std::optional<std::size_t> best_gpu_option(const std::vector<GpuOption>& options
     // Scores equal within a millionth (as the search counts them) tie to the cheaper run.
     if (std::abs(sa - sb) > 1e-6 * std::max(1.0, std::abs(sb))) {
       if (sa > sb) best = i;
-    } else if (spend(budget, a) < spend(budget, b)) {
+    } else if (cheaper(budget, a, b)) {
       best = i;
     }
   }
   return best;
+}
+
+std::optional<std::string> gpu_comparison_caveat(const Budget& budget, std::size_t types) {
+  // minimize_cost and maximize_profit count dollars: the prices weigh in.
+  if (types < 2 || budget.kind != BudgetKind::kGpuHours ||
+      budget.objective != Objective::kMinimizeLoss)
+    return std::nullopt;
+  return "budget.gpu_hours: each GPU type gets the same GPU-hours, whatever an hour of it costs, "
+         "so the type that computes most per hour wins; budget.usd weighs the types at their "
+         "prices";
+}
+
+void throw_no_gpu_option(const std::vector<GpuOption>& options, const Law& law,
+                         const std::string& which) {
+  bool all_input = !options.empty();
+  std::string reasons;
+  for (const GpuOption& o : options) {
+    all_input = all_input && o.input_problem;
+    reasons += (reasons.empty() ? "" : "; ") + o.gpu->name + ": " + o.unavailable;
+  }
+  // Every GPU lacks what the budget needs (a price): an input problem, reported as the first
+  // one is, by re-planning it.
+  if (all_input) make_plan(options[0].budget, *options[0].gpu, law);
+  throw InfeasibleError("no GPU type " + which + " has a run (" + reasons + ")");
 }
 
 Plan make_plan_over_gpus(const Budget& budget, const std::vector<const Gpu*>& gpus,
@@ -106,19 +146,10 @@ Plan make_plan_over_gpus(const Budget& budget, const std::vector<const Gpu*>& gp
   if (gpus.size() == 1) return make_plan(budget_for_gpu(budget, *gpus[0]), *gpus[0], law);
   const std::vector<GpuOption> options = plan_each_gpu(budget, gpus, law);
   const std::optional<std::size_t> best = best_gpu_option(options, budget);
-  if (!best) {
-    bool all_input = true;
-    std::string reasons;
-    for (const GpuOption& o : options) {
-      all_input = all_input && o.input_problem;
-      reasons += (reasons.empty() ? "" : "; ") + o.gpu->name + ": " + o.unavailable;
-    }
-    // Every GPU lacks what the budget needs (a price): an input problem, reported as the first
-    // one is, by re-planning it.
-    if (all_input) make_plan(options[0].budget, *options[0].gpu, law);
-    throw InfeasibleError("no GPU type of hardware.gpu has a run (" + reasons + ")");
-  }
+  if (!best) throw_no_gpu_option(options, law, "of hardware.gpu");
   Plan plan = *options[*best].plan;
+  if (const auto caveat = gpu_comparison_caveat(budget, gpus.size()))
+    plan.warnings.push_back(*caveat);
   for (std::size_t i = 0; i < options.size(); ++i) {
     GpuAlternative a = summarize_gpu_option(options[i]);
     a.chosen = i == *best;

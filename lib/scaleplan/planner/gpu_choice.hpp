@@ -34,9 +34,22 @@ std::vector<GpuOption> plan_each_gpu(const Budget& budget, const std::vector<con
 GpuAlternative summarize_gpu_option(const GpuOption& option);
 
 /// The option whose plan is best under the budget's objective (lowest loss, lowest cost, most
-/// profit; ties to the cheaper run); nullopt when none has a plan.
+/// profit; ties to the cheaper run: less spend in the budget's unit, then fewer dollars, then
+/// the shorter wall-clock); nullopt when none has a plan.
 std::optional<std::size_t> best_gpu_option(const std::vector<GpuOption>& options,
                                            const Budget& budget);
+
+/// What a comparison of `types` GPU types under `budget` does not weigh, as a warning: a
+/// GPU-hours budget minimising loss gives each type the same hours, not the same dollars;
+/// nullopt otherwise.
+std::optional<std::string> gpu_comparison_caveat(const Budget& budget, std::size_t types);
+
+/// When no option has a plan: the first option's InputError when every option lacks what the
+/// budget needs (a price), else an InfeasibleError naming each type and its reason: "no GPU
+/// type " + which + " has a run (H100-SXM: ...; B200: ...)", which = "of hardware.gpu" or
+/// "compared".
+[[noreturn]] void throw_no_gpu_option(const std::vector<GpuOption>& options, const Law& law,
+                                      const std::string& which);
 
 /// The best plan over `gpus`, each alternative summarised in `plan.gpu_options` when there are
 /// several. Throws InfeasibleError naming each GPU's reason when none has a run, and the first
