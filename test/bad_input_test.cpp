@@ -95,7 +95,7 @@ const BadInput kCases[] = {
      "detailed)"},
     {"unknown precision", VALID_HEAD "model:\n  precisions: [bf16, fp9]\n", 2,
      "scaleplan: bad.yaml:7:22: model.precisions: unknown precision 'fp9' (choose fp32, tf32, "
-     "bf16, fp8 or fp4)"},
+     "bf16, fp16, fp8 or fp4)"},
     {"a precision quality above 1", VALID_HEAD "model:\n  precision_quality: {fp8: 1.5}\n", 2,
      "scaleplan: bad.yaml:7:28: model.precision_quality.fp8: must be <= 1, got 1.5"},
     {"a precision quality of 0", VALID_HEAD "model:\n  precision_quality: {fp8: 0}\n", 2,
