@@ -101,6 +101,13 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c) {
 Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchTime& micro_batch) {
   Evaluation e;
   const Layout& l = r.layout;
+  // The run's params are what the law sees (active, non-embedding); the shape's ratio of total to
+  // active weights carries over to the continuous N the search evaluates between shapes.
+  const double shape_active = non_embedding_params(r.shape);
+  const double total_ratio =
+      shape_active > 0 ? total_non_embedding_params(r.shape) / shape_active : 1;
+  e.active_params = r.params + embedding_params(r.shape);
+  e.total_params = r.params * total_ratio + embedding_params(r.shape);
   const long long unit = static_cast<long long>(l.data_parallel) * l.micro_batch_size;
   const int micro_batches =
       static_cast<int>(std::max(1LL, (r.batch_sequences + unit - 1) / unit));
@@ -114,6 +121,7 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
     const double seconds = static_cast<double>(e.batch_tokens) * counted_flops / (*c.mfu * peak);
     const double scale = seconds / e.step.seconds;
     for (double* part : {&e.step.compute_s, &e.step.bubble_s, &e.step.tp_comm_s, &e.step.cp_comm_s,
+                         &e.step.ep_comm_s,
                          &e.step.pp_comm_s, &e.step.dp_comm_s, &e.step.optimizer_s,
                          &e.step.overhead_s, &e.step.seconds})
       *part *= scale;
@@ -147,7 +155,7 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
                          r.usd_per_gpu_hour, r.gpus);
   e.deadline_wall_hours = e.cost.wall_hours;
   if (r.pricing == Pricing::kSpot) {
-    const SpotEffect s = spot_effect(c.spot, r.params, r.gpus);
+    const SpotEffect s = spot_effect(c.spot, r.params * total_ratio, r.gpus);
     const double base_wall = e.cost.wall_hours;
     e.cost.gpu_hours *= s.time_multiplier;
     e.cost.usd *= s.time_multiplier;

@@ -100,6 +100,10 @@ struct SpotFigures {
 };
 
 struct Evaluation {
+  /// Parameters with embeddings: the active ones a token uses (what FLOPs count; the run's
+  /// params plus embeddings) and the total memory holds (an MoE's every expert); equal when
+  /// dense.
+  double active_params = 0, total_params = 0;
   /// L(q N', e D'): N' and D' from repeated data (data.hpp), q the precision's quality factor, e
   /// the batch's data efficiency.
   double loss = 0;
