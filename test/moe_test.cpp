@@ -9,6 +9,7 @@
 #include "cli_runner.hpp"
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/model/architecture.hpp"
+#include "scaleplan/model/law.hpp"
 #include "scaleplan/model/memory.hpp"
 #include "scaleplan/model/throughput.hpp"
 
@@ -154,4 +155,68 @@ TEST_CASE("moe: bad run.moe and expert_parallel inputs name the field", "[moe][b
   r = check(head + tail + "  layout: {expert_parallel: 2}\n");
   CHECK(r.rc == 2);
   CHECK(r.err == "scaleplan: r.yaml:6:11: run.layout: expert_parallel 2 needs run.moe (experts)\n");
+}
+
+// The joint MoE law (Ludziejewski et al. 2025), constants App. B Table 3, checked against the
+// paper's text (shared/REFERENCES.md "Joint MoE law").
+TEST_CASE("moe law: the joint law at fixed E is Table 4's Chinchilla form", "[moe][law]") {
+  const Law law = load_law("ludziejewski2025", "", {}, "law");
+  const auto& joint = std::get<JointMoeLaw>(law.form);
+  // Table 4 prints m, mu, n, nu at 4 decimals from the unrounded fit; the rounded Table 3
+  // constants reproduce them within 0.3%.
+  const ChinchillaLaw e1 = at_experts(joint, 1), e32 = at_experts(joint, 32);
+  CHECK(e1.a == Approx(30.3640).epsilon(3e-3));
+  CHECK(-e1.alpha == Approx(-0.1817).epsilon(3e-3));
+  CHECK(e1.b == Approx(53.9838).epsilon(3e-3));
+  CHECK(-e1.beta == Approx(-0.1965).epsilon(3e-3));
+  CHECK(e32.a == Approx(16.5424).epsilon(3e-3));
+  CHECK(-e32.alpha == Approx(-0.1557).epsilon(3e-3));
+  CHECK(e32.b == Approx(234.6726).epsilon(3e-3));
+  CHECK(-e32.beta == Approx(-0.2652).epsilon(3e-3));
+  CHECK(e32.e == 1.3637);
+  // Eq. 4: E = 1 maps to E_start.
+  CHECK(transformed_experts(joint, 1) == Approx(2.0732));
+  // As a form of N and D alone it is the dense member.
+  CHECK(loss(law.form, 1e9, 2e10) == Approx(loss(e1, 1e9, 2e10)));
+}
+
+TEST_CASE("moe law: Table 1's compute-optimal runs at 1e20 FLOPs", "[moe][law]") {
+  const auto& joint = std::get<JointMoeLaw>(load_law("ludziejewski2025", "", {}, "law").form);
+  // Table 1 (printed to 2-3 digits): E = 1 -> 1.7B on 9.7B tokens, E = 32 -> 669M on 24.9B
+  // (the rounded constants give 674M and 24.7B).
+  const Allocation dense = chinchilla_compute_optimal(at_experts(joint, 1), 1e20);
+  CHECK(dense.params == Approx(1.7e9).epsilon(0.02));
+  CHECK(dense.tokens == Approx(9.7e9).epsilon(0.02));
+  const Allocation e32 = chinchilla_compute_optimal(at_experts(joint, 32), 1e20);
+  CHECK(e32.params == Approx(669e6).epsilon(0.01));
+  CHECK(e32.tokens == Approx(24.9e9).epsilon(0.01));
+  CHECK(e32.loss < dense.loss);  // Finding 2: more experts, lower loss at the same compute
+}
+
+TEST_CASE("moe law: check warns where the law does not reach", "[moe][law][check][cli]") {
+  // DeepSeek-V3 under the default dense law: it sees only the active parameters.
+  auto r = run_scaleplan("check example:deepseek_v3_run --format json");
+  REQUIRE(r.rc == 0);
+  std::string message;
+  const auto dense_law = nlohmann::json::parse(r.out);
+  for (const auto& f : dense_law["findings"])
+    if (f["name"] == "loss") {
+      CHECK(f["status"] == "warn");
+      message = f["message"].get<std::string>();
+    }
+  CHECK(message.find("law 'besiroglu2024' is dense-only: it sees the 36.8B active parameters") !=
+        std::string::npos);
+  // Under the joint law: 256 experts, top-8 and a shared expert are beyond its fit.
+  r = run_scaleplan("check r.yaml --format json",
+                    {{"r.yaml", "run:\n  shape: {n_layer: 8, d_model: 1024, n_head: 8}\n"
+                                "  moe: {experts: 64, top_k: 2, expert_hidden: 4096}\n"
+                                "  tokens: 2e10\n  gpu: H100\n  gpus: 8\n"
+                                "model: {law: ludziejewski2025}\n"}});
+  REQUIRE(r.rc == 0);
+  const auto joint_law = nlohmann::json::parse(r.out);
+  for (const auto& f : joint_law["findings"])
+    if (f["name"] == "loss")
+      CHECK(f["message"].get<std::string>().find(
+                "law 'ludziejewski2025' extrapolates to 64 experts (fitted on E <= 32) and top-2 "
+                "routing (fitted on top-1)") != std::string::npos);
 }

@@ -272,8 +272,16 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
                      fmt("%.3g", e.step.ep_comm_s) + " s of each step",
                  "run.moe"});
   }
-  f.push_back({"loss", Status::kPass, e.loss, std::nullopt,
-               "predicted loss " + fmt("%.4f", e.loss) + " (law " + law.name + ")", "run.tokens"});
+  {
+    Finding g{"loss", Status::kPass, e.loss, std::nullopt,
+              "predicted loss " + fmt("%.4f", e.loss) + " (law " + law.name + ")", "run.tokens"};
+    if (const std::string note = moe_law_note(law, r.shape); !note.empty()) {
+      g.status = Status::kWarn;
+      g.message += ": " + note;
+      g.field = "run.moe";
+    }
+    f.push_back(g);
+  }
 
   // The --budget's bounds on N, D and D / N.
   {
@@ -380,8 +388,10 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
 
   // Tokens per parameter against the law's compute-optimal ratio at the run's 6ND compute.
   {
-    const Allocation opt = compute_optimal(law.form, 6 * r.params * r.tokens);
-    const double ratio = r.tokens / r.params, best = opt.tokens / opt.params;
+    // At the run's experts and in the law's N (the joint MoE law counts embeddings).
+    const double n = law_params(law, r.shape, r.params);
+    const Allocation opt = compute_optimal(law_form_for(law, r.shape), 6 * n * r.tokens);
+    const double ratio = r.tokens / n, best = opt.tokens / opt.params;
     Finding g{"tokens_per_param", Status::kPass, ratio, best,
               fmt("%.1f", ratio) + " tokens per parameter; the law's optimum at this compute is " +
                   fmt("%.1f", best),

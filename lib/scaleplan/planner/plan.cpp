@@ -487,7 +487,10 @@ std::string describe_range(const HyperparameterLawRange& r) {
 void add_warnings(const Budget& b, const Law& law, const Domain& domain, Plan* plan) {
   auto& warnings = plan->warnings;
   const double n = plan->run.params, d = plan->run.tokens;
-  const Extrapolation x = extrapolation(law.range, n, d);
+  // The range in the law's own N (with embeddings for the joint MoE law).
+  const Extrapolation x = extrapolation(law.range, law_params(law, plan->run.shape, n), d);
+  if (const std::string note = moe_law_note(law, plan->run.shape); !note.empty())
+    warnings.push_back("the loss of this MoE: " + note);
   if (x.params_factor > kExtrapolationWarningFactor)
     warnings.push_back("N = " + format_number(n) + " is " + format_number(x.params_factor) +
                        "x outside the range law '" + law.name + "' was fitted on (" +
@@ -539,6 +542,27 @@ void add_warnings(const Budget& b, const Law& law, const Domain& domain, Plan* p
 }
 
 }  // namespace
+
+std::string moe_law_note(const Law& law, const Shape& shape) {
+  if (!is_moe(shape)) return "";
+  const Moe& m = shape.moe;
+  if (!knows_experts(law.form))
+    return "law '" + law.name + "' is dense-only: it sees the " +
+           human_count(non_embedding_params(shape)) +
+           " active parameters and nothing the experts add (model.law: ludziejewski2025 has an "
+           "expert term)";
+  std::vector<std::string> outside;
+  if (law.range.experts_max > 0 && m.experts > law.range.experts_max)
+    outside.push_back(std::to_string(m.experts) + " experts (fitted on E <= " +
+                      format_number(law.range.experts_max) + ")");
+  if (m.top_k != 1) outside.push_back("top-" + std::to_string(m.top_k) + " routing (fitted on top-1)");
+  if (m.shared_experts > 0) outside.push_back("shared experts (fitted without)");
+  if (outside.empty()) return "";
+  std::string s = "law '" + law.name + "' extrapolates to ";
+  for (std::size_t i = 0; i < outside.size(); ++i)
+    s += (i == 0 ? "" : i + 1 == outside.size() ? " and " : ", ") + outside[i];
+  return s;
+}
 
 ServingInputs serving_inputs(const Budget& b) {
   const InferenceBudget& in = *b.inference;
@@ -766,7 +790,8 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
   plan.loss_interval = run_loss_interval(law, plan.run, e, b.unique_tokens);
   for (Precision p : precisions)
     plan.loss_by_precision.emplace_back(
-        p, base_loss(law.form, precision_traits(p).quality_params_factor * e.data.effective_params,
+        p, base_loss(law_form_for(law, plan.run.shape),
+                     precision_traits(p).quality_params_factor * e.data.effective_params,
                      e.data_efficiency * e.data.effective_tokens));
   plan.law_name = law.name;
   plan.law_source = law.source;

@@ -32,6 +32,11 @@ inline constexpr double kRepetitionPlateauShare = 0.97;
 /// Warn when a plan trains longer than this.
 inline constexpr double kLongRunHours = 90 * 24;
 
+/// What a loss prediction for an MoE shape cannot be trusted for, in words ("" when nothing): a
+/// dense-only law sees the active parameters alone; the joint MoE law (Ludziejewski et al. 2025)
+/// was fitted on top-1, unshared experts, at most FitRange::experts_max of them.
+std::string moe_law_note(const Law& law, const Shape& shape);
+
 /// The economics of the chosen run, for objectives beyond the loss.
 struct RoiReport {
   std::string objective;

@@ -32,6 +32,14 @@ double target_batch_tokens(HyperparameterLaw law, double params, const Shape& sh
                   tokens / static_cast<double>(kMinOptimizerSteps));
 }
 
+LawForm law_form_for(const Law& law, const Shape& shape) {
+  return form_at_experts(law.form, is_moe(shape) ? shape.moe.experts : 1);
+}
+
+double law_params(const Law& law, const Shape& shape, double params) {
+  return params + (counts_embeddings(law.form) ? embedding_params(shape) : 0);
+}
+
 RunContext context_of(const Budget& b, const Law& law) {
   RunContext c;
   c.law = &law;
@@ -137,9 +145,12 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
                                             e.optimal_batch_tokens);
   // Repetition acts on the run's own N and D (Muennighoff et al. 2023, Eq. 5-6); precision and
   // batch then scale what the law sees.
-  const LawForm& form = c.law->form;
+  // The law at the run's experts, and its N: active parameters, with embeddings where it counts
+  // them (the joint MoE law, Ludziejewski et al. 2025 App. A.1).
+  const LawForm form = law_form_for(*c.law, r.shape);
+  const double n = law_params(*c.law, r.shape, r.params);
   const double quality = precision_traits(r.precision).quality_params_factor;
-  e.data = data_terms(form, r.params, r.tokens, c.unique_tokens.value_or(0));
+  e.data = data_terms(form, n, r.tokens, c.unique_tokens.value_or(0));
   e.loss = base_loss(form, quality * e.data.effective_params,
                      e.data_efficiency * e.data.effective_tokens);
   if (e.data.applies) {
@@ -147,7 +158,7 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
                                    e.data_efficiency * r.tokens);
     e.repetition_loss = e.loss - fresh;
     e.excess_params_loss =
-        fresh - base_loss(form, quality * r.params, e.data_efficiency * r.tokens);
+        fresh - base_loss(form, quality * n, e.data_efficiency * r.tokens);
   }
   e.recipe = make_recipe(optimum.learning_rate, r.tokens, e.batch_tokens, r.schedule);
 
