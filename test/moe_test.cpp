@@ -220,3 +220,70 @@ TEST_CASE("moe law: check warns where the law does not reach", "[moe][law][check
                 "law 'ludziejewski2025' extrapolates to 64 experts (fitted on E <= 32) and top-2 "
                 "routing (fitted on top-1)") != std::string::npos);
 }
+
+// Acceptance 2: with model.architectures: [dense, moe], plan picks the MoE when the joint law
+// says it is cheaper for the loss, and reports the dense alternative at the same budget.
+TEST_CASE("moe plan: dense or MoE under the joint law, with the dense alternative",
+          "[moe][plan][cli]") {
+  const std::string head = "budget: {flops: 1.0e21}\nhardware: {gpu: H100, max_count: 64}\n";
+  const std::string model = "model: {law: ludziejewski2025, vocab: 50257";
+  const auto plan = [&](const std::string& extra) {
+    const auto r = run_scaleplan("plan b.yaml --format json",
+                                 {{"b.yaml", head + model + extra + "}\n"}});
+    REQUIRE(r.rc == 0);
+    return nlohmann::json::parse(r.out);
+  };
+  const auto both = plan(", architectures: [dense, moe]");
+  const auto& shape = both["recommendation"]["shape"];
+  REQUIRE(shape.contains("moe"));
+  CHECK(shape["moe"]["experts"] == 32);  // Finding 2: more experts, lower loss, within E <= 32
+  CHECK(shape["moe"]["top_k"] == 1);
+  const auto& alternative = both["architecture_alternative"];
+  CHECK(alternative["architecture"] == "dense");
+  const double moe_loss = both["predicted"]["loss"].get<double>();
+  CHECK(alternative["loss"].get<double>() > moe_loss + 0.05);
+  // The dense alternative is what a dense-only plan of the same budget reaches.
+  const auto dense = plan("");
+  CHECK(!dense["recommendation"]["shape"].contains("moe"));
+  CHECK(!dense.contains("architecture_alternative"));
+  CHECK(dense["predicted"]["loss"].get<double>() ==
+        Approx(alternative["loss"].get<double>()).epsilon(1e-3));
+  // The plan's run file, checked, gives the same loss and cost (one evaluation).
+  const auto written =
+      run_scaleplan("plan b.yaml --run-file r.yaml >/dev/null && cat r.yaml",
+                    {{"b.yaml", head + model + ", architectures: [dense, moe]}\n"}});
+  REQUIRE(written.rc == 0);
+  const auto check = run_scaleplan("check r.yaml --format json", {{"r.yaml", written.out}});
+  REQUIRE(check.rc == 0);
+  const auto checked = nlohmann::json::parse(check.out);
+  for (const auto& f : checked["findings"])
+    if (f["name"] == "loss") CHECK(f["value"].get<double>() == Approx(moe_loss).epsilon(1e-9));
+  CHECK(checked["cost"]["usd"].get<double>() ==
+        Approx(both["cost"]["usd"].get<double>()).epsilon(1e-6));
+}
+
+TEST_CASE("moe plan: moe under a dense-only law and bad architecture keys are input errors",
+          "[moe][plan][bad-input]") {
+  const std::string head = "budget: {flops: 1.0e21}\nhardware: {gpu: H100, max_count: 64}\n";
+  const auto plan = [&](const std::string& model) {
+    return run_scaleplan("plan b.yaml", {{"b.yaml", head + model}});
+  };
+  auto r = plan("model: {architectures: [dense, moe]}\n");
+  CHECK(r.rc == 2);
+  CHECK(r.err == "scaleplan: b.yaml:3:24: model.architectures: moe needs a law with an expert "
+                 "term (model.law: ludziejewski2025); law 'besiroglu2024' is dense-only\n");
+  r = plan("model: {law: ludziejewski2025, architectures: [moe, sparse]}\n");
+  CHECK(r.rc == 2);
+  CHECK(r.err == "scaleplan: b.yaml:3:53: model.architectures: unknown value 'sparse' (choose "
+                 "dense or moe)\n");
+  r = plan("model: {law: ludziejewski2025, architectures: [moe], experts: [8, 8]}\n");
+  CHECK(r.rc == 2);
+  CHECK(r.err == "scaleplan: b.yaml:3:67: model.experts: '8' is listed twice\n");
+  r = plan("model: {law: ludziejewski2025, architectures: [moe], experts: [8], top_k: 9}\n");
+  CHECK(r.rc == 2);
+  CHECK(r.err == "scaleplan: b.yaml:3:75: model.top_k: top_k 9 exceeds the fewest experts 8\n");
+  r = plan("model: {architectures: []}\n");
+  CHECK(r.rc == 2);
+  CHECK(r.err == "scaleplan: b.yaml:3:24: model.architectures: expected a non-empty list such as "
+                 "[dense, moe]\n");
+}

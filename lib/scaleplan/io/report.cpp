@@ -276,6 +276,12 @@ Tree plan_to_json(const Plan& p) {
   for (const auto& [precision, loss] : p.loss_by_precision)
     by_precision[to_string(precision)] = loss;
   j["predicted"]["loss_by_precision"] = by_precision;
+  if (p.alternative) {
+    const ArchitectureAlternative& a = *p.alternative;
+    j["architecture_alternative"] = {{"architecture", a.architecture}, {"experts", a.experts},
+                                     {"loss", a.loss},  {"params", a.params},
+                                     {"tokens", a.tokens}, {"gpus", a.gpus}};
+  }
   if (p.loss_interval) {
     j["predicted"]["loss_low"] = p.loss_interval->low;
     j["predicted"]["loss_high"] = p.loss_interval->high;
@@ -329,6 +335,7 @@ std::string describe_layout(const Layout& l) {
                   std::to_string(l.pipeline_parallel);
   if (l.virtual_stages > 1) s += "x" + std::to_string(l.virtual_stages) + " (interleaved)";
   if (l.context_parallel > 1) s += " CP" + std::to_string(l.context_parallel);
+  if (l.expert_parallel > 1) s += " EP" + std::to_string(l.expert_parallel);
   return s + " DP" + std::to_string(l.data_parallel) + ", micro-batch " +
          std::to_string(l.micro_batch_size) + ", recompute " + to_string(l.recompute) +
          ", ZeRO " + std::to_string(l.zero_stage) +
@@ -394,6 +401,23 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
     loss += " (80% interval " + fmt("%.4f", p.loss_interval->low) + " to " +
             fmt("%.4f", p.loss_interval->high) + ")";
   row("predicted loss", loss);
+  if (is_moe(r.shape) || p.alternative) {
+    std::string arch = is_moe(r.shape)
+                           ? "MoE, " + std::to_string(r.shape.moe.experts) + " experts, top-" +
+                                 std::to_string(r.shape.moe.top_k) + ": " +
+                                 human_count(e.active_params) + " active of " +
+                                 human_count(e.total_params) + " params"
+                           : std::string("dense");
+    if (p.alternative) {
+      const ArchitectureAlternative& a = *p.alternative;
+      arch += "; the best " +
+              (a.architecture == "moe" ? "MoE (" + std::to_string(a.experts) + " experts)"
+                                       : std::string("dense run")) +
+              " at this budget reaches loss " + fmt("%.4f", a.loss) + " (" +
+              human_count(a.params) + " active params on " + human_count(a.tokens) + " tokens)";
+    }
+    row("architecture", arch);
+  }
   std::string cost = human_usd(e.cost.usd) + " (" + human_count(e.cost.gpu_hours) + " GPU-hours)";
   if (p.explanation && std::isfinite(p.explanation->spent))
     cost += "; " + fmt("%.1f%%", 100 * p.explanation->spent / p.explanation->limit) + " of " +

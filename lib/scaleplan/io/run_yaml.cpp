@@ -176,7 +176,7 @@ const KeyTable& root_keys() {
       "A proposed training run for `scaleplan check` (docs/check.md)",
       {{.name = "run", .type = KeyType::kMap, .description = "the run", .required = true,
         .missing = "missing section", .table = &run_keys()},
-       without_bounds(budget.key("model"), {"params"}),
+       without_bounds(budget.key("model"), {"params", "architectures", "experts", "top_k"}),
        {.name = "hardware", .type = KeyType::kMap,
         .description = "price, MFU, goodput, cluster and spot overrides",
         .table = &run_hardware_keys()},

@@ -69,6 +69,16 @@ struct Explanation {
   double spent = 0, limit = 0;       ///< in the budget's unit
 };
 
+/// With model.architectures listing both: the best run of the family not chosen (dense when an
+/// MoE won, else the best MoE) at the same budget, what the choice is worth.
+struct ArchitectureAlternative {
+  std::string architecture;  ///< dense or moe
+  int experts = 1;           ///< 1 for dense
+  double loss = 0;
+  double params = 0, tokens = 0;  ///< params: active, non-embedding
+  int gpus = 0;
+};
+
 struct Plan {
   TrainingRun run;         ///< the recommended run: shape, layout, batch, hardware, price
   Evaluation evaluation;   ///< everything predicted about it (the same `check` computes)
@@ -79,6 +89,7 @@ struct Plan {
   /// The loss the chosen run (same N, D and batch) reaches at each precision the budget lists
   /// and the GPU has: what the precision choice is worth (its quality factor, hardware.hpp).
   std::vector<std::pair<Precision, double>> loss_by_precision;
+  std::optional<ArchitectureAlternative> alternative;
   std::vector<std::string> binding;  ///< constraints at their limit
   std::vector<std::string> warnings;
   std::string law_name, law_source;
