@@ -9,6 +9,7 @@
 #include "cli_runner.hpp"
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/model/architecture.hpp"
+#include "scaleplan/model/inference.hpp"
 #include "scaleplan/model/law.hpp"
 #include "scaleplan/model/memory.hpp"
 #include "scaleplan/model/throughput.hpp"
@@ -286,4 +287,22 @@ TEST_CASE("moe plan: moe under a dense-only law and bad architecture keys are in
   CHECK(r.rc == 2);
   CHECK(r.err == "scaleplan: b.yaml:3:24: model.architectures: expected a non-empty list such as "
                  "[dense, moe]\n");
+}
+
+TEST_CASE("moe serving: memory from the total, weights read from the experts a batch touches",
+          "[moe][inference]") {
+  ServingInputs dense;
+  dense.gpu = h800();
+  ServingInputs moe = dense;
+  moe.total_params_factor = 10;
+  moe.routed_share = 0.9;
+  moe.experts = 64;
+  moe.top_k = 1;
+  CHECK(serving_memory_bytes(moe, 1e9) - serving_memory_bytes(dense, 1e9) ==
+        Approx(9e9 * 2));  // bf16 weights of the 9x more total parameters
+  // Batch 1 touches one expert per layer: 10 (0.1 + 0.9/64) of the active weights.
+  CHECK(weights_read_factor(moe, 1) == Approx(10 * (0.1 + 0.9 / 64)));
+  CHECK(weights_read_factor(moe, 1e4) == Approx(10).epsilon(1e-6));  // every expert
+  CHECK(weights_read_factor(dense, 1e4) == 1);
+  CHECK(decode_step_seconds(moe, 1e9, 1) > decode_step_seconds(dense, 1e9, 1));
 }

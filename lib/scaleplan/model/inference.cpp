@@ -79,10 +79,17 @@ double kv_bytes_per_sequence(const ServingInputs& in, double params) {
          (in.prompt_tokens + in.tokens_per_query / 2);
 }
 
+double weights_read_factor(const ServingInputs& in, double batch) {
+  if (in.experts <= 0) return 1;
+  const double touched = 1 - std::pow(1 - in.top_k / in.experts, std::max(1.0, batch));
+  return in.total_params_factor * (1 - in.routed_share + in.routed_share * touched);
+}
+
 // Pope et al. 2022 Sec. 2 (memory and compute lower bounds of a decode step).
 double decode_step_seconds(const ServingInputs& in, double params, double batch) {
   const double bandwidth = in.gpu.mem_bw_tbps * 1e12;  // bytes/s
-  const double weights = params * weight_bytes_per_param(in.precision);
+  const double weights =
+      params * weight_bytes_per_param(in.precision) * weights_read_factor(in, batch);
   return std::max((weights + batch * kv_bytes_per_sequence(in, params)) / bandwidth,
                   2 * params * batch / serving_flops_per_s(in));
 }
@@ -90,7 +97,7 @@ double decode_step_seconds(const ServingInputs& in, double params, double batch)
 Serving serve(const ServingInputs& in, double params) {
   Serving s;
   const double flops = serving_flops_per_s(in);
-  const double weights = params * weight_bytes_per_param(in.precision);
+  const double weights = params * in.total_params_factor * weight_bytes_per_param(in.precision);
   const double kv_per_sequence = kv_bytes_per_sequence(in, params);
   const double memory = usable_memory_bytes(in.gpu);
   const auto step_s = [&](double b) { return decode_step_seconds(in, params, b); };
@@ -132,7 +139,8 @@ Serving serve(const ServingInputs& in, double params) {
 }
 
 double serving_memory_bytes(const ServingInputs& in, double params) {
-  return params * weight_bytes_per_param(in.precision) + kv_bytes_per_sequence(in, params);
+  return params * in.total_params_factor * weight_bytes_per_param(in.precision) +
+         kv_bytes_per_sequence(in, params);
 }
 
 double max_servable_params(const ServingInputs& in) {

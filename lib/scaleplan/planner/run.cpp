@@ -212,6 +212,14 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
     ServingInputs serving = *c.serving;
     if (r.shape.n_head > 0 && r.shape.n_kv_heads > 0)
       serving.kv_head_fraction = static_cast<double>(r.shape.n_kv_heads) / r.shape.n_head;
+    // An MoE serves from its total weights, reading the experts a batch touches.
+    if (is_moe(r.shape)) {
+      serving.total_params_factor = total_ratio;
+      serving.routed_share = r.shape.n_layer * routed_expert_params(r.shape) /
+                             total_non_embedding_params(r.shape);
+      serving.experts = r.shape.moe.experts;
+      serving.top_k = r.shape.moe.top_k;
+    }
     add_serving_constraints(serving, r.params, &e);
     e.ptq_loss = ptq_loss_increase(c.serving->precision, r.params, r.tokens);
     e.served_loss = e.loss + e.ptq_loss;
