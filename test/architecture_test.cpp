@@ -19,7 +19,7 @@ TEST_CASE("architecture: Llama 3 8B's GQA and SwiGLU give its published 8.03B pa
   // Dubey et al. 2024 Table 3: 32 layers, d_model 4096, FFN 14336, 32 heads, 8 KV heads,
   // vocab 128256; untied embeddings. 8,030,261,248 parameters with the norms (Hugging Face);
   // norms add 32 x 2 x 4096 + 4096 = 266,240.
-  const Shape s{32, 4096, 32, 8, 14336, FfnKind::kSwiglu, 128256};
+  const Shape s{32, 4096, 32, 8, 14336, FfnKind::kSwiglu, 128256, Moe{}};
   CHECK(non_embedding_params(s) + embedding_params(s) + 266240 == 8030261248.0);
 }
 

@@ -85,9 +85,9 @@ const BadInput kCases[] = {
     {"unknown law", VALID_HEAD "model:\n  law: hofmann2022\n", 2,
      "scaleplan: bad.yaml:7:8: model.law: unknown law 'hofmann2022' (did you mean "
      "'hoffmann2022'?) (choose besiroglu2024, deepseek2024, gadre2024_c4, gadre2024_redpajama, "
-     "gadre2024_refinedweb, hoffmann2022, kaplan2020, muennighoff2023, nezhurina2025_clip, "
-     "nezhurina2025_mammut, porian2024, yao2024_decoder_params, yao2024_encoder_params or "
-     "yao2024_encoder_tokens, or a law YAML file)"},
+     "gadre2024_refinedweb, hoffmann2022, kaplan2020, ludziejewski2025, muennighoff2023, "
+     "nezhurina2025_clip, nezhurina2025_mammut, porian2024, yao2024_decoder_params, "
+     "yao2024_encoder_params or yao2024_encoder_tokens, or a law YAML file)"},
     {"missing law file", VALID_HEAD "model:\n  law: mylaw.yaml\n", 2,
      "scaleplan: bad.yaml:7:8: model.law: law file 'mylaw.yaml' not found"},
     {"unknown FLOPs convention", VALID_HEAD "model:\n  flops_per_token: 8N\n", 2,

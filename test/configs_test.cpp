@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "cli_runner.hpp"
@@ -35,10 +36,19 @@ TEST_CASE("configs: every file in configs/examples is compiled in, with a one-li
 TEST_CASE("configs: every example runs from an empty directory", "[configs][examples][cli]") {
   for (const Example& e : examples()) {
     INFO(e.name);
-    const bool run_file = std::string(e.text).find("\nrun:") != std::string::npos;
-    const auto r = run_scaleplan(run_file ? "check example:" + e.name +
-                                                " --budget example:h100_2m_usd"
-                                          : "plan example:" + e.name);
+    const std::string text(e.text);
+    const bool run_file = text.find("\nrun:") != std::string::npos;
+    // A run file's own "# Check it: scaleplan ..." line, else against the $2M budget.
+    const std::string marker = "# Check it: scaleplan ";
+    const std::size_t at = text.find(marker);
+    const std::string own =
+        at == std::string::npos
+            ? ""
+            : text.substr(at + marker.size(), text.find('\n', at) - at - marker.size());
+    const auto r = run_scaleplan(!run_file        ? "plan example:" + e.name
+                                 : !own.empty() ? own
+                                                : "check example:" + e.name +
+                                                      " --budget example:h100_2m_usd");
     CHECK(r.rc == 0);
     CHECK(!r.out.empty());
   }
@@ -50,6 +60,9 @@ TEST_CASE("configs: an unknown example is named with a suggestion", "[configs][e
   CHECK(r.err ==
         "scaleplan: example:h100_2musd: unknown example 'h100_2musd' (did you mean "
         "'h100_2m_usd'?); `scaleplan examples` lists them\n");
-  for (const Example& e : examples())
-    if (e.name == "h100_2m_usd") CHECK(run_scaleplan("examples h100_2m_usd").out == std::string(e.text));
+  const std::vector<Example> list = examples();
+  const auto budget = std::find_if(list.begin(), list.end(),
+                                   [](const Example& e) { return e.name == "h100_2m_usd"; });
+  REQUIRE(budget != list.end());
+  CHECK(run_scaleplan("examples h100_2m_usd").out == std::string(budget->text));
 }

@@ -354,9 +354,10 @@ TEST_CASE("hardening 8: unreadable inputs are named with the system's reason", "
        {},
        2,
        "scaleplan: --law: unknown law 'sub/' (choose besiroglu2024, deepseek2024, gadre2024_c4, "
-       "gadre2024_redpajama, gadre2024_refinedweb, hoffmann2022, kaplan2020, muennighoff2023, "
-       "nezhurina2025_clip, nezhurina2025_mammut, porian2024, yao2024_decoder_params, "
-       "yao2024_encoder_params or yao2024_encoder_tokens, or a law YAML file)"},
+       "gadre2024_redpajama, gadre2024_refinedweb, hoffmann2022, kaplan2020, ludziejewski2025, "
+       "muennighoff2023, nezhurina2025_clip, nezhurina2025_mammut, porian2024, "
+       "yao2024_decoder_params, yao2024_encoder_params or yao2024_encoder_tokens, or a law YAML "
+       "file)"},
       {"a directory as the GPU table",
        "--gpus . gpus",
        {},

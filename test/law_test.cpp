@@ -206,7 +206,7 @@ TEST_CASE("law: time-series exponents are an order of magnitude below text's (Ya
 TEST_CASE("law: every preset loads, and plan is told which it cannot use", "[law]") {
   const std::vector<std::string> plannable = {
       "besiroglu2024", "gadre2024_c4", "gadre2024_redpajama", "gadre2024_refinedweb",
-      "hoffmann2022",  "kaplan2020",   "muennighoff2023"};
+      "hoffmann2022",  "kaplan2020",   "ludziejewski2025", "muennighoff2023"};
   for (const std::string& name : law_presets()) {
     INFO(name);
     const Law law = preset(name);

@@ -179,7 +179,7 @@ TEST_CASE("layout_search: picks the fastest feasible layout of brute force (4k c
   const std::vector<Shape> shapes = {
       gpt_shape(24, 2048, 16),                                  // 1.2B
       gpt_shape(40, 5120, 40),                                  // 13B: memory binds
-      Shape{32, 4096, 32, 8, 14336, FfnKind::kSwiglu, 128256},  // Llama 3 8B
+      Shape{32, 4096, 32, 8, 14336, FfnKind::kSwiglu, 128256, Moe{}},  // Llama 3 8B
       gpt_shape(80, 8192, 64),                                  // 64B: needs TP or PP
   };
   std::vector<Layout> chosen;

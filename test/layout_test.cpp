@@ -20,7 +20,7 @@ Layout layout_of(int tp, int pp, int v, int cp, int dp, int zero = 1) {
 }
 
 /// Llama 3 405B (Dubey et al. 2024 Table 3): 126 layers, 128 heads, 8 KV heads.
-const Shape kLlama405b{126, 16384, 128, 8, 53248, FfnKind::kSwiglu, 128256};
+const Shape kLlama405b{126, 16384, 128, 8, 53248, FfnKind::kSwiglu, 128256, Moe{}};
 
 }  // namespace
 
@@ -43,9 +43,9 @@ TEST_CASE("layout: each illegal layout is named with its numbers", "[layout]") {
   CHECK(layout_problem(layout_of(3, 1, 1, 1, 1), gpt, 4096) ==
         "tensor_parallel 3 does not divide n_head 16");
   // 16 heads, 8 KV heads: TP 16 is a multiple of the KV heads (each KV head replicated), legal.
-  const Shape gqa{24, 2048, 16, 8, 5632, FfnKind::kSwiglu, 32000};
+  const Shape gqa{24, 2048, 16, 8, 5632, FfnKind::kSwiglu, 32000, Moe{}};
   CHECK(layout_problem(layout_of(16, 1, 1, 1, 1), gqa, 4096).empty());
-  const Shape six_kv{24, 2048, 12, 6, 5632, FfnKind::kSwiglu, 32000};
+  const Shape six_kv{24, 2048, 12, 6, 5632, FfnKind::kSwiglu, 32000, Moe{}};
   CHECK(layout_problem(layout_of(4, 1, 1, 1, 1), six_kv, 4096) ==
         "tensor_parallel 4 and n_kv_heads 6 must divide one another");
   CHECK(layout_problem(layout_of(1, 8, 4, 1, 1), gpt, 4096) ==

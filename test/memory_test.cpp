@@ -91,7 +91,7 @@ TEST_CASE("memory: GQA and SwiGLU change only the tensors they shrink or add", "
   // FFN 28672. Per token and layer with SP and selective recomputation: Q and the attention
   // output 2 h each, K and V 2 x 2 kv_width, the FFN's gate, up and product 6 f, the 10 h of
   // norm and residual inputs and dropout masks; all over t.
-  const Shape llama{80, 8192, 64, 8, 28672, FfnKind::kSwiglu, 128256};
+  const Shape llama{80, 8192, 64, 8, 28672, FfnKind::kSwiglu, 128256, Moe{}};
   const double s = 8192, h = 8192, kv = 1024, f = 28672, t = 8;
   CHECK(
       layer_activation_bytes(llama, 8192, layout_of(8, 1, 1, Recompute::kSelective, true, false)) ==
@@ -144,7 +144,7 @@ TEST_CASE("memory: GPT-3 175B matches Megatron-LM's theoretical memory formula",
 TEST_CASE("memory: Llama 3 8B's states match Megatron-LM's formula", "[memory]") {
   // calibration_notes.md (b): Llama 3 8B, TP 1, PP 1, DP 8, distributed optimizer: 8,030,261,248
   // parameters (norms included), weights and optimizer 57,436.9 MiB. scaleplan omits the norms.
-  const Shape llama{32, 4096, 32, 8, 14336, FfnKind::kSwiglu, 128256};
+  const Shape llama{32, 4096, 32, 8, 14336, FfnKind::kSwiglu, 128256, Moe{}};
   const MemoryUse u =
       training_memory(llama, 8192, layout_of(1, 1, 8, Recompute::kSelective, false, true, 1), 8);
   CHECK((u.weights + u.gradients + u.optimizer) / kMib == Approx(57436.9).epsilon(0.001));
@@ -188,8 +188,9 @@ TEST_CASE("memory: more TP, PP, ZeRO or recomputation never raises memory per GP
   // ceil(L/p) layers on the fullest one, which can outweigh the weights saved), at least as
   // many micro-batches as stages, ZeRO 3 with at least 2 ranks (one rank has nothing to shard
   // and ZeRO 3 keeps its gather buffers on top).
-  const std::vector<Shape> shapes = {gpt_shape(32, 4096, 32, 32000), gpt3(),
-                                     Shape{80, 8192, 64, 8, 28672, FfnKind::kSwiglu, 128256}};
+  const std::vector<Shape> shapes = {
+      gpt_shape(32, 4096, 32, 32000), gpt3(),
+      Shape{80, 8192, 64, 8, 28672, FfnKind::kSwiglu, 128256, Moe{}}};
   for (const Shape& m : shapes)
     for (int seq : {2048, 8192, 32768})
       for (bool flash : {false, true})

@@ -202,6 +202,18 @@ const KeyTable& model_keys() {
                        "rounding) added to its GEMM time; the default is an ASSUMPTION (no "
                        "measurement found)",
         .range = Range::kNonNegative, .max = 10.0, .default_value = d.fp4_overhead},
+       {.name = "architectures", .type = KeyType::kChoiceList,
+        .description = "model families the planner may choose: dense, moe (Mixture-of-Experts; "
+                       "needs a law with an expert term, ludziejewski2025)",
+        .choices = {"dense", "moe"}, .default_value = nlohmann::json::array({"dense"})},
+       {.name = "experts", .type = KeyType::kChoiceList, .unit = "experts",
+        .description = "expert counts an MoE may have (with architectures: [.., moe])",
+        .choices = {"2", "4", "8", "16", "32", "64", "128", "256"},
+        .default_value = nlohmann::json::array({4, 8, 16, 32})},
+       {.name = "top_k", .type = KeyType::kInteger,
+        .description = "routed experts per token of an MoE (1: Switch, as the joint MoE law "
+                       "was fitted)",
+        .range = Range::kPositive, .max = 256, .default_value = 1},
        {.name = "params", .type = KeyType::kNumberOrMap, .unit = "parameters",
         .description = "bounds on the model size N (non-embedding, as the law counts): "
                        "{min, max}, or one N (met by a shape within 5% of it); free when absent",
@@ -384,6 +396,29 @@ void read_price(const YamlMap& m, Budget& b) {
   b.price_spot_usd_per_gpu_hour = prices.number("spot");
 }
 
+/// A non-empty list of distinct choices of the key's table, each converted by `to`.
+template <class T, class To>
+std::vector<T> read_choice_list(const YamlMap& m, const std::string& key, const char* example,
+                                To to) {
+  const YAML::Node list = m.get(key);
+  if (!list.IsSequence() || list.size() == 0)
+    m.fail(key, std::string("expected a non-empty list such as ") + example);
+  const std::vector<std::string>& choices = m.spec(key).choices;
+  std::vector<std::string> seen;
+  std::vector<T> out;
+  for (const YAML::Node& item : list) {
+    const std::string name = item.IsScalar() ? item.Scalar() : "";
+    if (std::find(choices.begin(), choices.end(), name) == choices.end())
+      throw InputError(position(m.file, item), m.field(key),
+                       "unknown value " + quote(name) + " (choose " + join_choices(choices) + ")");
+    if (std::find(seen.begin(), seen.end(), name) != seen.end())
+      throw InputError(position(m.file, item), m.field(key), quote(name) + " is listed twice");
+    seen.push_back(name);
+    out.push_back(to(name));
+  }
+  return out;
+}
+
 void read_precisions(const YamlMap& m, Budget& b) {
   if (!m.has("precisions")) return;
   const YAML::Node list = m.get("precisions");
@@ -467,6 +502,25 @@ void read_model_section(const YamlMap& m, Budget& b) {
       if (const auto v = q.number(to_string(p))) b.precision_quality[p] = *v;
   }
   if (const auto o = m.number("fp4_overhead")) b.fp4_overhead = *o;
+  // A run file's model section has none of the planner's architecture keys.
+  if (!m.table->find("architectures")) {
+    b.params_bounds = read_bounds(m, "params", kFixedParamsTolerance);
+    remember_all(b, m);
+    return;
+  }
+  if (m.has("architectures"))
+    b.architectures = read_choice_list<Architecture>(
+        m, "architectures", "[dense, moe]", [](const std::string& name) {
+          return name == "dense" ? Architecture::kDense : Architecture::kMoe;
+        });
+  if (m.has("experts"))
+    b.experts = read_choice_list<int>(m, "experts", "[8, 32]",
+                                      [](const std::string& name) { return std::stoi(name); });
+  if (const auto k = m.integer("top_k")) b.top_k = *k;
+  if (b.top_k > *std::min_element(b.experts.begin(), b.experts.end()))
+    m.fail(m.has("top_k") ? "top_k" : "experts",
+           "top_k " + std::to_string(b.top_k) + " exceeds the fewest experts " +
+               std::to_string(*std::min_element(b.experts.begin(), b.experts.end())));
   b.params_bounds = read_bounds(m, "params", kFixedParamsTolerance);
   remember_all(b, m);
 }

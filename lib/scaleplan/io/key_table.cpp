@@ -111,12 +111,18 @@ Tree key_schema(const Key& k) {
     case KeyType::kChoice:
       s["enum"] = k.choices;
       break;
-    case KeyType::kChoiceList:
+    case KeyType::kChoiceList: {
+      // A choice of digits may be written as a number (YAML's scalar reads as text either way).
+      nlohmann::json items = k.choices;
+      for (const std::string& c : k.choices)
+        if (!c.empty() && c.find_first_not_of("0123456789") == std::string::npos)
+          items.push_back(std::stoi(c));
       s["type"] = "array";
-      s["items"] = {{"enum", k.choices}};
+      s["items"] = {{"enum", items}};
       s["minItems"] = 1;
       s["uniqueItems"] = true;
       break;
+    }
     case KeyType::kStringList:
       s["type"] = "array";
       s["items"] = {{"type", {"string", "number"}}};

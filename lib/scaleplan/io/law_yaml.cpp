@@ -76,6 +76,18 @@ const std::vector<FormSpec>& form_specs() {
         {"N_d_ref", kPositive},
         {"p_d", kPositive},
         {"L_inf", kFinite}}},
+      {"ludziejewski2025",
+       {{"a", kPositive},
+        {"alpha", kNegative},
+        {"delta", kFinite},
+        {"gamma", kFinite},
+        {"b", kPositive},
+        {"beta", kNegative},
+        {"omega", kFinite},
+        {"zeta", kFinite},
+        {"E_start", kPositive},
+        {"E_max", kPositive},
+        {"c", kPositive}}},
   };
   return specs;
 }
@@ -141,7 +153,9 @@ const KeyTable& range_keys() {
                            bound("tokens_min", "tokens", "smallest D fitted"),
                            bound("tokens_max", "tokens", "largest D fitted"),
                            bound("flops_min", "FLOPs", "smallest C fitted"),
-                           bound("flops_max", "FLOPs", "largest C fitted")},
+                           bound("flops_max", "FLOPs", "largest C fitted"),
+                           bound("experts_max", "experts",
+                                 "most experts fitted (an MoE law; plan warns beyond it)")},
                           {}};
   return t;
 }
@@ -211,6 +225,8 @@ LawForm make_form(const std::string& form, const std::vector<double>& v, const Y
                                       : LawVariable::kFlops};
   }
   if (form == "scalerl") return SigmoidLaw{v[0], v[1], v[2], v[3]};
+  if (form == "ludziejewski2025")
+    return JointMoeLaw{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]};
   return EncoderDecoderLaw{v[0], v[1], v[2], v[3], v[4], v[5]};
 }
 
@@ -243,7 +259,7 @@ const std::vector<std::string>& form_names() {
 }
 
 std::string form_name(const LawForm& form) {
-  static_assert(std::variant_size_v<LawForm> == 10, "one form_specs() entry per LawForm type");
+  static_assert(std::variant_size_v<LawForm> == 11, "one form_specs() entry per LawForm type");
   return form_names()[form.index()];
 }
 
@@ -292,6 +308,10 @@ std::vector<double> law_param_values(const LawForm& form) {
                  },
                  [](const EncoderDecoderLaw& e) {
                    return std::vector<double>{e.alpha, e.n_e_ref, e.p_e, e.n_d_ref, e.p_d, e.l_inf};
+                 },
+                 [](const JointMoeLaw& j) {
+                   return std::vector<double>{j.a, j.alpha, j.delta, j.gamma, j.b,    j.beta,
+                                              j.omega, j.zeta, j.e_start, j.e_max, j.c};
                  }},
       form);
 }
@@ -335,7 +355,8 @@ Law parse_law(const std::string& text, const std::string& file) {
     r.check_keys();
     law.range = {r.number("params_min").value_or(0), r.number("params_max").value_or(0),
                  r.number("tokens_min").value_or(0), r.number("tokens_max").value_or(0),
-                 r.number("flops_min").value_or(0),  r.number("flops_max").value_or(0)};
+                 r.number("flops_min").value_or(0),  r.number("flops_max").value_or(0),
+                 r.number("experts_max").value_or(0)};
   }
   if (root.has("samples")) {
     const YAML::Node samples = root.get("samples");

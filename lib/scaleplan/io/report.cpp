@@ -86,7 +86,7 @@ void print_tree(const Tree& tree, OutputFormat format, std::ostream& out) {
 }
 
 Tree layout_to_json(const Layout& l) {
-  return {{"tensor_parallel", l.tensor_parallel},
+  Tree t = {{"tensor_parallel", l.tensor_parallel},
           {"pipeline_parallel", l.pipeline_parallel},
           {"virtual_stages", l.virtual_stages},
           {"context_parallel", l.context_parallel},
@@ -98,6 +98,8 @@ Tree layout_to_json(const Layout& l) {
           {"flash_attention", l.flash_attention},
           {"overlap_data_parallel", l.overlap_data_parallel},
           {"kernels", to_string(l.kernels)}};
+  if (l.expert_parallel > 1) t["expert_parallel"] = l.expert_parallel;
+  return t;
 }
 
 Tree step_to_json(const Evaluation& e) {
@@ -112,6 +114,7 @@ Tree step_to_json(const Evaluation& e) {
             {"bubble", s.bubble_s},
             {"tensor_parallel", s.tp_comm_s},
             {"context_parallel", s.cp_comm_s},
+            {"expert_parallel", s.ep_comm_s},
             {"pipeline_parallel", s.pp_comm_s},
             {"data_parallel", s.dp_comm_s},
             {"optimizer", s.optimizer_s},
@@ -139,15 +142,28 @@ Tree data_to_json(const Evaluation& e) {
           {"r_n_star", d.r_n_star}};
 }
 
+Tree moe_to_json(const Moe& m) {
+  return {{"experts", m.experts},
+          {"top_k", m.top_k},
+          {"shared_experts", m.shared_experts},
+          {"expert_hidden", m.expert_hidden}};
+}
+
+/// An MoE shape adds its experts and its total parameters; `params` are the active ones.
 Tree shape_to_json(const Shape& s) {
-  return {{"n_layer", s.n_layer},
-          {"d_model", s.d_model},
-          {"n_head", s.n_head},
-          {"n_kv_heads", s.n_kv_heads},
-          {"ffn_hidden", s.ffn_hidden},
-          {"ffn_kind", to_string(s.ffn_kind)},
-          {"vocab", s.vocab},
-          {"params", non_embedding_params(s)}};
+  Tree t = {{"n_layer", s.n_layer},
+            {"d_model", s.d_model},
+            {"n_head", s.n_head},
+            {"n_kv_heads", s.n_kv_heads},
+            {"ffn_hidden", s.ffn_hidden},
+            {"ffn_kind", to_string(s.ffn_kind)},
+            {"vocab", s.vocab},
+            {"params", non_embedding_params(s)}};
+  if (is_moe(s)) {
+    t["moe"] = moe_to_json(s.moe);
+    t["total_params"] = total_non_embedding_params(s);
+  }
+  return t;
 }
 
 Tree plan_run_file(const Plan& p, const Budget& b, const std::string& law) {
@@ -156,6 +172,8 @@ Tree plan_run_file(const Plan& p, const Budget& b, const std::string& law) {
   const Schedule& s = e.recipe.schedule;
   Tree shape = shape_to_json(r.shape);
   shape.erase("params");  // derived from the shape; the run file computes it
+  shape.erase("total_params");
+  shape.erase("moe");  // run.moe in a run file
   Tree run = {{"shape", shape},
               {"tokens", r.tokens},
               {"batch_tokens", e.batch_tokens},
@@ -170,6 +188,7 @@ Tree plan_run_file(const Plan& p, const Budget& b, const std::string& law) {
               {"gpus", r.gpus},
               {"pricing", to_string(r.pricing)},
               {"seq_len", r.seq_len}};
+  if (is_moe(r.shape)) run["moe"] = moe_to_json(r.shape.moe);
   if (std::isfinite(e.cost.usd)) run["expected_usd"] = e.cost.usd;
   run["layout"] = layout_to_json(r.layout);
   Tree hardware = Tree::object();
@@ -307,6 +326,12 @@ Tree plan_to_json(const Plan& p) {
   }
   j["predicted"]["loss_by_precision"] = by_precision;
   j["predicted"]["quality_by_precision"] = quality;
+  if (p.alternative) {
+    const ArchitectureAlternative& a = *p.alternative;
+    j["architecture_alternative"] = {{"architecture", a.architecture}, {"experts", a.experts},
+                                     {"loss", a.loss},  {"params", a.params},
+                                     {"tokens", a.tokens}, {"gpus", a.gpus}};
+  }
   if (p.loss_interval) {
     j["predicted"]["loss_low"] = p.loss_interval->low;
     j["predicted"]["loss_high"] = p.loss_interval->high;
@@ -385,6 +410,7 @@ std::string describe_layout(const Layout& l) {
                   std::to_string(l.pipeline_parallel);
   if (l.virtual_stages > 1) s += "x" + std::to_string(l.virtual_stages) + " (interleaved)";
   if (l.context_parallel > 1) s += " CP" + std::to_string(l.context_parallel);
+  if (l.expert_parallel > 1) s += " EP" + std::to_string(l.expert_parallel);
   return s + " DP" + std::to_string(l.data_parallel) + ", micro-batch " +
          std::to_string(l.micro_batch_size) + ", recompute " + to_string(l.recompute) +
          ", ZeRO " + std::to_string(l.zero_stage) +
@@ -468,6 +494,23 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
             " (q " + fmt("%.3f", c.quality) + ")";
     row("by precision", by + ": this run's N, D and batch in each; q = N_eff / N (Kumar et al. "
                             "2024); a faster precision buys a larger run, which the plan weighed");
+  }
+  if (is_moe(r.shape) || p.alternative) {
+    std::string arch = is_moe(r.shape)
+                           ? "MoE, " + std::to_string(r.shape.moe.experts) + " experts, top-" +
+                                 std::to_string(r.shape.moe.top_k) + ": " +
+                                 human_count(e.active_params) + " active of " +
+                                 human_count(e.total_params) + " params"
+                           : std::string("dense");
+    if (p.alternative) {
+      const ArchitectureAlternative& a = *p.alternative;
+      arch += "; the best " +
+              (a.architecture == "moe" ? "MoE (" + std::to_string(a.experts) + " experts)"
+                                       : std::string("dense run")) +
+              " at this budget reaches loss " + fmt("%.4f", a.loss) + " (" +
+              human_count(a.params) + " active params on " + human_count(a.tokens) + " tokens)";
+    }
+    row("architecture", arch);
   }
   std::string cost = human_usd(e.cost.usd) + " (" + human_count(e.cost.gpu_hours) + " GPU-hours)";
   if (p.explanation && std::isfinite(p.explanation->spent))

@@ -55,6 +55,24 @@ const KeyTable& shape_keys() {
   return t;
 }
 
+const KeyTable& moe_keys() {
+  const auto count = [](const char* name, const char* description, Range range) {
+    return Key{.name = name, .type = KeyType::kInteger, .description = description,
+               .range = range, .max = 1e6, .required = true};
+  };
+  static const KeyTable t{
+      "A Mixture-of-Experts FFN in every layer (docs/models.md); run.shape's ffn_kind applies to "
+      "each expert, its ffn_hidden is unused",
+      {count("experts", "routed experts per layer", Range::kPositive),
+       count("top_k", "routed experts each token uses (at most experts)", Range::kPositive),
+       {.name = "shared_experts", .type = KeyType::kInteger,
+        .description = "experts every token uses (DeepSeekMoE)", .range = Range::kNonNegative,
+        .max = 1e6, .default_value = 0},
+       count("expert_hidden", "one expert's inner width", Range::kPositive)},
+      {}};
+  return t;
+}
+
 const KeyTable& layout_keys() {
   const auto degree = [](const char* name, const char* description) {
     return Key{.name = name, .type = KeyType::kInteger, .description = description,
@@ -71,6 +89,8 @@ const KeyTable& layout_keys() {
        degree("context_parallel", "context-parallel degree (divides seq_len)"),
        degree("data_parallel", "data-parallel degree; must be gpus / (tensor x pipeline x "
                                "context)"),
+       degree("expert_parallel", "expert-parallel degree (an MoE: divides run.moe.experts and "
+                                 "data_parallel)"),
        degree("micro_batch_size", "sequences per micro-batch"),
        {.name = "recompute", .type = KeyType::kChoice, .description = "activation recomputation",
         .choices = {"none", "selective", "full"}},
@@ -98,6 +118,8 @@ const KeyTable& run_keys() {
         .range = Range::kPositive},
        {.name = "shape", .type = KeyType::kMap, .description = "the shape, instead of params",
         .table = &shape_keys()},
+       {.name = "moe", .type = KeyType::kMap,
+        .description = "Mixture-of-Experts FFN (needs shape); absent: dense", .table = &moe_keys()},
        {.name = "tokens", .unit = "tokens", .description = "training tokens D",
         .range = Range::kPositive, .required = true},
        {.name = "batch_tokens", .type = KeyType::kInteger, .unit = "tokens",
@@ -154,7 +176,7 @@ const KeyTable& root_keys() {
       "A proposed training run for `scaleplan check` (docs/check.md)",
       {{.name = "run", .type = KeyType::kMap, .description = "the run", .required = true,
         .missing = "missing section", .table = &run_keys()},
-       without_bounds(budget.key("model"), {"params"}),
+       without_bounds(budget.key("model"), {"params", "architectures", "experts", "top_k"}),
        {.name = "hardware", .type = KeyType::kMap,
         .description = "price, MFU, goodput, cluster and spot overrides",
         .table = &run_hardware_keys()},
@@ -200,6 +222,18 @@ Shape read_shape(const YamlMap& m) {
   return s;
 }
 
+Moe read_moe(const YamlMap& m) {
+  m.check_keys();
+  Moe moe;
+  moe.experts = *m.integer("experts");
+  moe.top_k = *m.integer("top_k");
+  moe.shared_experts = m.integer("shared_experts").value_or(0);
+  moe.expert_hidden = *m.integer("expert_hidden");
+  if (moe.top_k > moe.experts)
+    m.fail("top_k", "must be at most experts (" + std::to_string(moe.experts) + ")");
+  return moe;
+}
+
 void remember_keys(ProposedRun& r, const YamlMap& m) {
   for (const Key& k : m.table->keys) remember(r, m, k.name);
 }
@@ -212,6 +246,7 @@ LayoutRequest read_layout(const YamlMap& m, ProposedRun& r) {
   l.virtual_stages = m.integer("virtual_stages");
   l.context_parallel = m.integer("context_parallel");
   l.micro_batch_size = m.integer("micro_batch_size");
+  l.expert_parallel = m.integer("expert_parallel");
   l.zero_stage = m.integer("zero_stage");
   if (const auto rc = m.string("recompute")) l.recompute = parse_recompute(*rc);
   l.sequence_parallel = m.boolean("sequence_parallel");
@@ -233,7 +268,9 @@ void read_run_section(const YamlMap& m, ProposedRun& r) {
   m.check_keys();
   if (m.has("shape")) {
     r.shape = read_shape(m.map("shape"));
+    if (m.has("moe")) r.shape->moe = read_moe(m.map("moe"));
   } else {
+    if (m.has("moe")) m.fail("moe", "needs run.shape (the experts are part of the shape)");
     r.params = *m.number("params");
   }
   r.tokens = *m.number("tokens");

@@ -14,20 +14,59 @@ std::optional<FfnKind> parse_ffn_kind(const std::string& name) {
 }
 
 Shape gpt_shape(int n_layer, int d_model, int n_head, int vocab) {
-  return {n_layer, d_model, n_head, n_head, 4 * d_model, FfnKind::kGelu, vocab};
+  return {n_layer, d_model, n_head, n_head, 4 * d_model, FfnKind::kGelu, vocab, Moe{}};
+}
+
+bool is_moe(const Shape& s) { return s.moe.experts > 0; }
+
+Shape with_experts(const Shape& dense, int experts, int top_k) {
+  Shape s = dense;
+  s.moe = {.experts = experts, .top_k = top_k, .shared_experts = 0,
+           .expert_hidden = dense.ffn_hidden};
+  return s;
 }
 
 int head_dim(const Shape& s) { return s.d_model / s.n_head; }
 
 double kv_width(const Shape& s) { return static_cast<double>(s.n_kv_heads) * head_dim(s); }
 
-double layer_params(const Shape& s) {
+namespace {
+double ffn_matrices(const Shape& s) { return s.ffn_kind == FfnKind::kGelu ? 2 : 3; }
+}  // namespace
+
+double attention_params(const Shape& s) {
   const double d = s.d_model;
-  const double matrices = s.ffn_kind == FfnKind::kGelu ? 2 : 3;
-  return 2 * d * d + 2 * d * kv_width(s) + matrices * d * s.ffn_hidden;
+  return 2 * d * d + 2 * d * kv_width(s);
 }
 
-double non_embedding_params(const Shape& s) { return s.n_layer * layer_params(s); }
+double expert_params(const Shape& s) {
+  return ffn_matrices(s) * s.d_model * static_cast<double>(s.moe.expert_hidden);
+}
+
+double routed_expert_params(const Shape& s) {
+  return is_moe(s) ? s.moe.experts * expert_params(s) : 0;
+}
+
+double layer_params(const Shape& s) {
+  if (!is_moe(s)) return attention_params(s) + ffn_matrices(s) * s.d_model * s.ffn_hidden;
+  return attention_params(s) + static_cast<double>(s.d_model) * s.moe.experts +
+         (s.moe.experts + s.moe.shared_experts) * expert_params(s);
+}
+
+double active_layer_params(const Shape& s) {
+  if (!is_moe(s)) return layer_params(s);
+  return attention_params(s) + static_cast<double>(s.d_model) * s.moe.experts +
+         (s.moe.top_k + s.moe.shared_experts) * expert_params(s);
+}
+
+double active_ffn_hidden(const Shape& s) {
+  if (!is_moe(s)) return s.ffn_hidden;
+  return static_cast<double>(s.moe.top_k + s.moe.shared_experts) * s.moe.expert_hidden;
+}
+
+double non_embedding_params(const Shape& s) { return s.n_layer * active_layer_params(s); }
+
+double total_non_embedding_params(const Shape& s) { return s.n_layer * layer_params(s); }
 
 double embedding_params(const Shape& s) { return 2.0 * s.vocab * s.d_model; }
 

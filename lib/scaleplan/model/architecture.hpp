@@ -17,6 +17,17 @@ std::optional<FfnKind> parse_ffn_kind(const std::string& name);
 /// 2023, Sec. 2.1). An assumption; `model.vocab` overrides it.
 inline constexpr int kDefaultVocab = 32000;
 
+/// A Mixture-of-Experts FFN (Shazeer et al. 2017; Switch, Fedus et al. 2022; DeepSeekMoE, Dai et
+/// al. 2024): every layer's FFN is `experts` routed experts of `expert_hidden` inner width (the
+/// shape's ffn_kind), of which a learned router (a d_model x experts matrix) sends each token to
+/// `top_k`, plus `shared_experts` that every token uses. experts == 0: a dense FFN.
+struct Moe {
+  int experts = 0;
+  int top_k = 0;
+  int shared_experts = 0;
+  int expert_hidden = 0;
+};
+
 /// Decoder-only transformer. Embeddings are untied (input and output matrices, as Llama).
 struct Shape {
   int n_layer = 0;
@@ -26,7 +37,13 @@ struct Shape {
   int ffn_hidden = 0;  ///< FFN inner width
   FfnKind ffn_kind = FfnKind::kGelu;
   int vocab = kDefaultVocab;
+  Moe moe;  ///< experts == 0 for a dense FFN (ffn_hidden); else ffn_hidden is unused
 };
+
+bool is_moe(const Shape& s);
+/// The Switch-style MoE of a dense shape (Fedus et al. 2022; the experts of Ludziejewski et al.
+/// 2025): `experts` experts as wide as the dense FFN, `top_k` of them per token, none shared.
+Shape with_experts(const Shape& dense, int experts, int top_k);
 
 /// GPT-style shape: multi-head attention, GELU FFN of 4 d_model (Brown et al. 2020).
 Shape gpt_shape(int n_layer, int d_model, int n_head, int vocab = kDefaultVocab);
@@ -35,19 +52,36 @@ int head_dim(const Shape& s);
 /// Width of K (and of V): n_kv_heads x head_dim.
 double kv_width(const Shape& s);
 
-/// Weights of one layer: Q and O (d_model^2 each), K and V (d_model x kv_width each), the FFN
-/// (2 or 3 matrices of d_model x ffn_hidden). Norms and biases are left out, as Kaplan et al.
-/// 2020 (Sec. 2.1) do: 12 d_model^2 for the GPT shape.
+/// Attention weights of one layer: Q and O (d_model^2 each), K and V (d_model x kv_width each).
+double attention_params(const Shape& s);
+/// One expert's weights: 2 (GELU) or 3 (SwiGLU) matrices of d_model x expert_hidden.
+double expert_params(const Shape& s);
+/// The routed experts' weights of one layer, experts x expert_params: what expert parallelism
+/// shards (0 for a dense shape).
+double routed_expert_params(const Shape& s);
+/// Weights of one layer: attention plus the FFN (2 or 3 matrices of d_model x ffn_hidden), or for
+/// an MoE the router (d_model x experts) and every routed and shared expert. Norms and biases are
+/// left out, as Kaplan et al. 2020 (Sec. 2.1) do: 12 d_model^2 for the GPT shape.
 double layer_params(const Shape& s);
-/// The count scaling laws use (Kaplan's non-embedding N): n_layer x layer_params.
+/// The weights one token uses in a layer: attention, router, its top_k routed and the shared
+/// experts (layer_params for a dense shape).
+double active_layer_params(const Shape& s);
+/// The count scaling laws use (Kaplan's non-embedding N): n_layer x active_layer_params, the
+/// active parameters of an MoE (what its FLOPs per token come from; Ludziejewski et al. 2025,
+/// App. A.2: 6 N_act per token).
 double non_embedding_params(const Shape& s);
+/// The FFN width one token passes through: ffn_hidden, or (top_k + shared) x expert_hidden.
+double active_ffn_hidden(const Shape& s);
+/// Every non-embedding weight, n_layer x layer_params: what memory holds (an MoE's total).
+double total_non_embedding_params(const Shape& s);
 /// Input embedding plus output head, untied: 2 vocab d_model.
 double embedding_params(const Shape& s);
 
 /// Model FLOPs per token of one training step (forward + backward, no recomputation), the
 /// convention of Megatron's MFU (Narayanan et al. 2021 / Korthikanti et al. 2022 App. A Eq. 7:
 /// 72 B s L h^2 (1 + s/6h + V/12hL)) and of PaLM App. B: 6 non-embedding params + 12 n_layer
-/// d_attn seq (attention scores over the full sequence) + 6 vocab d_model (the output head).
+/// d_attn seq (attention scores over the full sequence) + 6 vocab d_model (the output head). For
+/// an MoE the non-embedding params are the active ones (router included).
 double model_flops_per_token(const Shape& s, double seq_len);
 
 /// d_model / n_layer. GPT-3 175B uses 12288 / 96 = 128 (Brown et al. 2020, Table 2.1); Kaplan et

@@ -88,10 +88,18 @@ double tensor_parallel_seconds(const ServingInputs& in, double params, double to
   return 2 * shape.n_layer * all_reduce_seconds(message, tp, collective_link(in.gpu, tp, 1));
 }
 
+double weights_read_factor(const ServingInputs& in, double batch) {
+  if (in.experts <= 0) return 1;
+  const double touched = 1 - std::pow(1 - in.top_k / in.experts, std::max(1.0, batch));
+  return in.total_params_factor * (1 - in.routed_share + in.routed_share * touched);
+}
+
 // Pope et al. 2022 Sec. 2-3 (memory and compute bounds of a decode step, split over tp GPUs).
 double decode_step_seconds(const ServingInputs& in, double params, double batch, int tp) {
   const double bandwidth = in.gpu.mem_bw_tbps * 1e12 * tp;  // bytes/s of the replica
-  const double weights = params * weight_bytes_per_param(in.precision);
+  // An MoE's batch reads only the experts it touches (weights_read_factor).
+  const double weights =
+      params * weight_bytes_per_param(in.precision) * weights_read_factor(in, batch);
   const double memory_s =
       (weights + batch * kv_bytes_per_sequence(in, params)) / bandwidth / in.decode_efficiency;
   const double compute_s = 2 * params * batch / (serving_flops_per_s(in) * tp);
@@ -112,7 +120,7 @@ Serving serve_at(const ServingInputs& in, double params, int tp) {
   Serving s;
   s.tensor_parallel = tp;
   const double flops = serving_flops_per_s(in) * tp;
-  const double weights = params * weight_bytes_per_param(in.precision);
+  const double weights = params * in.total_params_factor * weight_bytes_per_param(in.precision);
   const double kv_per_sequence = kv_bytes_per_sequence(in, params);
   const double memory = usable_memory_bytes(in.gpu) * tp;
   const auto step_s = [&](double b) { return decode_step_seconds(in, params, b, tp); };
@@ -171,7 +179,8 @@ Serving serve(const ServingInputs& in, double params) {
 }
 
 double serving_memory_bytes(const ServingInputs& in, double params) {
-  return params * weight_bytes_per_param(in.precision) + kv_bytes_per_sequence(in, params);
+  return params * in.total_params_factor * weight_bytes_per_param(in.precision) +
+         kv_bytes_per_sequence(in, params);
 }
 
 double max_servable_params(const ServingInputs& in) {

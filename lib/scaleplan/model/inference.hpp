@@ -59,7 +59,18 @@ struct ServingInputs {
   /// inference.decode_efficiency: the share of the bandwidth bound a real engine's decode step
   /// reaches (the memory term of the step is divided by it).
   double decode_efficiency = kDefaultDecodeEfficiency;
+  /// An MoE's total / active parameters (1 dense): memory holds the total. Of the total,
+  /// `routed_share` are routed experts, `experts` per layer with `top_k` per token: a decode
+  /// batch of b tokens reads the weights of the E (1 - (1 - k/E)^b) experts it touches per layer
+  /// (uniform routing, an ASSUMPTION), the rest always. `evaluate` sets them from the run.
+  double total_params_factor = 1;
+  double routed_share = 0;
+  double experts = 0, top_k = 0;
 };
+
+/// Bytes of weights a decode step at batch b reads per active parameter (1 for dense; for an
+/// MoE between 1 at batch 1 and total / active once the batch touches every expert).
+double weights_read_factor(const ServingInputs& in, double batch);
 
 struct Serving {
   bool feasible = false;

@@ -44,8 +44,35 @@ OvertrainingLaw to_overtraining(const ChinchillaLaw& l) {
   return {l.e, l.a * scale, l.b * scale, eta};
 }
 
+// Ludziejewski et al. 2025, Eq. 4.
+double transformed_experts(const JointMoeLaw& l, double experts) {
+  const double offset = 1 / (1 / l.e_start - 1 / l.e_max);
+  return 1 / (1 / (experts - 1 + offset) + 1 / l.e_max);
+}
+
+// Ludziejewski et al. 2025, Eq. 6 at fixed E (Table 4).
+ChinchillaLaw at_experts(const JointMoeLaw& l, double experts) {
+  const double e_hat = transformed_experts(l, std::max(1.0, experts));
+  const double log_e = std::log(e_hat);
+  return {.e = l.c,
+          .a = l.a * std::pow(e_hat, l.delta),
+          .b = l.b * std::pow(e_hat, l.omega),
+          .alpha = -(l.alpha + l.gamma * log_e),
+          .beta = -(l.beta + l.zeta * log_e)};
+}
+
+LawForm form_at_experts(const LawForm& form, double experts) {
+  if (const auto* j = std::get_if<JointMoeLaw>(&form)) return at_experts(*j, experts);
+  return form;
+}
+
+bool knows_experts(const LawForm& form) { return std::holds_alternative<JointMoeLaw>(form); }
+
+bool counts_embeddings(const LawForm& form) { return std::holds_alternative<JointMoeLaw>(form); }
+
 std::optional<ChinchillaLaw> as_chinchilla(const LawForm& form) {
   if (const auto* c = std::get_if<ChinchillaLaw>(&form)) return *c;
+  if (const auto* j = std::get_if<JointMoeLaw>(&form)) return at_experts(*j, 1);
   if (const auto* o = std::get_if<OvertrainingLaw>(&form)) return to_chinchilla(*o);
   if (const auto* d = std::get_if<DataConstrainedLaw>(&form)) return d->base;
   return std::nullopt;
@@ -54,7 +81,8 @@ std::optional<ChinchillaLaw> as_chinchilla(const LawForm& form) {
 bool is_params_tokens_law(const LawForm& form) {
   return std::holds_alternative<ChinchillaLaw>(form) || std::holds_alternative<KaplanLaw>(form) ||
          std::holds_alternative<OvertrainingLaw>(form) ||
-         std::holds_alternative<DataConstrainedLaw>(form);
+         std::holds_alternative<DataConstrainedLaw>(form) ||
+         std::holds_alternative<JointMoeLaw>(form);
 }
 
 // Hoffmann et al. 2022, Eq. 2; Kaplan et al. 2020, Eq. 1.5; Gadre et al. 2024, Eq. 4;
@@ -102,7 +130,8 @@ double evaluate(const LawForm& form, const LawInputs& in) {
             return l.alpha * std::pow(l.n_e_ref / positive_or_nan(in.params_encoder), l.p_e) *
                        std::pow(l.n_d_ref / positive_or_nan(in.params_decoder), l.p_d) +
                    l.l_inf;
-          }},
+          },
+          [&](const JointMoeLaw& l) { return chinchilla_loss(at_experts(l, 1), n, d); }},
       form);
 }
 
@@ -145,6 +174,7 @@ LogGradient loss_log_gradient(const LawForm& form, double params, double tokens)
                    return LogGradient{outer * x * -(l.alpha_n / l.alpha_d), outer * -y};
                  },
                  [&](const OvertrainingLaw& l) { return chinchilla(to_chinchilla(l)); },
+                 [&](const JointMoeLaw& l) { return chinchilla(at_experts(l, 1)); },
                  [&](const DataConstrainedLaw& l) {
                    // Every token unique: D' = D and U_N = min(N_opt(D), N) with
                    // d log N_opt(D) / d log D = beta / alpha.

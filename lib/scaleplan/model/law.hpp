@@ -81,9 +81,41 @@ struct EncoderDecoderLaw {
   double alpha = 0, n_e_ref = 0, p_e = 0, n_d_ref = 0, p_d = 0, l_inf = 0;
 };
 
+/// Ludziejewski et al. 2025, Eq. 6 (joint dense and MoE law): L(N_act, D, E) =
+/// a Ê^delta N_act^(alpha + gamma ln Ê) + b Ê^omega D^(beta + zeta ln Ê) + c, with Ê the
+/// transformed expert count of Eq. 4 (Clark et al. 2022), alpha and beta negative as printed,
+/// N_act the active parameters with embeddings (App. A.1) and E = 1 a dense model. For a fixed E
+/// it is the Chinchilla form (Table 4): `at_experts`. Fitted on top-1 Switch experts as wide as
+/// the dense FFN (Sec. 5.1). Evaluated as a form of N and D alone, it is the dense member (E = 1).
+struct JointMoeLaw {
+  double a = 0, alpha = 0, delta = 0, gamma = 0, b = 0, beta = 0, omega = 0, zeta = 0;
+  double e_start = 0, e_max = 0, c = 0;
+};
+
 using LawForm =
     std::variant<ChinchillaLaw, KaplanLaw, OvertrainingLaw, DataConstrainedLaw, ComputeLaw,
-                 AllocationLaw, SaturatingLaw, PowerLaw, SigmoidLaw, EncoderDecoderLaw>;
+                 AllocationLaw, SaturatingLaw, PowerLaw, SigmoidLaw, EncoderDecoderLaw,
+                 JointMoeLaw>;
+
+/// Ludziejewski et al. 2025, Eq. 4 (after Clark et al. 2022):
+/// 1/Ê = 1/(E - 1 + (1/E_start - 1/E_max)^-1) + 1/E_max.
+double transformed_experts(const JointMoeLaw& law, double experts);
+/// The joint law at E experts as the Chinchilla form (Ludziejewski et al. 2025, Table 4):
+/// E = c, A = a Ê^delta, alpha = -(alpha + gamma ln Ê), B = b Ê^omega, beta = -(beta + zeta ln Ê).
+ChinchillaLaw at_experts(const JointMoeLaw& law, double experts);
+/// The form a run with `experts` routed experts (0 or 1: dense) sees: the joint MoE law at E,
+/// every other form unchanged (they know no experts).
+LawForm form_at_experts(const LawForm& form, double experts);
+/// Whether the form has an expert term (the joint MoE law); dense-only laws see an MoE's active
+/// parameters alone.
+bool knows_experts(const LawForm& form);
+/// Whether the form's N counts embedding parameters (the joint MoE law, App. A.1); the others
+/// are given the non-embedding count, as the planner always has.
+bool counts_embeddings(const LawForm& form);
+
+/// The fitted range of the joint MoE law in experts (Ludziejewski et al. 2025, App. E: E <= 32,
+/// top-1 routing).
+inline constexpr double kJointMoeMaxExperts = 32;
 
 /// The law `plan`, `check`, `frontier`, `predict` and `isoflop` use when none is named: Epoch AI's
 /// replication of Chinchilla's Approach 3 (Besiroglu et al. 2024), the law that reproduces the
@@ -99,6 +131,7 @@ inline constexpr const char* kDefaultLaw = "besiroglu2024";
 struct FitRange {
   double params_min = 0, params_max = 0, tokens_min = 0, tokens_max = 0;
   double flops_min = 0, flops_max = 0;
+  double experts_max = 0;  ///< the most experts an MoE law was fitted on (0: no expert term)
 };
 
 /// A law with its provenance. `samples` are bootstrap parameter vectors of the same form (empty

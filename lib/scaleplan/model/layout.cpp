@@ -1,5 +1,7 @@
 #include "scaleplan/model/layout.hpp"
 
+#include <algorithm>
+
 namespace scaleplan {
 
 std::string to_string(Recompute r) {
@@ -27,6 +29,10 @@ std::optional<Kernels> parse_kernels(const std::string& name) {
 
 int sharding_ranks(const Layout& l) { return l.data_parallel * l.context_parallel; }
 
+int expert_sharding_ranks(const Layout& l) {
+  return std::max(1, sharding_ranks(l) / l.expert_parallel);
+}
+
 int gpus_of(const Layout& l) {
   return l.tensor_parallel * l.pipeline_parallel * l.context_parallel * l.data_parallel;
 }
@@ -47,6 +53,11 @@ std::string layout_problem(const Layout& l, const Shape& shape, int seq_len) {
     return "context_parallel " + std::to_string(l.context_parallel) + " does not divide seq_len " +
            std::to_string(seq_len);
   if (l.zero_stage < 0 || l.zero_stage > 3) return "zero_stage must be 0, 1, 2 or 3";
+  if (l.expert_parallel > 1 && !is_moe(shape))
+    return "expert_parallel " + std::to_string(l.expert_parallel) + " needs run.moe (experts)";
+  if (is_moe(shape) && shape.moe.experts % l.expert_parallel != 0)
+    return "expert_parallel " + std::to_string(l.expert_parallel) + " does not divide " +
+           std::to_string(shape.moe.experts) + " experts";
   return "";
 }
 

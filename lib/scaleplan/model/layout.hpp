@@ -31,6 +31,10 @@ struct Layout {
   int virtual_stages = 1;  ///< interleaved 1F1B chunks per pipeline stage (Narayanan Sec. 2.2)
   int context_parallel = 1;
   int data_parallel = 1;
+  /// Expert parallelism (GShard, Lepikhin et al. 2020): the routed experts of each layer are
+  /// split over this many of the data-parallel ranks, which exchange tokens by all-to-all; it
+  /// divides data_parallel and the expert count (1 for a dense model).
+  int expert_parallel = 1;
   int micro_batch_size = 1;  ///< sequences per micro-batch
   Recompute recompute = Recompute::kNone;
   /// 0: plain data parallelism; 1: optimizer states sharded over the data- (and context-)
@@ -51,12 +55,16 @@ int gpus_of(const Layout& layout);
 /// Why the layout cannot run `shape` (empty when it can): tensor parallelism must divide the
 /// heads (and the KV heads, or be a multiple of them), pipeline stages need at least one layer
 /// (times virtual stages) each, context parallelism must divide the sequence, virtual stages
-/// need pipeline parallelism. Tensor parallelism beyond one NVLink domain is legal but slow (the
-/// step-time model sends it over the scale-out network; the planner never chooses it).
+/// need pipeline parallelism, expert parallelism needs an MoE whose experts it divides (that it
+/// divides data_parallel is checked where the data-parallel degree is known). Tensor parallelism
+/// beyond one NVLink domain is legal but slow (the step-time model sends it over the scale-out
+/// network; the planner never chooses it).
 std::string layout_problem(const Layout& layout, const Shape& shape, int seq_len);
 
 /// Ranks that hold the same weights and share out ZeRO's states: data x context parallel.
 int sharding_ranks(const Layout& layout);
+/// Ranks that hold the same routed experts: sharding_ranks / expert_parallel.
+int expert_sharding_ranks(const Layout& layout);
 
 /// Layers on the fullest pipeline stage: ceil(n_layer / pipeline_parallel) (Megatron allows
 /// uneven stages, as Llama 3 405B's 126 layers on 16 stages).

@@ -9,7 +9,7 @@ double layer_activation_bytes(const Shape& s, int seq_len, const Layout& l) {
   const double t = l.tensor_parallel;
   const double seq = static_cast<double>(seq_len) / l.context_parallel;
   const double sb = seq * l.micro_batch_size;
-  const double h = s.d_model, f = s.ffn_hidden;
+  const double h = s.d_model, f = active_ffn_hidden(s);
   const double d_attn = static_cast<double>(s.n_head) * head_dim(s);
   const double full_layer_input = 2 * sb * h / (l.sequence_parallel ? t : 1);
   if (l.recompute == Recompute::kFull) return full_layer_input;
@@ -22,6 +22,8 @@ double layer_activation_bytes(const Shape& s, int seq_len, const Layout& l) {
   } else if (l.recompute != Recompute::kSelective) {
     split += 5.0 * s.n_head * seq * seq_len * l.micro_batch_size;  // scores, mask, dropout
   }
+  // An MoE's dispatched and combined tokens, top_k copies of each (2 bytes each, 2 buffers).
+  if (is_moe(s)) split += 4.0 * s.moe.top_k * sb * h;
   // Norm inputs (2 x 2sbh), QKV and MLP inputs (2 x 2sbh), dropout masks (2 x sbh).
   const double replicated = 10 * sb * h;
   return split / t + replicated / (l.sequence_parallel ? t : 1);
@@ -46,13 +48,23 @@ MemoryUse training_memory(const LayerActivations& layer, const Shape& s, int seq
   const double t = l.tensor_parallel, p = l.pipeline_parallel, dp = sharding_ranks(l);
   const double layers = layers_per_stage(s, l);
   const double embedding = static_cast<double>(s.vocab) * s.d_model / t;
-  const double params = layers * layer_params(s) / t + embedding * (p == 1 ? 2 : 1);
+  // Routed experts are split over the expert-parallel ranks; ZeRO shares out their states over
+  // the ranks that hold the same experts (Megatron-Core's expert data parallelism).
+  const double ep = l.expert_parallel, expert_dp = expert_sharding_ranks(l);
+  const double experts = layers * routed_expert_params(s) / (t * ep);
+  const double dense =
+      layers * (layer_params(s) - routed_expert_params(s)) / t + embedding * (p == 1 ? 2 : 1);
 
   MemoryUse m;
-  m.weights = params * kWeightBytes / (l.zero_stage >= 3 ? dp : 1);
-  m.gradients = params * kGradientBytes / (l.zero_stage >= 2 ? dp : 1);
-  m.optimizer = params * kOptimizerStateBytes / (l.zero_stage >= 1 ? dp : 1);
-  if (l.zero_stage >= 3) m.buffers = 2 * layer_params(s) / t * kWeightBytes;
+  const auto sharded = [&](double bytes_per_param, int from_stage) {
+    const bool shard = l.zero_stage >= from_stage;
+    return bytes_per_param * (dense / (shard ? dp : 1) + experts / (shard ? expert_dp : 1));
+  };
+  m.weights = sharded(kWeightBytes, 3);
+  m.gradients = sharded(kGradientBytes, 2);
+  m.optimizer = sharded(kOptimizerStateBytes, 1);
+  if (l.zero_stage >= 3)
+    m.buffers = 2 * (layer_params(s) - routed_expert_params(s) * (1 - 1 / ep)) / t * kWeightBytes;
 
   const double per_layer = layer.kept, working_layer = layer.working;
   double in_flight = std::min<double>(micro_batches, p);

@@ -20,7 +20,8 @@ struct MemoryUse {
 /// Adam moments per parameter (Megatron: 18 bytes, 6 + 12/dp with the distributed optimizer;
 /// ZeRO Sec. 3.1 counts 2-byte gradients, 16). ZeRO 1 shards the 12 over the data- and
 /// context-parallel ranks (they hold the same weights), ZeRO 2 also the gradients, ZeRO 3 also the
-/// weights.
+/// weights. An MoE's routed experts are divided by expert parallelism first, and their states
+/// shared out over the ranks that hold the same experts (data x context / expert parallel).
 inline constexpr double kWeightBytes = 2;
 inline constexpr double kGradientBytes = 4;  ///< also what data parallelism reduces (fp32)
 inline constexpr double kOptimizerStateBytes = 12;
@@ -30,7 +31,9 @@ inline constexpr double kOptimizerStateBytes = 12;
 /// for the GPT shape; tensor parallelism divides all but 10 s b h (norm and residual inputs,
 /// dropout masks), sequence parallelism divides those too; FlashAttention stores no s x s
 /// scores (only fp32 softmax statistics); selective recomputation drops the scores; full
-/// recomputation keeps the layer input only. Context parallelism divides the sequence.
+/// recomputation keeps the layer input only. Context parallelism divides the sequence. An MoE's
+/// FFN tensors are those of its top_k + shared experts, plus the dispatched and combined tokens
+/// (2 buffers of top_k s b h).
 double layer_activation_bytes(const Shape& shape, int seq_len, const Layout& layout);
 
 /// One layer's bytes for one micro-batch: what the layout keeps until the backward pass, and the

@@ -32,7 +32,8 @@ double gather_seconds(double bytes, int ranks, const Link& link) {
 LayerCost layer_cost(const Shape& s, int seq_len, const Layout& l, const Gpu& gpu, Precision p) {
   const double tp = l.tensor_parallel, cp = l.context_parallel;
   const double tokens = static_cast<double>(l.micro_batch_size) * seq_len / cp;
-  const double d = s.d_model, f = s.ffn_hidden;
+  const double d = s.d_model, f = active_ffn_hidden(s);
+  const bool moe = is_moe(s);
   const double d_attn = static_cast<double>(s.n_head) * head_dim(s);
   const double e = activation_bytes(p);
   const bool swiglu = s.ffn_kind == FfnKind::kSwiglu;
@@ -42,9 +43,24 @@ LayerCost layer_cost(const Shape& s, int seq_len, const Layout& l, const Gpu& gp
   // GEMMs (Megatron's column/row split: each rank holds 1/tp of every weight matrix).
   const double qkv = matmul_seconds(tokens, (d_attn + 2 * kv_width(s)) / tp, d, gpu, mp);
   const double out = matmul_seconds(tokens, d, d_attn / tp, gpu, mp);
-  const double up = matmul_seconds(tokens, (swiglu ? 2 : 1) * f / tp, d, gpu, mp);
-  const double down = matmul_seconds(tokens, d, f / tp, gpu, mp);
-  c.forward.gemm_s = qkv + out + up + down;
+  double ffn = 0;
+  if (!moe) {
+    ffn = matmul_seconds(tokens, (swiglu ? 2 : 1) * f / tp, d, gpu, mp) +
+          matmul_seconds(tokens, d, f / tp, gpu, mp);
+  } else {
+    // Router (tokens x experts logits), shared experts as dense GEMMs, and the routed experts as
+    // one grouped GEMM of tokens x top_k rows at kGroupedGemmEfficiency of a dense GEMM's rate.
+    const double shared = static_cast<double>(s.moe.shared_experts) * s.moe.expert_hidden;
+    ffn = matmul_seconds(tokens, s.moe.experts, d, gpu, mp);
+    if (shared > 0)
+      ffn += matmul_seconds(tokens, (swiglu ? 2 : 1) * shared / tp, d, gpu, mp) +
+             matmul_seconds(tokens, d, shared / tp, gpu, mp);
+    const MatmulCurve& curve = gpu.matmul.at(mp);
+    const double routed_flops = 2 * tokens * s.moe.top_k * expert_params(s) / tp;
+    ffn += routed_flops / (peak_flops_per_s(gpu, mp) * curve.fraction * kGroupedGemmEfficiency) +
+           curve.overhead_s;
+  }
+  c.forward.gemm_s = qkv + out + ffn;
   c.backward.gemm_s = 2 * c.forward.gemm_s;  // input and weight gradients
 
   // Attention core. FlashAttention: causal, half the s x s products, at its measured fraction of
@@ -75,6 +91,8 @@ LayerCost layer_cost(const Shape& s, int seq_len, const Layout& l, const Gpu& gp
   const double sp_tokens = l.sequence_parallel ? tokens / tp : tokens;
   double bytes = sp_tokens * (2 * 2 * d * e + 2 * (3 * d * e + d)) +
                  tokens * (swiglu ? 3 : 2) * e * f / tp + softmax_bytes;
+  // An MoE permutes each token's top_k copies to their experts and back (read and write).
+  if (moe) bytes += 4 * tokens * s.moe.top_k * d * e;
   if (eager) bytes *= kEagerMemoryTrafficFactor;
   double kernels = l.flash_attention ? 5 : 7;
   if (p == Precision::kFp8 || p == Precision::kFp4) {
@@ -96,6 +114,17 @@ LayerCost layer_cost(const Shape& s, int seq_len, const Layout& l, const Gpu& gp
     c.forward.tp_comm_s = pass;
     c.backward.tp_comm_s = pass;
   }
+  // Expert parallelism: each MoE layer dispatches every token's top_k copies to the ranks that
+  // hold their experts and combines the results back, an all-to-all each way in the forward and
+  // again in the backward (GShard, Lepikhin et al. 2020; Megatron-Core's token dispatcher); not
+  // overlapped (ASSUMPTION: DeepSeek-V3's DualPipe hides it, plain 1F1B does not).
+  if (moe && l.expert_parallel > 1) {
+    const double message = sp_tokens * s.moe.top_k * d * e;
+    const double pass = 2 * all_to_all_seconds(message, l.expert_parallel,
+                                               l.tensor_parallel * l.context_parallel, gpu);
+    c.forward.ep_comm_s = pass;
+    c.backward.ep_comm_s = pass;
+  }
   // Context parallelism: a ring passes K and V (and their gradients backward) cp - 1 times,
   // overlapped with the attention it feeds (Liu et al. 2023, ring attention; Megatron-Core's
   // context parallelism is this ring of point-to-point sends).
@@ -115,7 +144,8 @@ LayerCost layer_cost(const Shape& s, int seq_len, const Layout& l, const Gpu& gp
   c.head_forward_s = head_gemm + logits;
   c.head_backward_s = 2 * head_gemm + logits;
   c.pipeline_message_bytes = tokens * d * e / tp;  // split over TP ranks (Narayanan Sec. 4.1)
-  c.weights = layer_params(s) / tp;
+  c.expert_weights = routed_expert_params(s) / (tp * l.expert_parallel);
+  c.weights = (layer_params(s) - routed_expert_params(s)) / tp + c.expert_weights;
 
   switch (l.recompute) {
     case Recompute::kNone: break;
@@ -152,6 +182,21 @@ Link collective_link(const Gpu& gpu, int ranks, int stride) {
           kCollectiveLatencyS + 2 * std::log2(nodes) * kScaleOutHopLatencyS};
 }
 
+double all_to_all_seconds(double bytes, int ranks, int stride, const Gpu& gpu) {
+  if (ranks <= 1) return 0;
+  const double nvlink = gpu.nvlink_gbps * 1e9 * kAllToAllEfficiency;
+  if (static_cast<long long>(ranks) * stride <= gpu.gpus_per_node)
+    return kCollectiveLatencyS + (ranks - 1.0) / ranks * bytes / nvlink;
+  // Across nodes: the share for ranks in other nodes leaves through the GPU's own NIC while the
+  // share for its node's ranks crosses NVLink, at the same time.
+  const double per_node = std::clamp(gpu.gpus_per_node / stride, 1, ranks);
+  const double nodes = std::ceil(ranks / per_node);
+  const double out = (ranks - per_node) / ranks * bytes /
+                     (gpu.scale_out_gbps * 1e9 * kAllToAllEfficiency);
+  const double in = (per_node - 1) / ranks * bytes / nvlink;
+  return kCollectiveLatencyS + 2 * std::log2(nodes) * kScaleOutHopLatencyS + std::max(in, out);
+}
+
 Link point_to_point_link(const Gpu& gpu, int ranks, int stride) {
   const double scale_up = gpu.nvlink_gbps * 1e9 * kScaleUpBusEfficiency;
   if (static_cast<long long>(ranks) * stride <= gpu.gpus_per_node)
@@ -169,6 +214,8 @@ MicroBatchTime micro_batch_time(const LayerCost& layer, const Shape& s, const La
   const double head_forward = layer.head_forward_s, head_backward = layer.head_backward_s;
   MicroBatchTime t;
   t.forward_s = layers * layer.forward.total() + head_forward;
+  t.ep_comm_s =
+      layers * (layer.forward.ep_comm_s + layer.backward.ep_comm_s + layer.recompute.ep_comm_s);
   t.backward_s = layers * (layer.backward.total() + layer.recompute.total()) + head_backward;
   t.compute_s = layers * layer.kernels() + head_forward + head_backward;
   t.tp_comm_s =
@@ -177,6 +224,7 @@ MicroBatchTime micro_batch_time(const LayerCost& layer, const Shape& s, const La
       layers * (layer.forward.cp_comm_s + layer.backward.cp_comm_s + layer.recompute.cp_comm_s);
 
   t.pipeline_message_bytes = layer.pipeline_message_bytes;
+  t.stage_expert_params = layers * layer.expert_weights;
   t.stage_params = layers * layer.weights + static_cast<double>(s.vocab) * s.d_model / tp *
                                                (l.pipeline_parallel == 1 ? 2 : 1);
   return t;
@@ -203,34 +251,55 @@ StepTime step_time(const MicroBatchTime& mb, const Layout& l, int micro_batches,
   t.compute_s = m * mb.compute_s;
   t.tp_comm_s = m * mb.tp_comm_s;
   t.cp_comm_s = m * mb.cp_comm_s;
+  t.ep_comm_s = m * mb.ep_comm_s;
   t.pp_comm_s = m * pipeline_send;
   t.bubble_s = static_cast<double>(l.pipeline_parallel - 1) / l.virtual_stages * per_micro_batch;
 
   // Data parallelism: gradients are reduced over the data- and context-parallel ranks (both hold
-  // the same weights), spaced tp apart.
-  const int dp = sharding_ranks(l);
-  const double params = mb.stage_params;
-  if (dp > 1) {
-    const Link link = collective_link(gpu, dp, l.tensor_parallel);
+  // the same weights), spaced tp apart; an MoE's routed experts over the ranks that hold the
+  // same experts, spaced tp x expert_parallel apart.
+  const int dp = sharding_ranks(l), expert_dp = expert_sharding_ranks(l);
+  const double expert_params = mb.stage_expert_params;
+  const double dense_params = mb.stage_params - expert_params;
+  const auto exposed = [&](double comm, double window) {
+    return l.overlap_data_parallel ? std::max(0.0, comm - window) : comm;
+  };
+  // The collectives for `params` weights over `ranks` ranks, forward and backward.
+  struct Pass {
+    double forward = 0, backward = 0, once = 0;  ///< per micro-batch (ZeRO 3), per step
+  };
+  const auto collectives = [&](double params, int ranks, int stride) {
+    Pass c;
+    if (ranks <= 1 || params <= 0) return c;
+    const Link link = collective_link(gpu, ranks, stride);
     const double grads = params * kGradientBytes, weights = params * kWeightBytes;
-    const auto exposed = [&](double comm, double window) {
-      return l.overlap_data_parallel ? std::max(0.0, comm - window) : comm;
-    };
     if (l.zero_stage == 3) {  // FSDP: gather weights forward and backward, scatter gradients
-      const double forward = gather_seconds(weights, dp, link);
-      const double backward = forward + gather_seconds(grads, dp, link);
-      t.dp_comm_s = m * (exposed(forward, mb.forward_s) + exposed(backward, mb.backward_s));
+      c.forward = gather_seconds(weights, ranks, link);
+      c.backward = c.forward + gather_seconds(grads, ranks, link);
     } else if (l.zero_stage == 0) {
-      t.dp_comm_s = exposed(all_reduce_seconds(grads, dp, link), mb.backward_s);
+      c.once = all_reduce_seconds(grads, ranks, link);
     } else {  // reduce-scatter the gradients, all-gather the updated weights
-      t.dp_comm_s = exposed(gather_seconds(grads, dp, link), mb.backward_s) +
-                    exposed(gather_seconds(weights, dp, link), mb.forward_s);
+      c.backward = gather_seconds(grads, ranks, link);
+      c.forward = gather_seconds(weights, ranks, link);
     }
-  }
-  const double shard = l.zero_stage >= 1 ? dp : 1;  // each rank updates its shard
-  t.optimizer_s = memory_bound_seconds(params / shard * kOptimizerBytesPerParam, 4, gpu);
+    return c;
+  };
+  const Pass a = collectives(dense_params, dp, l.tensor_parallel);
+  const Pass b = collectives(expert_params, expert_dp, l.tensor_parallel * l.expert_parallel);
+  const double forward = a.forward + b.forward, backward = a.backward + b.backward;
+  if (l.zero_stage == 3)
+    t.dp_comm_s = m * (exposed(forward, mb.forward_s) + exposed(backward, mb.backward_s));
+  else if (l.zero_stage == 0)
+    t.dp_comm_s = exposed(a.once + b.once, mb.backward_s);
+  else
+    t.dp_comm_s = exposed(backward, mb.backward_s) + exposed(forward, mb.forward_s);
+  // Each rank updates its shard.
+  const double shard = l.zero_stage >= 1 ? dp : 1, expert_shard = l.zero_stage >= 1 ? expert_dp : 1;
+  t.optimizer_s = memory_bound_seconds(
+      (dense_params / shard + expert_params / expert_shard) * kOptimizerBytesPerParam, 4, gpu);
   t.overhead_s = kStepOverheadS;
-  t.seconds = t.compute_s + t.bubble_s + t.tp_comm_s + t.cp_comm_s + t.pp_comm_s + t.dp_comm_s +
+  t.seconds = t.compute_s + t.bubble_s + t.tp_comm_s + t.cp_comm_s + t.ep_comm_s + t.pp_comm_s +
+              t.dp_comm_s +
               t.optimizer_s + t.overhead_s;
   return t;
 }

@@ -41,12 +41,24 @@ inline constexpr double kAttentionBackwardRatio = 2.5;
 /// the three back and the 2-byte weight, plus the gradient-norm pass.
 inline constexpr double kOptimizerBytesPerParam = 34;
 
+/// The routed experts' grouped GEMMs run at this share of a dense GEMM's rate. DeepSeek-V2
+/// (DeepSeek-AI 2024, Sec. 3.2.3): 172.8K H800 GPU-hours per trillion tokens for the MoE (21B
+/// active of 236B) against 300.6K for the dense 67B, i.e. 0.575x the time for about 0.31x the
+/// FLOPs per token, about 0.55x the dense model's realised FLOP/s (shared/REFERENCES.md, "MoE cost
+/// evidence"). That figure is end to end (its all-to-all included), so charging it to the expert
+/// GEMMs alone and the all-to-all separately is conservative.
+inline constexpr double kGroupedGemmEfficiency = 0.55;
+/// All-to-all reaches about 0.4 of the link rate (shared/REFERENCES.md, hardware notes,
+/// "Measured collectives"), inside the NVLink domain and over the scale-out NIC alike.
+inline constexpr double kAllToAllEfficiency = 0.40;
+
 /// One pass of one transformer layer for one micro-batch: kernels and exposed communication.
 struct LayerPass {
   double gemm_s = 0, attention_s = 0, memory_s = 0;  ///< kernels
   double tp_comm_s = 0, cp_comm_s = 0;              ///< exposed communication
+  double ep_comm_s = 0;  ///< expert-parallel all-to-all (dispatch and combine)
   double kernels() const { return gemm_s + attention_s + memory_s; }
-  double total() const { return kernels() + tp_comm_s + cp_comm_s; }
+  double total() const { return kernels() + tp_comm_s + cp_comm_s + ep_comm_s; }
 };
 
 /// A layer's forward, backward and recomputed work for one micro-batch, and the output head's
@@ -57,7 +69,8 @@ struct LayerCost {
   LayerPass recompute;  ///< forward work redone in the backward
   double head_forward_s = 0, head_backward_s = 0;  ///< output head and cross-entropy
   double pipeline_message_bytes = 0;  ///< one stage-to-stage send of the activations
-  double weights = 0;                 ///< one layer's weights on one tensor-parallel rank
+  double weights = 0;  ///< one layer's weights on one tensor- (and expert-) parallel rank
+  double expert_weights = 0;  ///< of which routed experts
   /// All kernels of one layer for one micro-batch (forward, backward, recomputation).
   double kernels() const { return forward.kernels() + backward.kernels() + recompute.kernels(); }
 };
@@ -71,8 +84,10 @@ struct MicroBatchTime {
   double forward_s = 0, backward_s = 0;  ///< critical path, TP and CP communication included
   double compute_s = 0;                  ///< of which kernels (GEMMs, attention, memory-bound)
   double tp_comm_s = 0, cp_comm_s = 0;   ///< of which exposed communication
+  double ep_comm_s = 0;
   double pipeline_message_bytes = 0;     ///< one stage-to-stage send
   double stage_params = 0;  ///< weights one GPU of the fullest stage holds (before ZeRO-3)
+  double stage_expert_params = 0;  ///< of which routed experts
 };
 MicroBatchTime micro_batch_time(const LayerCost& layer, const Shape& shape, const Layout& layout);
 MicroBatchTime micro_batch_time(const Shape& shape, int seq_len, const Layout& layout,
@@ -87,10 +102,11 @@ struct StepTime {
   double compute_s = 0;  ///< kernels over all micro-batches, bubble excluded
   double bubble_s = 0;
   double tp_comm_s = 0, cp_comm_s = 0, pp_comm_s = 0, dp_comm_s = 0;  ///< exposed
+  double ep_comm_s = 0;  ///< expert-parallel all-to-all, exposed
   double optimizer_s = 0, overhead_s = 0;
   double bubble_fraction() const { return bubble_s / seconds; }
   double exposed_communication_fraction() const {
-    return (tp_comm_s + cp_comm_s + pp_comm_s + dp_comm_s) / seconds;
+    return (tp_comm_s + cp_comm_s + ep_comm_s + pp_comm_s + dp_comm_s) / seconds;
   }
 };
 StepTime step_time(const MicroBatchTime& micro_batch, const Layout& layout, int micro_batches,
@@ -113,6 +129,10 @@ Link collective_link(const Gpu& gpu, int ranks, int stride);
 /// bandwidth (the factor nccl-tests PERFORMANCE.md uses to turn algorithm into bus bandwidth);
 /// 0 for one rank.
 double all_reduce_seconds(double bytes, int ranks, const Link& link);
+/// One all-to-all in which each of `ranks` GPUs (spaced `stride` apart) sends `bytes` split evenly
+/// among them: alpha-beta, at kAllToAllEfficiency of the link rate; across nodes the share bound
+/// for other nodes crosses the GPU's NIC while the rest crosses NVLink.
+double all_to_all_seconds(double bytes, int ranks, int stride, const Gpu& gpu);
 /// The same for point-to-point sends between neighbours (a context-parallel ring, pipeline
 /// stages): a send that leaves the node goes through one GPU's NIC, whatever the node's others do.
 Link point_to_point_link(const Gpu& gpu, int ranks, int stride);

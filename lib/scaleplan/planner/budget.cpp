@@ -40,4 +40,6 @@ SourcePos Budget::position_of(const std::string& field) const {
   return it == positions.end() ? SourcePos{} : SourcePos{it->second.file, 0, 0};
 }
 
+std::string to_string(Architecture a) { return a == Architecture::kDense ? "dense" : "moe"; }
+
 }  // namespace scaleplan

@@ -55,6 +55,15 @@ struct Bounds {
 /// builds (multiples of 128 wide, whole layers) are a few percent apart near any N.
 inline constexpr double kFixedParamsTolerance = 0.05;
 
+/// The model families the planner may choose (model.architectures): dense transformers, or
+/// Mixture-of-Experts ones (architecture.hpp: with_experts) at each of model.experts.
+enum class Architecture { kDense, kMoe };
+std::string to_string(Architecture a);
+
+/// model.experts when absent: the powers of two up to the joint MoE law's fitted E <= 32
+/// (Ludziejewski et al. 2025, App. E) from 4, a small set the planner tries each of.
+inline const std::vector<int> kDefaultExperts = {4, 8, 16, 32};
+
 struct Budget {
   BudgetKind kind = BudgetKind::kUsd;
   double amount = 0;  ///< in the unit of `kind`: USD, GPU-hours or FLOPs
@@ -88,6 +97,9 @@ struct Budget {
   std::map<Precision, double> precision_quality;
   /// model.fp4_overhead: fp4 stabilisation as a share of the fp4 GEMM time (ASSUMPTION default).
   double fp4_overhead = kDefaultFp4Overhead;
+  std::vector<Architecture> architectures = {Architecture::kDense};  ///< model.architectures
+  std::vector<int> experts = kDefaultExperts;  ///< model.experts: the MoE expert counts tried
+  int top_k = 1;                               ///< model.top_k: routed experts per token
 
   std::optional<double> unique_tokens;
   Bounds params_bounds;            ///< model.params (non-embedding, as the law counts)

@@ -173,6 +173,7 @@ std::string describe(const Layout& l) {
                   std::to_string(l.pipeline_parallel);
   if (l.virtual_stages > 1) s += "x" + std::to_string(l.virtual_stages);
   if (l.context_parallel > 1) s += " CP" + std::to_string(l.context_parallel);
+  if (l.expert_parallel > 1) s += " EP" + std::to_string(l.expert_parallel);
   s += " DP" + std::to_string(l.data_parallel) + ", micro-batch " +
        std::to_string(l.micro_batch_size) + ", recompute " + to_string(l.recompute) + ", ZeRO " +
        std::to_string(l.zero_stage);
@@ -217,6 +218,7 @@ TrainingRun training_run_of(const ProposedRun& p, const Gpu& table_gpu) {
   fallback.flash_attention = q.flash_attention.value_or(true);
   fallback.overlap_data_parallel = q.overlap_data_parallel.value_or(true);
   fallback.kernels = q.kernels.value_or(Kernels::kFused);
+  fallback.expert_parallel = q.expert_parallel.value_or(1);
   const int model_parallel =
       fallback.tensor_parallel * fallback.pipeline_parallel * fallback.context_parallel;
   if (p.gpus % model_parallel != 0)
@@ -226,6 +228,11 @@ TrainingRun training_run_of(const ProposedRun& p, const Gpu& table_gpu) {
   if (const std::string problem = layout_problem(fallback, r.shape, r.seq_len); !problem.empty())
     throw InputError(p.position_of("run.layout"), "run.layout", problem);
   fallback.data_parallel = p.gpus / model_parallel;
+  if (fallback.data_parallel % fallback.expert_parallel != 0)
+    throw InputError(p.position_of("run.layout.expert_parallel"), "run.layout.expert_parallel",
+                     std::to_string(fallback.expert_parallel) +
+                         " does not divide the data-parallel degree " +
+                         std::to_string(fallback.data_parallel));
   fallback.zero_stage = q.zero_stage.value_or(fallback.pipeline_parallel == 1 ? 3 : 1);
 
   // The batch the file gives (in whole sequences), else the law's optimum; the layout is the
@@ -341,8 +348,28 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
                fmt("%.3g", e.step.seconds) + " s per step, MFU " + fmt("%.1f%%", 100 * e.mfu) +
                    ", " + describe(r.layout),
                "run.layout"});
-  f.push_back({"loss", Status::kPass, e.loss, std::nullopt,
-               "predicted loss " + fmt("%.4f", e.loss) + " (law " + law.name + ")", "run.tokens"});
+  if (is_moe(r.shape)) {
+    const Moe& m = r.shape.moe;
+    f.push_back({"moe", Status::kPass, e.total_params, std::nullopt,
+                 human_count(e.active_params) + " active of " + human_count(e.total_params) +
+                     " total params (" + std::to_string(m.experts) + " experts, top-" +
+                     std::to_string(m.top_k) + ", " + std::to_string(m.shared_experts) +
+                     " shared, width " + std::to_string(m.expert_hidden) +
+                     "): FLOPs per token from the active, memory from the total over EP" +
+                     std::to_string(r.layout.expert_parallel) + "; all-to-all " +
+                     fmt("%.3g", e.step.ep_comm_s) + " s of each step",
+                 "run.moe"});
+  }
+  {
+    Finding g{"loss", Status::kPass, e.loss, std::nullopt,
+              "predicted loss " + fmt("%.4f", e.loss) + " (law " + law.name + ")", "run.tokens"};
+    if (const std::string note = moe_law_note(law, r.shape); !note.empty()) {
+      g.status = Status::kWarn;
+      g.message += ": " + note;
+      g.field = "run.moe";
+    }
+    f.push_back(g);
+  }
 
   // The --budget's bounds on N, D and D / N.
   {
@@ -462,8 +489,10 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
 
   // Tokens per parameter against the law's compute-optimal ratio at the run's 6ND compute.
   {
-    const Allocation opt = compute_optimal(law.form, 6 * r.params * r.tokens);
-    const double ratio = r.tokens / r.params, best = opt.tokens / opt.params;
+    // At the run's experts and in the law's N (the joint MoE law counts embeddings).
+    const double n = law_params(law, r.shape, r.params);
+    const Allocation opt = compute_optimal(law_form_for(law, r.shape), 6 * n * r.tokens);
+    const double ratio = r.tokens / n, best = opt.tokens / opt.params;
     Finding g{"tokens_per_param", Status::kPass, ratio, best,
               fmt("%.1f", ratio) + " tokens per parameter; the law's optimum at this compute is " +
                   fmt("%.1f", best),

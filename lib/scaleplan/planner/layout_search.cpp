@@ -27,6 +27,15 @@ std::vector<int> values_or(const std::optional<int>& fixed, std::vector<int> all
   return all;
 }
 
+/// Expert-parallel degrees for a shape: 1 for a dense one, else the powers of two dividing its
+/// experts.
+std::vector<int> expert_degrees(const Shape& s) {
+  std::vector<int> out = {1};
+  if (is_moe(s))
+    for (int ep = 2; ep <= s.moe.experts && s.moe.experts % ep == 0; ep *= 2) out.push_back(ep);
+  return out;
+}
+
 }  // namespace
 
 LayoutSearch::LayoutSearch(const Gpu& gpu, int seq_len, Precision precision, LayoutRequest request)
@@ -39,8 +48,9 @@ std::vector<int> LayoutSearch::zero_stages(const Layout& l, int data_parallel) c
 }
 
 LayoutSearch::ShapeKey LayoutSearch::key_of(const Shape& s) {
-  return {s.n_layer, s.d_model, s.n_head, s.n_kv_heads, s.ffn_hidden, static_cast<int>(s.ffn_kind),
-          s.vocab};
+  return {s.n_layer,  s.d_model,         s.n_head,        s.n_kv_heads,
+          s.ffn_hidden, static_cast<int>(s.ffn_kind), s.vocab, s.moe.experts,
+          s.moe.top_k, s.moe.shared_experts, s.moe.expert_hidden};
 }
 
 const LayoutSearch::ShapeEntry& LayoutSearch::shape_entry(const Shape& s) {
@@ -68,8 +78,10 @@ const LayoutSearch::ShapeEntry& LayoutSearch::shape_entry(const Shape& s) {
   for (int tp : values_or(request_.tensor_parallel, tps))
     for (int cp : values_or(request_.context_parallel, cps))
       for (int mbs : values_or(request_.micro_batch_size, {1, 2, 4, 8}))
+        for (int ep : values_or(request_.expert_parallel, expert_degrees(s)))
         for (Recompute recompute : recomputes) {
           Layout l;
+          l.expert_parallel = ep;
           l.tensor_parallel = tp;
           l.context_parallel = cp;
           l.micro_batch_size = mbs;
@@ -103,6 +115,7 @@ std::vector<Layout> LayoutSearch::candidates(const Shape& shape, int gpus) {
       l.pipeline_parallel = pp;
       l.virtual_stages = v;
       l.data_parallel = gpus / per_replica;
+      if (l.data_parallel % l.expert_parallel != 0) continue;
       for (int zero : zero_stages(l, l.data_parallel)) {
         l.zero_stage = zero;
         out.push_back(l);
@@ -145,6 +158,7 @@ std::optional<LayoutChoice> LayoutSearch::choose_uncached(const Shape& shape, in
       l.pipeline_parallel = pp;
       l.virtual_stages = v;
       l.data_parallel = gpus / ranks;
+      if (l.data_parallel % l.expert_parallel != 0) continue;
       const long long unit = static_cast<long long>(l.data_parallel) * l.micro_batch_size;
       const double kernels = layers_per_stage(shape, l) * c.layer.kernels() +
                              c.layer.head_forward_s + c.layer.head_backward_s;
@@ -166,7 +180,8 @@ std::optional<LayoutChoice> LayoutSearch::choose_uncached(const Shape& shape, in
                  f.context_parallel == l.context_parallel &&
                  f.micro_batch_size == l.micro_batch_size &&
                  f.pipeline_parallel == l.pipeline_parallel &&
-                 f.virtual_stages == l.virtual_stages && f.zero_stage == zero;
+                 f.virtual_stages == l.virtual_stages && f.zero_stage == zero &&
+                 f.expert_parallel == l.expert_parallel;
         };
         if (l.recompute != Recompute::kNone &&
             std::any_of(fit_without.begin(), fit_without.end(), leaner))
@@ -206,6 +221,12 @@ bool LayoutSearch::fits(const Shape& shape, int gpus) {
         l.flash_attention = request_.flash_attention.value_or(true);
         l.virtual_stages = request_.virtual_stages.value_or(1);
         l.kernels = request_.kernels.value_or(Kernels::kFused);
+        // The most expert parallelism the data-parallel ranks allow holds the fewest experts.
+        int most_experts_split = 0;
+        for (int ep : values_or(request_.expert_parallel, expert_degrees(shape)))
+          if (l.data_parallel % ep == 0) most_experts_split = ep;
+        if (most_experts_split == 0) continue;
+        l.expert_parallel = most_experts_split;
         if (!layout_problem(l, shape, seq_len_).empty()) continue;
         const std::vector<int> zeros = zero_stages(l, l.data_parallel);
         l.zero_stage = *std::max_element(zeros.begin(), zeros.end());

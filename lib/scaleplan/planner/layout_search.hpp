@@ -18,7 +18,7 @@ namespace scaleplan {
 /// Layout fields a run file fixes; the planner chooses the others.
 struct LayoutRequest {
   std::optional<int> tensor_parallel, pipeline_parallel, virtual_stages, context_parallel,
-      micro_batch_size, zero_stage;
+      micro_batch_size, zero_stage, expert_parallel;
   std::optional<Recompute> recompute;
   std::optional<bool> sequence_parallel, flash_attention, overlap_data_parallel;
   std::optional<Kernels> kernels;
@@ -43,7 +43,8 @@ class LayoutSearch {
   /// the global batch nearest the law's optimum (recipe.hpp: global_batch_sequences);
   /// nullopt when none fits. Tensor parallelism stays inside one NVLink domain, sequence
   /// parallelism is on with it, ZeRO 3 only without pipeline parallelism, recomputation only
-  /// when needed to fit (an unneeded one is slower).
+  /// when needed to fit (an unneeded one is slower); an MoE's expert parallelism is a power of
+  /// two that divides its experts and the data-parallel degree.
   std::optional<LayoutChoice> choose(const Shape& shape, int gpus, double optimal_batch_tokens);
   /// The same for a batch fixed in advance (a run file's batch_tokens): only layouts whose
   /// data-parallel ranks x micro-batch divide it.
@@ -80,7 +81,7 @@ class LayoutSearch {
     std::vector<Candidate> candidates;
     std::vector<std::pair<int, int>> pipelines;
   };
-  using ShapeKey = std::tuple<int, int, int, int, int, int, int>;
+  using ShapeKey = std::tuple<int, int, int, int, int, int, int, int, int, int, int>;
   static ShapeKey key_of(const Shape& shape);
   const ShapeEntry& shape_entry(const Shape& shape);
   std::optional<LayoutChoice> choose_uncached(const Shape& shape, int gpus,

@@ -18,7 +18,14 @@ struct RunOption {
   Pricing pricing;  // on_demand or spot
   double usd_per_gpu_hour;
   int gpus;
+  Moe moe;  // experts == 0: dense
 };
+
+/// The shape the search gives N: the hardware-friendly dense shape nearest N, with the option's
+/// experts (each as wide as its FFN) when it is an MoE.
+Shape shape_with(const Shape& dense, const Moe& moe) {
+  return moe.experts > 0 ? with_experts(dense, moe.experts, moe.top_k) : dense;
+}
 
 std::string format_number(double x) { return fmt("%.4g", x); }
 
@@ -237,7 +244,9 @@ class OptionModel {
 
   /// The largest N some layout fits (bisection in log N on the leanest layouts).
   double params_cap() {
-    const auto fits = [&](double n) { return layouts_.fits(round_shape(n, budget_.vocab), option_.gpus); };
+    const auto fits = [&](double n) {
+      return layouts_.fits(shape_with(round_shape(n, budget_.vocab), option_.moe), option_.gpus);
+    };
     double lo = domain_.params_min, hi = domain_.params_max;
     if (!fits(lo)) return 0;
     if (fits(hi)) return hi;
@@ -483,7 +492,10 @@ std::string describe_range(const HyperparameterLawRange& r) {
 void add_warnings(const Budget& b, const Law& law, const Domain& domain, Plan* plan) {
   auto& warnings = plan->warnings;
   const double n = plan->run.params, d = plan->run.tokens;
-  const Extrapolation x = extrapolation(law.range, n, d);
+  // The range in the law's own N (with embeddings for the joint MoE law).
+  const Extrapolation x = extrapolation(law.range, law_params(law, plan->run.shape, n), d);
+  if (const std::string note = moe_law_note(law, plan->run.shape); !note.empty())
+    warnings.push_back("the loss of this MoE: " + note);
   if (x.params_factor > kExtrapolationWarningFactor)
     warnings.push_back("N = " + format_number(n) + " is " + format_number(x.params_factor) +
                        "x outside the range law '" + law.name + "' was fitted on (" +
@@ -535,6 +547,28 @@ void add_warnings(const Budget& b, const Law& law, const Domain& domain, Plan* p
 }
 
 }  // namespace
+
+std::string moe_law_note(const Law& law, const Shape& shape) {
+  if (!is_moe(shape)) return "";
+  const Moe& m = shape.moe;
+  if (!knows_experts(law.form))
+    return "law '" + law.name + "' is dense-only: it sees the " +
+           human_count(non_embedding_params(shape)) +
+           " active parameters and nothing the experts add (model.law: ludziejewski2025 has an "
+           "expert term)";
+  std::vector<std::string> outside;
+  if (law.range.experts_max > 0 && m.experts > law.range.experts_max)
+    outside.push_back(std::to_string(m.experts) + " experts (fitted on E <= " +
+                      format_number(law.range.experts_max) + ")");
+  if (m.top_k != 1)
+    outside.push_back("top-" + std::to_string(m.top_k) + " routing (fitted on top-1)");
+  if (m.shared_experts > 0) outside.push_back("shared experts (fitted without)");
+  if (outside.empty()) return "";
+  std::string s = "law '" + law.name + "' extrapolates to ";
+  for (std::size_t i = 0; i < outside.size(); ++i)
+    s += (i == 0 ? "" : i + 1 == outside.size() ? " and " : ", ") + outside[i];
+  return s;
+}
 
 ServingInputs serving_inputs(const Budget& b) {
   const InferenceBudget& in = *b.inference;
@@ -639,16 +673,35 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
                          "objective " + to_string(b.objective) + " needs a price for '" +
                              gpu.name + "'");
 
+  // The architectures: dense, and an MoE at each expert count (model.architectures, experts,
+  // top_k). Only a law with an expert term can tell them apart.
+  std::vector<Moe> architectures;
+  for (Architecture a : b.architectures) {
+    if (a == Architecture::kDense) architectures.push_back(Moe{});
+    if (a == Architecture::kMoe) {
+      if (!knows_experts(law.form))
+        throw InputError(b.position_of("model.architectures"), "model.architectures",
+                         "moe needs a law with an expert term (model.law: ludziejewski2025); "
+                         "law '" + law.name + "' is dense-only");
+      for (int experts : b.experts)
+        architectures.push_back({.experts = experts, .top_k = b.top_k, .shared_experts = 0,
+                                 .expert_hidden = 0});
+    }
+  }
+
   std::vector<Candidate> candidates;
   std::vector<std::string> violated;
-  std::map<int, double> memory_caps;  // per GPU count: precision and price do not change it
+  // Per architecture and GPU count: precision and price do not change it.
+  std::map<std::pair<int, int>, double> memory_caps;
   for (Precision precision : precisions) {
     LayoutSearch layouts(gpu, b.seq_len, precision, request);
     for (const auto& [pricing, price] : prices) {
+      for (const Moe& moe : architectures)
       for (int gpus : counts) {
-        OptionModel model(b, context, layouts, {precision, pricing, price, gpus}, domain);
-        if (!memory_caps.count(gpus)) memory_caps[gpus] = model.params_cap();
-        const double memory_cap = memory_caps[gpus];
+        OptionModel model(b, context, layouts, {precision, pricing, price, gpus, moe}, domain);
+        const std::pair<int, int> cap_key{moe.experts, gpus};
+        if (!memory_caps.count(cap_key)) memory_caps[cap_key] = model.params_cap();
+        const double memory_cap = memory_caps[cap_key];
         if (memory_cap <= 0) {
           violated.push_back("memory");
           continue;
@@ -670,7 +723,7 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
         // The search moves along N; each N is the concrete shape nearest it, whose own
         // parameter count the law sees, so what the search optimises is what a run gets.
         problem.at = [&](double n) {
-          const Shape shape = round_shape(n, b.vocab);
+          const Shape shape = shape_with(round_shape(n, b.vocab), moe);
           const OptionModel::Sized s = sized(non_embedding_params(shape), shape);
           SizePoint p;
           p.params = n;
@@ -697,13 +750,14 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
           c.score = score_of(b, s.evaluation);
           return c;
         };
-        for (const Shape& shape : shapes_near(best.params, b.vocab, kShapesTried)) {
+        for (const Shape& dense : shapes_near(best.params, b.vocab, kShapesTried)) {
+          const Shape shape = shape_with(dense, moe);
           OptionModel::Sized s = sized(non_embedding_params(shape), shape);
           if (s.feasible && (!concrete.feasible || better(as_candidate(s), as_candidate(concrete))))
             concrete = std::move(s);
         }
         for (double n = best.params * 0.97; n >= domain.params_min && !concrete.feasible; n *= 0.97) {
-          const Shape shape = round_shape(n, b.vocab);
+          const Shape shape = shape_with(round_shape(n, b.vocab), moe);
           concrete = sized(non_embedding_params(shape), shape);
         }
         if (!concrete.feasible) continue;
@@ -743,6 +797,23 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
   if (candidates.empty()) throw InfeasibleError(infeasible_message(b, violated, domain));
 
   Plan plan = pick(candidates, b).plan;
+  // With both families allowed: the best run of the other family at the same budget.
+  if (b.architectures.size() > 1) {
+    const bool chose_moe = is_moe(plan.run.shape);
+    const Candidate* other = nullptr;
+    for (const Candidate& c : candidates)
+      if (is_moe(c.plan.run.shape) != chose_moe && (!other || better(c, *other))) other = &c;
+    if (other) {
+      const TrainingRun& o = other->plan.run;
+      plan.alternative = ArchitectureAlternative{
+          .architecture = is_moe(o.shape) ? "moe" : "dense",
+          .experts = is_moe(o.shape) ? o.shape.moe.experts : 1,
+          .loss = other->plan.evaluation.loss,
+          .params = o.params,
+          .tokens = o.tokens,
+          .gpus = o.gpus};
+    }
+  }
   const Evaluation& e = plan.evaluation;
   if (b.objective != Objective::kMinimizeLoss) {
     RoiReport roi;
@@ -775,12 +846,12 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
   if (b.pricing != Pricing::kOnDemand) describe_spot(b, gpu, &plan);
   plan.loss_interval = run_loss_interval(law, plan.run, e, context);
   plan.sources = b.sources;
+  const LawForm form = law_form_for(law, plan.run.shape);
+  const double law_n = law_params(law, plan.run.shape, plan.run.params);
   for (Precision p : precisions) {
     const double q = quality_factor(context, p);
     plan.loss_by_precision.push_back(
-        {p, q,
-         run_law_loss(law.form, context, q, plan.run.params, plan.run.tokens,
-                      e.data_efficiency)});
+        {p, q, run_law_loss(form, context, q, law_n, plan.run.tokens, e.data_efficiency)});
   }
   plan.law_name = law.name;
   plan.law_source = law.source;

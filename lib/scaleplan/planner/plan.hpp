@@ -32,6 +32,11 @@ inline constexpr double kRepetitionPlateauShare = 0.97;
 /// Warn when a plan trains longer than this.
 inline constexpr double kLongRunHours = 90 * 24;
 
+/// What a loss prediction for an MoE shape cannot be trusted for, in words ("" when nothing): a
+/// dense-only law sees the active parameters alone; the joint MoE law (Ludziejewski et al. 2025)
+/// was fitted on top-1, unshared experts, at most FitRange::experts_max of them.
+std::string moe_law_note(const Law& law, const Shape& shape);
+
 /// The economics of the chosen run, for objectives beyond the loss.
 struct RoiReport {
   std::string objective;
@@ -77,6 +82,16 @@ struct GpuAlternative {
   std::string unavailable;  ///< why no run, when has_run is false
 };
 
+/// With model.architectures listing both: the best run of the family not chosen (dense when an
+/// MoE won, else the best MoE) at the same budget, what the choice is worth.
+struct ArchitectureAlternative {
+  std::string architecture;  ///< dense or moe
+  int experts = 1;           ///< 1 for dense
+  double loss = 0;
+  double params = 0, tokens = 0;  ///< params: active, non-embedding
+  int gpus = 0;
+};
+
 struct Plan {
   TrainingRun run;         ///< the recommended run: shape, layout, batch, hardware, price
   Evaluation evaluation;   ///< everything predicted about it (the same `check` computes)
@@ -94,6 +109,7 @@ struct Plan {
   /// data.sources with qualities: the pools, in the budget's order; the evaluation's `pools`
   /// says which the run keeps and how many tokens it draws from each.
   std::vector<DataPool> sources;
+  std::optional<ArchitectureAlternative> alternative;
   std::vector<std::string> binding;  ///< constraints at their limit
   std::vector<std::string> warnings;
   std::string law_name, law_source;

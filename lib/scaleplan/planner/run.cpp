@@ -33,6 +33,14 @@ double target_batch_tokens(HyperparameterLaw law, double params, const Shape& sh
                   tokens / static_cast<double>(kMinOptimizerSteps));
 }
 
+LawForm law_form_for(const Law& law, const Shape& shape) {
+  return form_at_experts(law.form, is_moe(shape) ? shape.moe.experts : 1);
+}
+
+double law_params(const Law& law, const Shape& shape, double params) {
+  return params + (counts_embeddings(law.form) ? embedding_params(shape) : 0);
+}
+
 RunContext context_of(const Budget& b, const Law& law) {
   RunContext c;
   c.law = &law;
@@ -135,6 +143,13 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c) {
 Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchTime& micro_batch) {
   Evaluation e;
   const Layout& l = r.layout;
+  // The run's params are what the law sees (active, non-embedding); the shape's ratio of total to
+  // active weights carries over to the continuous N the search evaluates between shapes.
+  const double shape_active = non_embedding_params(r.shape);
+  const double total_ratio =
+      shape_active > 0 ? total_non_embedding_params(r.shape) / shape_active : 1;
+  e.active_params = r.params + embedding_params(r.shape);
+  e.total_params = r.params * total_ratio + embedding_params(r.shape);
   const long long unit = static_cast<long long>(l.data_parallel) * l.micro_batch_size;
   const int micro_batches =
       static_cast<int>(std::max(1LL, (r.batch_sequences + unit - 1) / unit));
@@ -148,6 +163,7 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
     const double seconds = static_cast<double>(e.batch_tokens) * counted_flops / (*c.mfu * peak);
     const double scale = seconds / e.step.seconds;
     for (double* part : {&e.step.compute_s, &e.step.bubble_s, &e.step.tp_comm_s, &e.step.cp_comm_s,
+                         &e.step.ep_comm_s,
                          &e.step.pp_comm_s, &e.step.dp_comm_s, &e.step.optimizer_s,
                          &e.step.overhead_s, &e.step.seconds})
       *part *= scale;
@@ -163,18 +179,21 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
                                             e.optimal_batch_tokens);
   // Repetition acts on the run's own N and D (Muennighoff et al. 2023, Eq. 5-6); precision and
   // batch then scale what the law sees.
-  const LawForm& form = c.law->form;
+  // The law at the run's experts, and its N: active parameters, with embeddings where it counts
+  // them (the joint MoE law, Ludziejewski et al. 2025 App. A.1).
+  const LawForm form = law_form_for(*c.law, r.shape);
+  const double n = law_params(*c.law, r.shape, r.params);
   const double quality = quality_factor(c, r.precision);
   e.precision_quality = quality;
   PoolMix mix;
-  e.loss = run_law_loss(form, c, quality, r.params, r.tokens, e.data_efficiency, &e.data, &mix);
+  e.loss = run_law_loss(form, c, quality, n, r.tokens, e.data_efficiency, &e.data, &mix);
   if (!c.pools.empty()) e.pools = std::move(mix);
   if (e.data.applies && c.pools.empty()) {
     const double fresh = base_loss(form, quality * e.data.effective_params,
                                    e.data_efficiency * r.tokens);
     e.repetition_loss = e.loss - fresh;
     e.excess_params_loss =
-        fresh - base_loss(form, quality * r.params, e.data_efficiency * r.tokens);
+        fresh - base_loss(form, quality * n, e.data_efficiency * r.tokens);
   }
   e.recipe = make_recipe(optimum.learning_rate, r.tokens, e.batch_tokens, r.schedule);
 
@@ -182,7 +201,7 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
                          r.usd_per_gpu_hour, r.gpus);
   e.deadline_wall_hours = e.cost.wall_hours;
   if (r.pricing == Pricing::kSpot) {
-    const SpotEffect s = spot_effect(c.spot, r.params, r.gpus);
+    const SpotEffect s = spot_effect(c.spot, r.params * total_ratio, r.gpus);
     const double base_wall = e.cost.wall_hours;
     e.cost.gpu_hours *= s.time_multiplier;
     e.cost.usd *= s.time_multiplier;
@@ -233,6 +252,14 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
     ServingInputs serving = *c.serving;
     if (r.shape.n_head > 0 && r.shape.n_kv_heads > 0)
       serving.kv_head_fraction = static_cast<double>(r.shape.n_kv_heads) / r.shape.n_head;
+    // An MoE serves from its total weights, reading the experts a batch touches.
+    if (is_moe(r.shape)) {
+      serving.total_params_factor = total_ratio;
+      serving.routed_share = r.shape.n_layer * routed_expert_params(r.shape) /
+                             total_non_embedding_params(r.shape);
+      serving.experts = r.shape.moe.experts;
+      serving.top_k = r.shape.moe.top_k;
+    }
     add_serving_constraints(serving, r.params, &e);
     e.ptq_loss = ptq_loss_increase(c.serving->precision, r.params, r.tokens);
     e.served_loss = e.loss + e.ptq_loss;

@@ -61,6 +61,13 @@ double optimal_batch_tokens(HyperparameterLaw law, double params, const Shape& s
 double target_batch_tokens(HyperparameterLaw law, double params, const Shape& shape, int seq_len,
                            double tokens);
 
+/// The form of `law` a run of `shape` sees: the joint MoE law at the shape's expert count (dense:
+/// E = 1), any other law as it is (law.hpp: form_at_experts).
+LawForm law_form_for(const Law& law, const Shape& shape);
+/// The N the law sees for a run of `params` non-embedding (active) parameters on `shape`: with
+/// the embeddings where the law counts them (law.hpp: counts_embeddings).
+double law_params(const Law& law, const Shape& shape, double params);
+
 /// What a run is judged in: the law, how compute and time are counted, the limits.
 struct RunContext {
   const Law* law = nullptr;
@@ -123,6 +130,10 @@ struct SpotFigures {
 };
 
 struct Evaluation {
+  /// Parameters with embeddings: the active ones a token uses (what FLOPs count; the run's
+  /// params plus embeddings) and the total memory holds (an MoE's every expert); equal when
+  /// dense.
+  double active_params = 0, total_params = 0;
   /// L(q N', e D'): N' and D' from repeated data (data.hpp), q the precision's quality factor, e
   /// the batch's data efficiency.
   double loss = 0;
