@@ -122,6 +122,13 @@ TEST_CASE(
        "data:\n  max_epochs: 20\n  sources:\n"
        "    - {name: curated, unique_tokens: 5e10, quality: -0.29, half_life_epochs: 3}\n"
        "    - {name: web, unique_tokens: 2e12, quality: -0.27, half_life_epochs: 6}\n"},
+      // Profit with quality pools: check's lifetime optimum (a minimize_cost search) takes no
+      // pools; it must still pass plan's own run, not refuse it (found by a hostile helper).
+      {"profit_pools.yaml",
+       "objective: maximize_profit\nbudget: {usd: 1e6}\nhardware: {gpu: H100-SXM, max_count: 256}\n"
+       "inference: {gpu: H100-SXM, precision: fp8, lifetime_queries: 1e10, latency_ms_per_token: 30}\n"
+       "roi: {value_per_correct_answer_usd: 0.002}\n"
+       "data:\n  sources:\n    - {name: a, unique_tokens: 2e12, quality: -0.3, half_life_epochs: 5}\n"},
   };
   for (const auto& [name, text] : budgets) check_agrees(name, {{name, text}});
 }

@@ -459,7 +459,7 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
     std::string kept, dropped;
     for (std::size_t i = 0; i < p.sources.size(); ++i) {
       std::string& to = e.pools->kept[i] ? kept : dropped;
-      to += (to.empty() ? "" : ", ") + p.sources[i].name;
+      to += (to.empty() ? "" : ", ") + printable(p.sources[i].name);  // names are input: escaped
       if (e.pools->kept[i]) to += " " + human_count(e.pools->tokens[i]);
     }
     row("data mix", kept + " tokens (" + fmt("%.2f", e.pools->epochs) + " epochs of each kept pool" +

@@ -146,6 +146,9 @@ void add_waste_multiple(const ProposedRun& run, const Basis& basis, const Gpu& g
     try {
       optimum = make_plan(b, gpu, law);
     } catch (const InfeasibleError&) {
+    } catch (const InputError&) {
+      // minimize_cost takes no data pools with a quality (plan refuses them): no lifetime
+      // optimum to size the run against, so no multiple, and never an error for a valid run.
     }
   } else if (basis.profit()) {
     return;  // the profit regret sizes no cheaper run on training dollars
