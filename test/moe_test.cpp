@@ -182,7 +182,8 @@ TEST_CASE("moe law: the joint law at fixed E is Table 4's Chinchilla form", "[mo
 }
 
 TEST_CASE("moe law: Table 1's compute-optimal runs at 1e20 FLOPs", "[moe][law]") {
-  const auto& joint = std::get<JointMoeLaw>(load_law("ludziejewski2025", "", {}, "law").form);
+  const Law law = load_law("ludziejewski2025", "", {}, "law");  // held: `joint` refers into it
+  const auto& joint = std::get<JointMoeLaw>(law.form);
   // Table 1 (printed to 2-3 digits): E = 1 -> 1.7B on 9.7B tokens, E = 32 -> 669M on 24.9B
   // (the rounded constants give 674M and 24.7B).
   const Allocation dense = chinchilla_compute_optimal(at_experts(joint, 1), 1e20);
