@@ -24,7 +24,7 @@ Precision matmul_precision(const Gpu& gpu, Precision p) {
 /// All-gather or reduce-scatter of a `bytes`-sized (gathered) buffer.
 double gather_seconds(double bytes, int ranks, const Link& link) {
   if (ranks <= 1) return 0;
-  return link.latency_s + static_cast<double>(ranks - 1) / ranks * bytes / link.bytes_per_s;
+  return link.ring_latency_s + static_cast<double>(ranks - 1) / ranks * bytes / link.bytes_per_s;
 }
 
 }  // namespace
@@ -170,16 +170,24 @@ double all_reduce_seconds(double bytes, int ranks, const Link& link) {
   return link.latency_s + 2.0 * (ranks - 1) / ranks * bytes / link.bytes_per_s;
 }
 
+double ring_latency_seconds(int ranks, int nodes) {
+  if (ranks <= 1) return 0;
+  nodes = std::clamp(nodes, 1, ranks);
+  return kRingBaseLatencyS + static_cast<double>(ranks - nodes) * kRingNvlinkStepLatencyS +
+         static_cast<double>(nodes - 1) * kRingNetworkStepLatencyS;
+}
+
 Link collective_link(const Gpu& gpu, int ranks, int stride) {
   const double scale_up = gpu.nvlink_gbps * 1e9 * kScaleUpBusEfficiency;
   if (static_cast<long long>(ranks) * stride <= gpu.gpus_per_node)
-    return {scale_up, kCollectiveLatencyS};
+    return {scale_up, kCollectiveLatencyS, ring_latency_seconds(ranks, 1)};
   // Across nodes, each node's members share out its NICs (NCCL's rings use them all).
   const int per_node = std::clamp(gpu.gpus_per_node / stride, 1, ranks);
   const double nodes = std::ceil(static_cast<double>(ranks) / per_node);
   const double scale_out = gpu.scale_out_gbps * 1e9 * kScaleOutBusEfficiency * per_node;
   return {std::min(scale_up, scale_out),
-          kCollectiveLatencyS + 2 * std::log2(nodes) * kScaleOutHopLatencyS};
+          kCollectiveLatencyS + 2 * std::log2(nodes) * kScaleOutHopLatencyS,
+          ring_latency_seconds(ranks, static_cast<int>(nodes))};
 }
 
 double all_to_all_seconds(double bytes, int ranks, int stride, const Gpu& gpu) {
@@ -200,10 +208,11 @@ double all_to_all_seconds(double bytes, int ranks, int stride, const Gpu& gpu) {
 Link point_to_point_link(const Gpu& gpu, int ranks, int stride) {
   const double scale_up = gpu.nvlink_gbps * 1e9 * kScaleUpBusEfficiency;
   if (static_cast<long long>(ranks) * stride <= gpu.gpus_per_node)
-    return {scale_up, kCollectiveLatencyS};
+    return {scale_up, kCollectiveLatencyS, kCollectiveLatencyS};
   // A ring's slowest step crosses a node boundary on one NIC (rail-optimised: each GPU's own).
-  return {std::min(scale_up, gpu.scale_out_gbps * 1e9 * kScaleOutBusEfficiency),
-          kCollectiveLatencyS + kScaleOutHopLatencyS};
+  const double latency = kCollectiveLatencyS + kScaleOutHopLatencyS;
+  return {std::min(scale_up, gpu.scale_out_gbps * 1e9 * kScaleOutBusEfficiency), latency,
+          latency};
 }
 
 // The output head sits on the last stage, the embedding on the first: the fullest stage is the
@@ -223,6 +232,7 @@ MicroBatchTime micro_batch_time(const LayerCost& layer, const Shape& s, const La
   t.cp_comm_s =
       layers * (layer.forward.cp_comm_s + layer.backward.cp_comm_s + layer.recompute.cp_comm_s);
 
+  t.stage_layers = layers;
   t.pipeline_message_bytes = layer.pipeline_message_bytes;
   t.stage_expert_params = layers * layer.expert_weights;
   t.stage_params = layers * layer.weights + static_cast<double>(s.vocab) * s.d_model / tp *
@@ -267,15 +277,22 @@ StepTime step_time(const MicroBatchTime& mb, const Layout& l, int micro_batches,
   // The collectives for `params` weights over `ranks` ranks, forward and backward.
   struct Pass {
     double forward = 0, backward = 0, once = 0;  ///< per micro-batch (ZeRO 3), per step
+    double first_forward = 0, last_backward = 0;  ///< ZeRO 3: the unit prefetching cannot hide
   };
+  // ZeRO 3 gathers and scatters one FSDP unit at a time: each layer and the embedding/head.
+  const double units = std::max(1.0, mb.stage_layers + 1);
   const auto collectives = [&](double params, int ranks, int stride) {
     Pass c;
     if (ranks <= 1 || params <= 0) return c;
     const Link link = collective_link(gpu, ranks, stride);
     const double grads = params * kGradientBytes, weights = params * kWeightBytes;
     if (l.zero_stage == 3) {  // FSDP: gather weights forward and backward, scatter gradients
-      c.forward = gather_seconds(weights, ranks, link);
-      c.backward = c.forward + gather_seconds(grads, ranks, link);
+      const double gather = gather_seconds(weights / units, ranks, link);
+      const double scatter = gather_seconds(grads / units, ranks, link);
+      c.forward = units * gather;
+      c.backward = units * (gather + scatter);
+      c.first_forward = gather;   // the first unit's weights: nothing computes before them
+      c.last_backward = scatter;  // the last unit's gradients: nothing computes after them
     } else if (l.zero_stage == 0) {
       c.once = all_reduce_seconds(grads, ranks, link);
     } else {  // reduce-scatter the gradients, all-gather the updated weights
@@ -287,12 +304,18 @@ StepTime step_time(const MicroBatchTime& mb, const Layout& l, int micro_batches,
   const Pass a = collectives(dense_params, dp, l.tensor_parallel);
   const Pass b = collectives(expert_params, expert_dp, l.tensor_parallel * l.expert_parallel);
   const double forward = a.forward + b.forward, backward = a.backward + b.backward;
-  if (l.zero_stage == 3)
-    t.dp_comm_s = m * (exposed(forward, mb.forward_s) + exposed(backward, mb.backward_s));
-  else if (l.zero_stage == 0)
+  if (l.zero_stage == 3) {
+    const auto unhidden = [&](double comm, double window, double first) {
+      return l.overlap_data_parallel ? std::max(first, comm - window) : comm;
+    };
+    t.dp_comm_s =
+        m * (unhidden(forward, mb.forward_s, a.first_forward + b.first_forward) +
+             unhidden(backward, mb.backward_s, a.last_backward + b.last_backward));
+  } else if (l.zero_stage == 0) {
     t.dp_comm_s = exposed(a.once + b.once, mb.backward_s);
-  else
+  } else {
     t.dp_comm_s = exposed(backward, mb.backward_s) + exposed(forward, mb.forward_s);
+  }
   // Each rank updates its shard.
   const double shard = l.zero_stage >= 1 ? dp : 1, expert_shard = l.zero_stage >= 1 ? expert_dp : 1;
   t.optimizer_s = memory_bound_seconds(

@@ -21,6 +21,14 @@ inline constexpr double kScaleOutBusEfficiency = 0.96;
 /// inside a node, plus 5 us per hop of a tree across nodes (2 log2(nodes) hops).
 inline constexpr double kCollectiveLatencyS = 10e-6;
 inline constexpr double kScaleOutHopLatencyS = 5e-6;
+/// A ring all-gather or reduce-scatter among n ranks on `nodes` nodes takes n - 1 steps in
+/// sequence, nodes - 1 of them across the network: NCCL's own cost model (NVIDIA/nccl
+/// src/graph/tuning.cc, ncclTopoTuneModel, Ring/Simple, the protocol of large messages) charges
+/// 8.4 us once, 3.4 us per NVLink step and 14 us per network step (its baseLat and hwLat tables;
+/// NCCL runs these two collectives only as rings, or as NVLS/CollNet/PAT in special set-ups).
+inline constexpr double kRingBaseLatencyS = 8.4e-6;
+inline constexpr double kRingNvlinkStepLatencyS = 3.4e-6;
+inline constexpr double kRingNetworkStepLatencyS = 14.0e-6;
 /// Memory-bound kernels (norms, residual adds, activation functions, optimizer) reach this share
 /// of peak HBM bandwidth, plus a launch cost each (ASSUMPTIONS: streaming kernels typically
 /// sustain 80-90% of peak; a kernel launch costs a few microseconds).
@@ -88,6 +96,7 @@ struct MicroBatchTime {
   double pipeline_message_bytes = 0;     ///< one stage-to-stage send
   double stage_params = 0;  ///< weights one GPU of the fullest stage holds (before ZeRO-3)
   double stage_expert_params = 0;  ///< of which routed experts
+  double stage_layers = 0;  ///< transformer layers on one GPU of the fullest stage
 };
 MicroBatchTime micro_batch_time(const LayerCost& layer, const Shape& shape, const Layout& layout);
 MicroBatchTime micro_batch_time(const Shape& shape, int seq_len, const Layout& layout,
@@ -96,7 +105,11 @@ MicroBatchTime micro_batch_time(const Shape& shape, int seq_len, const Layout& l
 /// One optimizer step: `micro_batches` per data-parallel rank through the 1F1B pipeline
 /// (bubble (p - 1) / v micro-batch times, Narayanan et al. 2021 Sec. 2.2), the data-parallel
 /// gradient and weight collectives (overlapped with one micro-batch's backward and forward when
-/// the layout overlaps them), the optimizer update and the host overhead.
+/// the layout overlaps them), the optimizer update and the host overhead. ZeRO 3 (FSDP) gathers
+/// and reduce-scatters one unit at a time, each layer and the embedding/head unit (PyTorch
+/// FSDP wraps each transformer block: Zhao et al. 2023, "PyTorch FSDP"), so each micro-batch pays
+/// 3 (layers + 1) ring latencies, and prefetching hides a unit's collectives behind its
+/// neighbour's compute but not the first unit's (nothing runs before it).
 struct StepTime {
   double seconds = 0;
   double compute_s = 0;  ///< kernels over all micro-batches, bubble excluded
@@ -123,7 +136,11 @@ double matmul_seconds(double m, double n, double k, const Gpu& gpu, Precision pr
 /// apart (ranks fill a node first): inside one scale-up domain, else over the scale-out network.
 struct Link {
   double bytes_per_s = 0, latency_s = 0;
+  double ring_latency_s = 0;  ///< of a ring all-gather or reduce-scatter (ring_latency_seconds)
 };
+/// NCCL's latency of a ring all-gather or reduce-scatter among `ranks` GPUs on `nodes` nodes:
+/// kRingBaseLatencyS + (ranks - nodes) NVLink steps + (nodes - 1) network steps (tuning.cc).
+double ring_latency_seconds(int ranks, int nodes);
 Link collective_link(const Gpu& gpu, int ranks, int stride);
 /// Ring all-reduce of `bytes` among `ranks` GPUs: latency + 2 (ranks - 1) / ranks x bytes / bus
 /// bandwidth (the factor nccl-tests PERFORMANCE.md uses to turn algorithm into bus bandwidth);
