@@ -316,7 +316,8 @@ TEST_CASE(
     "[throughput]") {
   // Without SP: 2 ring all-reduces of the b s h activations per pass, 2 (t - 1)/t S / B each
   // (the ring's bus bandwidth, Patarasuk & Yuan 2009). With SP: 2 all-gathers and 2
-  // reduce-scatters of (t - 1)/t S / B each, the same bandwidth term and twice the latencies.
+  // reduce-scatters of (t - 1)/t S / B each, the same bandwidth term; each of the four pays
+  // NCCL's ring latency (ring_latency_seconds) where the two all-reduces pay latency_s.
   const Gpu& h100 = gpu_named("H100-SXM");
   const Shape& s = mid_shape();
   for (int tp : {2, 4, 8}) {
@@ -332,7 +333,9 @@ TEST_CASE(
     CHECK(plain.forward.tp_comm_s ==
           Approx(2 * (link.latency_s + 2 * (t - 1) / t * bytes / link.bytes_per_s)));
     CHECK(plain.backward.tp_comm_s == Approx(plain.forward.tp_comm_s));
-    CHECK(sp.forward.tp_comm_s - plain.forward.tp_comm_s == Approx(2 * link.latency_s));
+    CHECK(sp.forward.tp_comm_s - plain.forward.tp_comm_s ==
+          Approx(4 * link.ring_latency_s - 2 * link.latency_s));
+    CHECK(link.ring_latency_s == Approx(ring_latency_seconds(tp, 1)));
   }
 }
 
@@ -403,9 +406,11 @@ TEST_CASE("throughput: data-parallel traffic by ZeRO stage, exposed when not ove
     const StepTime t = step_time(mb, l, m, h100);
     const Link link = collective_link(h100, dp, 1);
     const double p = mb.stage_params, a = link.latency_s, bw = link.bytes_per_s;
+    const double ring = link.ring_latency_s;  // all-gathers and reduce-scatters are rings
+    const double units = layers_per_stage(s, l) + 1;  // ZeRO 3: one FSDP unit per layer + 1
     const double expected = zero == 0  ? a + 2 * (n - 1) / n * 4 * p / bw
-                            : zero < 3 ? 2 * a + (n - 1) / n * 6 * p / bw
-                                       : m * (3 * a + (n - 1) / n * 8 * p / bw);
+                            : zero < 3 ? 2 * ring + (n - 1) / n * 6 * p / bw
+                                       : m * (3 * units * ring + (n - 1) / n * 8 * p / bw);
     CHECK(t.dp_comm_s == Approx(expected).epsilon(1e-12));
   }
   // 64 GPUs span 8 nodes: the ring runs at the slower of NVLink and the node's 8 NICs (0.96 of
@@ -417,4 +422,56 @@ TEST_CASE("throughput: data-parallel traffic by ZeRO stage, exposed when not ove
   four.gpus_per_node = 4;
   CHECK(collective_link(four, dp, 1).bytes_per_s ==
         Approx(4 * h100.scale_out_gbps * 1e9 * kScaleOutBusEfficiency));
+}
+
+TEST_CASE("throughput: a ring all-gather's latency is NCCL's ring model (tuning.cc)",
+          "[throughput]") {
+  // NVIDIA/nccl src/graph/tuning.cc, Ring/Simple: baseLat 8.4 us, then n - 1 steps in sequence,
+  // 3.4 us on NVLink (hwLat[NVLINK][RING][SIMPLE]) and 14 us for each of the nodes - 1 steps
+  // across the network (hwLat[NET][RING][SIMPLE]).
+  CHECK(ring_latency_seconds(1, 1) == 0);
+  CHECK(ring_latency_seconds(8, 1) == Approx((8.4 + 7 * 3.4) * 1e-6));
+  CHECK(ring_latency_seconds(64, 8) == Approx((8.4 + 56 * 3.4 + 7 * 14) * 1e-6));
+  // 2,048 GPUs on 256 nodes (LLaMA 65B's cluster size): about 9.7 ms per collective, which a
+  // log-depth latency (kCollectiveLatencyS + 2 log2(nodes) kScaleOutHopLatencyS = 90 us)
+  // understates a hundredfold.
+  CHECK(ring_latency_seconds(2048, 256) == Approx((8.4 + 1792 * 3.4 + 255 * 14) * 1e-6));
+  const Gpu& a100 = gpu_named("A100-80GB");
+  CHECK(collective_link(a100, 2048, 1).ring_latency_s ==
+        Approx(ring_latency_seconds(2048, 256)));
+  CHECK(collective_link(a100, 8, 1).ring_latency_s == Approx(ring_latency_seconds(8, 1)));
+  // Ranks spaced a node apart (TP 8 inside) form a ring of one GPU per node.
+  CHECK(collective_link(a100, 16, 8).ring_latency_s == Approx(ring_latency_seconds(16, 16)));
+  // More ranks, more latency; never negative or NaN for absurd counts.
+  double previous = 0;
+  for (int n : {2, 8, 9, 64, 1024, 100000}) {
+    const double r = ring_latency_seconds(n, (n + 7) / 8);
+    CHECK(r > previous);
+    CHECK(std::isfinite(r));
+    previous = r;
+  }
+}
+
+TEST_CASE(
+    "throughput: ZeRO 3 pays one ring latency per FSDP unit and collective, and prefetching "
+    "never hides the first unit's gather or the last unit's scatter",
+    "[throughput]") {
+  // With links too fast for bytes to matter, ZeRO 3's collectives are latency only: per
+  // micro-batch 3 (layers + 1) ring latencies (a gather forward, a gather and a scatter backward
+  // per unit), all overlapped but the first forward gather and the last backward scatter.
+  Gpu gpu = gpu_named("H100-SXM");
+  gpu.nvlink_gbps = 1e12;
+  gpu.scale_out_gbps = 1e12;
+  const Shape& s = mid_shape();
+  const int dp = 64, m = 4;
+  Layout l = layout_of(1, 1, 1, 1, dp, Recompute::kNone, 3, true);
+  const double ring = collective_link(gpu, dp, 1).ring_latency_s;
+  CHECK(ring == Approx(ring_latency_seconds(64, 8)));
+  const MicroBatchTime mb = micro_batch_time(s, kPropertySeq, l, gpu, Precision::kBf16);
+  CHECK(mb.stage_layers == layers_per_stage(s, l));
+  const StepTime overlapped = step_time(mb, l, m, gpu);
+  CHECK(overlapped.dp_comm_s == Approx(m * 2 * ring).epsilon(1e-6));
+  l.overlap_data_parallel = false;
+  const StepTime exposed = step_time(mb, l, m, gpu);
+  CHECK(exposed.dp_comm_s == Approx(m * 3 * (mb.stage_layers + 1) * ring).epsilon(1e-6));
 }
