@@ -2,6 +2,8 @@
 // active, memory from the total sharded by expert parallelism, the all-to-all in the step time,
 // and DeepSeek-V3's run through `check`.
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -226,13 +228,14 @@ TEST_CASE("moe: DeepSeek-V3's pre-training through check, against its published 
   const auto report = nlohmann::json::parse(r.out);
   const double gpu_hours = report["cost"]["gpu_hours"].get<double>();
   // Published: 2.788M H800 GPU-hours in all, 2.664M of them pre-training (DeepSeek-V3 report,
-  // Table 1). scaleplan predicts 12.4M, 4.4x: its all-to-all (59 of 83 s a step, sent at 0.4 of
-  // the NIC, every token's 8 copies in 2 bytes) is exposed, where DeepSeek overlaps it with
-  // DualPipe, routes each token to at most 4 nodes and dispatches in fp8. Without it the step is
-  // 24 s against the published 20 s. This pins the factor, not a match.
+  // Table 1). With the paper's communication (at most 4 nodes a token, FP8 dispatch, DualPipe's
+  // overlap) scaleplan predicts 4.06M, 1.46x (27.3 s a step against the 20 s the published
+  // figure implies; 6.7 s of all-to-all stay exposed). Without them it was 12.4M, 4.4x; without
+  // the overlap it is 2.34x, without the node limit 2.71x, so the bound fails if either breaks.
+  // This pins the factor, not a match: no constant was fitted to it.
   const double ratio = gpu_hours / 2.788e6;
   CHECK(ratio > 1);
-  CHECK(ratio < 5);
+  CHECK(ratio < 2);
   bool moe_finding = false;
   for (const auto& f : report["findings"])
     if (f["name"] == "moe") {
@@ -453,6 +456,27 @@ TEST_CASE("moe plan: moe under a dense-only law and bad architecture keys are in
   CHECK(r.rc == 2);
   CHECK(r.err == "scaleplan: b.yaml:3:24: model.architectures: expected a non-empty list such as "
                  "[dense, moe]\n");
+}
+
+// Issue 14 step 4 in the planner: an MoE candidate's serving cap on N comes from its own shape
+// (memory holds the total weights), not from a dense model's. On a 24 GB L4 in bf16 a 32-expert
+// model serves about 11B total parameters, 0.5B active: that cap binds, and the plan says so.
+TEST_CASE("moe plan: the serving cap on N is the MoE's own, from its total weights",
+          "[moe][plan][inference][cli]") {
+  const std::string budget =
+      "budget: {flops: 1.0e22}\nhardware: {gpu: H100-SXM, max_count: 64}\n"
+      "model: {law: ludziejewski2025, vocab: 50257, architectures: [moe], experts: [32]}\n"
+      "inference: {gpu: L4, precision: bf16, latency_ms_per_token: 1000, tensor_parallel: 1}\n";
+  const auto r = run_scaleplan("-q plan b.yaml --format json", {{"b.yaml", budget}});
+  REQUIRE(r.rc == 0);
+  const auto plan = nlohmann::json::parse(r.out);
+  const auto& binding = plan["binding"];
+  CHECK(std::find(binding.begin(), binding.end(), "inference.gpu") != binding.end());
+  const double total = plan["recommendation"]["shape"]["total_params"].get<double>();
+  const double active = plan["recommendation"]["params"].get<double>();
+  CHECK(total * 2 < 24e9);        // the total weights fit the serving GPU
+  CHECK(total * 2 > 0.8 * 24e9);  // and fill most of it: the cap binds
+  CHECK(active < total / 15);     // a dense cap would have allowed ~11B active
 }
 
 TEST_CASE("moe serving: memory from the total, weights read from the experts a batch touches",

@@ -593,7 +593,14 @@ ServingCap serving_cap_of(const ServingInputs& base, const Moe& moe, int vocab,
     const double mid = std::sqrt(lo * hi);
     (servable(mid) ? lo : hi) = mid;
   }
+  // Rounding to hardware-friendly shapes makes servability bumpy in N: a shape a little above
+  // the bisection's edge may still serve (a cap too tight would hide it from the search; one a
+  // little loose is caught by the evaluation's own serving constraints).
+  const double edge = lo;
+  for (double n = edge * 1.005; n <= edge * 1.1; n *= 1.005)
+    if (servable(n)) lo = n;
   cap.params = lo;
+  hi = std::max(hi, lo * 1.001);
   const auto [in, params] = serving_at(hi);
   cap.name = serving_cap_name(in, params);
   return cap;
