@@ -23,10 +23,11 @@ source; the row's own n_layer wins (dgxc's Grok-1 proxies have 2-64 layers). Wha
 exposed and plain. These rows are held out: reported apart, never fitted to.
 
 A row that cannot be evaluated (a GPU the table lacks, a field the source does not print, a
-layout the model cannot express) is listed with the reason, never dropped silently. Prints one line per row, then
-per source and per framework the row count, mean and worst absolute error of the step time, and
-the overall figures. Exit status 1 when an acceptance target given on the command line is missed
-or a run file is refused.
+layout the model cannot express) is listed with the reason, never dropped silently. Prints one
+line per row (mixture-of-experts rows with their all-to-all time), then per source and per
+framework the row count, mean and worst absolute error of the step time, the overall figures,
+and the mixture-of-experts rows' figures apart (not in the target). Exit status 1 when an
+acceptance target given on the command line is missed or a run file is refused.
 Usage: validate_step_time.py BINARY CSV [--name NAME] [--korthikanti-mean PCT]
                              [--korthikanti-max PCT] [--mean PCT]
 """

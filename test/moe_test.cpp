@@ -191,7 +191,8 @@ TEST_CASE("moe all-to-all: overlap hides the all-to-all behind compute, less the
     }
 }
 
-TEST_CASE("moe all-to-all: overlapping never makes a step slower", "[moe][throughput][all-to-all]") {
+TEST_CASE("moe all-to-all: overlapping never makes a step slower",
+          "[moe][throughput][all-to-all]") {
   const Shape s = deepseek_v3();
   int compared = 0;
   for (Precision p : {Precision::kBf16, Precision::kFp8})
