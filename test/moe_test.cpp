@@ -2,6 +2,8 @@
 // active, memory from the total sharded by expert parallelism, the all-to-all in the step time,
 // and DeepSeek-V3's run through `check`.
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -94,13 +96,130 @@ TEST_CASE("moe: the all-to-all costs nothing without expert parallelism and more
   const double inside = layer_cost(s, 4096, l, h800(), Precision::kFp8).forward.ep_comm_s;
   l.expert_parallel = 64;  // eight nodes
   const double across = layer_cost(s, 4096, l, h800(), Precision::kFp8).forward.ep_comm_s;
-  // Dispatch and combine of 4096 tokens x top-8 x 7168 x 2 bytes: 7/8 of it bound for the
-  // node's 8 GPUs over NVLink (7/64 x 470 MB at 0.4 x 200 GB/s) inside; 56/64 over the
+  // Dispatch of 4096 tokens x top-8 x 7168 in FP8 (1 byte) and combine in BF16 (2 bytes): 7/8
+  // of it bound for the node's other GPUs over NVLink at 0.4 x 200 GB/s inside; 56/64 over the
   // 50 GB/s NIC at 0.4 across.
-  const double bytes = 4096.0 * 8 * 7168 * 2;
-  CHECK(inside == Approx(2 * (kCollectiveLatencyS + 7.0 / 8 * bytes / (200e9 * 0.4))));
+  const double copies = 4096.0 * 8 * 7168;
+  CHECK(inside == Approx(2 * kCollectiveLatencyS + 7.0 / 8 * 3 * copies / (200e9 * 0.4)));
   CHECK(across > 3 * inside);  // H800: NVLink 200 GB/s, NIC 50 GB/s
-  CHECK(across == Approx(2 * (56.0 / 64 * bytes / (50e9 * 0.4))).epsilon(0.01));
+  CHECK(across == Approx(56.0 / 64 * 3 * copies / (50e9 * 0.4)).epsilon(0.01));
+  // bf16 training dispatches in 2 bytes: 4 bytes a copy for the pair instead of 3.
+  l.expert_parallel = 8;
+  CHECK(layer_cost(s, 4096, l, h800(), Precision::kBf16).forward.ep_comm_s ==
+        Approx(2 * kCollectiveLatencyS + 7.0 / 8 * 4 * copies / (200e9 * 0.4)));
+}
+
+// DeepSeek-V3 (arXiv 2412.19437) Sec. 3.2.2: "we limit each token to be dispatched to at most 4
+// nodes ... it will first be transmitted via IB to the GPUs with the same in-node index on its
+// target nodes ... forwarded via NVLink to specific GPUs that host their target experts".
+TEST_CASE("moe all-to-all: node-limited routing sends a token once per destination node",
+          "[moe][throughput][all-to-all]") {
+  const double tokens = 4096, token = 7168;  // one micro-batch, one byte an element
+  // EP64 over 8 nodes of 8, top-8. Plain: 56 of 64 shares of the 8 copies leave the node, 7 of
+  // 64 cross NVLink.
+  const AllToAllTraffic plain = expert_all_to_all_traffic(tokens, 8, token, 64, 1, 8, 0);
+  CHECK(plain.nodes == 8);
+  CHECK(plain.scale_out_bytes == Approx(tokens * token * 8 * 56 / 64));
+  CHECK(plain.scale_up_bytes == Approx(tokens * token * 8 * 7 / 64));
+  // M = 4: 4 destination nodes, 7/8 of them remote: 3.5 IB sends a token, half of plain's 7;
+  // every copy not on its entry GPU crosses NVLink: 8 x 7/8 = 7 sends a token.
+  const AllToAllTraffic m4 = expert_all_to_all_traffic(tokens, 8, token, 64, 1, 8, 4);
+  CHECK(m4.scale_out_bytes == Approx(tokens * token * 3.5));
+  CHECK(m4.scale_up_bytes == Approx(tokens * token * 7));
+  // H800 (50 GB/s NIC, 200 GB/s NVLink, both at 0.4): the NIC is still the slower link.
+  const double latency = kCollectiveLatencyS + 2 * 3 * kScaleOutHopLatencyS;
+  CHECK(all_to_all_seconds(m4, h800()) ==
+        Approx(latency + tokens * token * 3.5 / (50e9 * kAllToAllEfficiency)));
+  // A limit at or above the node count (top_k <= nodes) sends what the plain all-to-all sends
+  // over the NIC and takes its time.
+  for (int m : {8, 9, 1000000}) {
+    const AllToAllTraffic t = expert_all_to_all_traffic(tokens, 8, token, 64, 1, 8, m);
+    CHECK(t.scale_out_bytes == Approx(plain.scale_out_bytes));
+    CHECK(all_to_all_seconds(t, h800()) == Approx(all_to_all_seconds(plain, h800())));
+  }
+  // One node (EP8): no NIC, the limit changes nothing. EP 1: nothing at all.
+  const AllToAllTraffic node = expert_all_to_all_traffic(tokens, 8, token, 8, 1, 8, 4);
+  CHECK(node.scale_out_bytes == 0);
+  CHECK(node.scale_up_bytes == Approx(tokens * token * 8 * 7 / 8));
+  CHECK(all_to_all_seconds(expert_all_to_all_traffic(tokens, 8, token, 1, 1, 8, 4), h800()) == 0);
+  // top_k above the node count: a token reaches at most every node once (EP16 on 2 nodes,
+  // top-8, M = 2: 2 x 1/2 = 1 IB send against plain's 8 x 8/16 = 4).
+  CHECK(expert_all_to_all_traffic(tokens, 8, token, 16, 1, 8, 2).scale_out_bytes ==
+        Approx(tokens * token));
+  CHECK(expert_all_to_all_traffic(tokens, 8, token, 16, 1, 8, 0).scale_out_bytes ==
+        Approx(tokens * token * 4));
+  // Tensor parallelism spaces the EP ranks: TP2 puts 4 of them on a node.
+  const AllToAllTraffic tp2 = expert_all_to_all_traffic(tokens, 8, token, 16, 2, 8, 4);
+  CHECK(tp2.nodes == 4);
+  CHECK(tp2.scale_out_bytes == Approx(tokens * token * 4 * 3 / 4));
+  // The layer-level figure follows: M = 4 halves the across-node time of DeepSeek-V3's EP64.
+  Shape s = deepseek_v3();
+  Layout l;
+  l.expert_parallel = 64;
+  const double unlimited = layer_cost(s, 4096, l, h800(), Precision::kFp8).forward.ep_comm_s;
+  s.moe.max_nodes_per_token = 8;
+  CHECK(layer_cost(s, 4096, l, h800(), Precision::kFp8).forward.ep_comm_s == Approx(unlimited));
+  s.moe.max_nodes_per_token = 4;
+  const double limited = layer_cost(s, 4096, l, h800(), Precision::kFp8).forward.ep_comm_s;
+  CHECK(limited - 2 * latency == Approx((unlimited - 2 * latency) / 2));
+}
+
+// DeepSeek-V3 Sec. 3.3.3: FP8 dispatch ("quantize the activation before MoE up-projections into
+// FP8 and then apply dispatch components"), BF16 combine ("we retain them in BF16").
+TEST_CASE("moe all-to-all: fp8 training dispatches in one byte and combines in two",
+          "[moe][throughput][all-to-all]") {
+  CHECK(dispatch_bytes_per_element(Precision::kFp8) == 1);
+  CHECK(combine_bytes_per_element(Precision::kFp8) == 2);
+  CHECK(dispatch_bytes_per_element(Precision::kBf16) == 2);
+  CHECK(combine_bytes_per_element(Precision::kBf16) == 2);
+  CHECK(dispatch_bytes_per_element(Precision::kFp32) == 4);
+}
+
+// DeepSeek-V3 Sec. 3.2.1 (DualPipe) and Sec. 3.5 ("20 out of the 132 SMs").
+TEST_CASE("moe all-to-all: overlap hides the all-to-all behind compute, less the SMs it holds",
+          "[moe][throughput][all-to-all]") {
+  CHECK(kCommunicationSmShare == Approx(20.0 / 132));
+  CHECK(exposed_all_to_all_seconds(10, 4) == Approx(6));  // more to send than to compute
+  CHECK(exposed_all_to_all_seconds(1, 10) == Approx(20.0 / 132));  // hidden: the SMs it holds
+  CHECK(exposed_all_to_all_seconds(0, 5) == 0);
+  for (double a2a : {0.0, 1e-6, 0.01, 1.0, 7.0, 100.0})
+    for (double compute : {0.0, 1e-6, 0.5, 1.0, 50.0, 1e4}) {
+      const double exposed = exposed_all_to_all_seconds(a2a, compute);
+      CHECK(exposed <= a2a);
+      CHECK(exposed >= kCommunicationSmShare * a2a);
+      CHECK(exposed >= a2a - compute);
+    }
+}
+
+TEST_CASE("moe all-to-all: overlapping never makes a step slower",
+          "[moe][throughput][all-to-all]") {
+  const Shape s = deepseek_v3();
+  int compared = 0;
+  for (Precision p : {Precision::kBf16, Precision::kFp8})
+    for (int ep : {1, 8, 32, 64, 256})
+      for (int tp : {1, 2})
+        for (int max_nodes : {0, 1, 4})
+          for (Recompute rc : {Recompute::kNone, Recompute::kFull}) {
+            Shape shape = s;
+            shape.moe.max_nodes_per_token = max_nodes;
+            Layout l;
+            l.tensor_parallel = tp;
+            l.sequence_parallel = tp > 1;
+            l.pipeline_parallel = 16;
+            l.expert_parallel = ep;
+            l.data_parallel = 256;
+            l.recompute = rc;
+            Layout overlapped = l;
+            overlapped.overlap_expert_parallel = true;
+            const StepTime a = step_time(shape, 4096, l, 60, h800(), p);
+            const StepTime b = step_time(shape, 4096, overlapped, 60, h800(), p);
+            CHECK(b.seconds <= a.seconds);
+            CHECK(b.ep_comm_s <= a.ep_comm_s);
+            CHECK(b.compute_s == Approx(a.compute_s));
+            if (ep == 1) CHECK(b.seconds == a.seconds);
+            ++compared;
+          }
+  CHECK(compared == 120);
 }
 
 TEST_CASE("moe: DeepSeek-V3's pre-training through check, against its published GPU-hours",
@@ -110,13 +229,14 @@ TEST_CASE("moe: DeepSeek-V3's pre-training through check, against its published 
   const auto report = nlohmann::json::parse(r.out);
   const double gpu_hours = report["cost"]["gpu_hours"].get<double>();
   // Published: 2.788M H800 GPU-hours in all, 2.664M of them pre-training (DeepSeek-V3 report,
-  // Table 1). scaleplan predicts 12.4M, 4.4x: its all-to-all (59 of 83 s a step, sent at 0.4 of
-  // the NIC, every token's 8 copies in 2 bytes) is exposed, where DeepSeek overlaps it with
-  // DualPipe, routes each token to at most 4 nodes and dispatches in fp8. Without it the step is
-  // 24 s against the published 20 s. This pins the factor, not a match.
+  // Table 1). With the paper's communication (at most 4 nodes a token, FP8 dispatch, DualPipe's
+  // overlap) scaleplan predicts 4.06M, 1.46x (27.3 s a step against the 20 s the published
+  // figure implies; 6.7 s of all-to-all stay exposed). Without them it was 12.4M, 4.4x; without
+  // the overlap it is 2.34x, without the node limit 2.71x, so the bound fails if either breaks.
+  // This pins the factor, not a match: no constant was fitted to it.
   const double ratio = gpu_hours / 2.788e6;
   CHECK(ratio > 1);
-  CHECK(ratio < 5);
+  CHECK(ratio < 2);
   bool moe_finding = false;
   for (const auto& f : report["findings"])
     if (f["name"] == "moe") {
@@ -156,6 +276,55 @@ TEST_CASE("moe: bad run.moe and expert_parallel inputs name the field", "[moe][b
   r = check(head + tail + "  layout: {expert_parallel: 2}\n");
   CHECK(r.rc == 2);
   CHECK(r.err == "scaleplan: r.yaml:6:11: run.layout: expert_parallel 2 needs run.moe (experts)\n");
+}
+
+TEST_CASE("moe: bad max_nodes_per_token and overlap_expert_parallel inputs name the field",
+          "[moe][bad-input]") {
+  const std::string head = "run:\n  shape: {n_layer: 4, d_model: 512, n_head: 8}\n";
+  const std::string tail = "  tokens: 1e9\n  gpu: H100\n  gpus: 16\n";
+  const auto check = [&](const std::string& max_nodes, const std::string& overlap) {
+    return run_scaleplan(
+        "check r.yaml",
+        {{"r.yaml", head + "  moe: {experts: 8, top_k: 2, expert_hidden: 2048, " +
+                        "max_nodes_per_token: " + max_nodes + "}\n" + tail +
+                        "  layout: {expert_parallel: 2, overlap_expert_parallel: " + overlap +
+                        "}\n"}});
+  };
+  const std::string at = "scaleplan: r.yaml:3:73: run.moe.max_nodes_per_token: ";
+  const std::pair<const char*, std::string> nodes[] = {
+      {"0", "must be > 0, got 0"},
+      {"-1", "must be > 0, got -1"},
+      {"2.5", "must be a whole number, got 2.5"},
+      {"1e308", "must be at most 1e6, got 1e308"},
+      {"1e400", "out of range, got '1e400'"},
+      {".nan", "must be finite, got '.nan'"},
+      {".inf", "must be finite, got '.inf'"},
+      {"four", "expected a number, got 'four'"},
+      {"[4]", "expected a number"},
+  };
+  for (const auto& [value, message] : nodes) {
+    INFO(value);
+    const auto r = check(value, "true");
+    CHECK(r.rc == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == at + message + "\n");
+  }
+  const std::string overlap_at = "scaleplan: r.yaml:7:57: run.layout.overlap_expert_parallel: ";
+  const std::pair<const char*, std::string> overlaps[] = {
+      {"maybe", "expected true or false, got 'maybe'"},
+      {"1", "expected true or false, got '1'"},
+      {"\"\"", "expected true or false, got ''"},
+  };
+  for (const auto& [value, message] : overlaps) {
+    INFO(value);
+    const auto r = check("4", value);
+    CHECK(r.rc == 2);
+    CHECK(r.err == overlap_at + message + "\n");
+  }
+  // A limit above the node count, or a run inside one node, is valid and binds nothing.
+  const auto ok = check("1000000", "false");
+  CHECK(ok.rc != 2);
+  CHECK(ok.err.empty());
 }
 
 // The joint MoE law (Ludziejewski et al. 2025), constants App. B Table 3, checked against the
@@ -288,6 +457,27 @@ TEST_CASE("moe plan: moe under a dense-only law and bad architecture keys are in
   CHECK(r.rc == 2);
   CHECK(r.err == "scaleplan: b.yaml:3:24: model.architectures: expected a non-empty list such as "
                  "[dense, moe]\n");
+}
+
+// Issue 14 step 4 in the planner: an MoE candidate's serving cap on N comes from its own shape
+// (memory holds the total weights), not from a dense model's. On a 24 GB L4 in bf16 a 32-expert
+// model serves about 11B total parameters, 0.5B active: that cap binds, and the plan says so.
+TEST_CASE("moe plan: the serving cap on N is the MoE's own, from its total weights",
+          "[moe][plan][inference][cli]") {
+  const std::string budget =
+      "budget: {flops: 1.0e22}\nhardware: {gpu: H100-SXM, max_count: 64}\n"
+      "model: {law: ludziejewski2025, vocab: 50257, architectures: [moe], experts: [32]}\n"
+      "inference: {gpu: L4, precision: bf16, latency_ms_per_token: 1000, tensor_parallel: 1}\n";
+  const auto r = run_scaleplan("-q plan b.yaml --format json", {{"b.yaml", budget}});
+  REQUIRE(r.rc == 0);
+  const auto plan = nlohmann::json::parse(r.out);
+  const auto& binding = plan["binding"];
+  CHECK(std::find(binding.begin(), binding.end(), "inference.gpu") != binding.end());
+  const double total = plan["recommendation"]["shape"]["total_params"].get<double>();
+  const double active = plan["recommendation"]["params"].get<double>();
+  CHECK(total * 2 < 24e9);        // the total weights fit the serving GPU
+  CHECK(total * 2 > 0.8 * 24e9);  // and fill most of it: the cap binds
+  CHECK(active < total / 15);     // a dense cap would have allowed ~11B active
 }
 
 TEST_CASE("moe serving: memory from the total, weights read from the experts a batch touches",

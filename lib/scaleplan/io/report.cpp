@@ -98,7 +98,10 @@ Tree layout_to_json(const Layout& l) {
           {"flash_attention", l.flash_attention},
           {"overlap_data_parallel", l.overlap_data_parallel},
           {"kernels", to_string(l.kernels)}};
-  if (l.expert_parallel > 1) t["expert_parallel"] = l.expert_parallel;
+  if (l.expert_parallel > 1) {
+    t["expert_parallel"] = l.expert_parallel;
+    t["overlap_expert_parallel"] = l.overlap_expert_parallel;
+  }
   return t;
 }
 
@@ -143,10 +146,12 @@ Tree data_to_json(const Evaluation& e) {
 }
 
 Tree moe_to_json(const Moe& m) {
-  return {{"experts", m.experts},
-          {"top_k", m.top_k},
-          {"shared_experts", m.shared_experts},
-          {"expert_hidden", m.expert_hidden}};
+  Tree t = {{"experts", m.experts},
+            {"top_k", m.top_k},
+            {"shared_experts", m.shared_experts},
+            {"expert_hidden", m.expert_hidden}};
+  if (m.max_nodes_per_token > 0) t["max_nodes_per_token"] = m.max_nodes_per_token;
+  return t;
 }
 
 /// An MoE shape adds its experts and its total parameters; `params` are the active ones.
@@ -410,7 +415,9 @@ std::string describe_layout(const Layout& l) {
                   std::to_string(l.pipeline_parallel);
   if (l.virtual_stages > 1) s += "x" + std::to_string(l.virtual_stages) + " (interleaved)";
   if (l.context_parallel > 1) s += " CP" + std::to_string(l.context_parallel);
-  if (l.expert_parallel > 1) s += " EP" + std::to_string(l.expert_parallel);
+  if (l.expert_parallel > 1)
+    s += " EP" + std::to_string(l.expert_parallel) +
+         (l.overlap_expert_parallel ? " (all-to-all overlapped)" : "");
   return s + " DP" + std::to_string(l.data_parallel) + ", micro-batch " +
          std::to_string(l.micro_batch_size) + ", recompute " + to_string(l.recompute) +
          ", ZeRO " + std::to_string(l.zero_stage) +

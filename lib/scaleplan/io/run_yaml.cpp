@@ -68,7 +68,12 @@ const KeyTable& moe_keys() {
        {.name = "shared_experts", .type = KeyType::kInteger,
         .description = "experts every token uses (DeepSeekMoE)", .range = Range::kNonNegative,
         .max = 1e6, .default_value = 0},
-       count("expert_hidden", "one expert's inner width", Range::kPositive)},
+       count("expert_hidden", "one expert's inner width", Range::kPositive),
+       {.name = "max_nodes_per_token", .type = KeyType::kInteger, .unit = "nodes",
+        .description = "node-limited routing: each token goes to at most this many nodes, sent "
+                       "once per node then forwarded over NVLink (DeepSeek-V3: 4); absent: "
+                       "unlimited, a plain all-to-all",
+        .range = Range::kPositive, .max = 1e6}},
       {}};
   return t;
 }
@@ -102,6 +107,8 @@ const KeyTable& layout_keys() {
        flag("flash_attention", "fused attention (false: materialised s x s scores, as "
                                "Megatron 2021-22)"),
        flag("overlap_data_parallel", "data-parallel collectives overlapped with the backward"),
+       flag("overlap_expert_parallel", "an MoE's all-to-all overlapped with another "
+                                       "micro-batch's compute (DualPipe); default false"),
        {.name = "kernels", .type = KeyType::kChoice,
         .description = "fused (Megatron, NeMo, Transformer Engine) or eager (one PyTorch "
                        "kernel per operation, e.g. Composer + FSDP)",
@@ -229,6 +236,7 @@ Moe read_moe(const YamlMap& m) {
   moe.top_k = *m.integer("top_k");
   moe.shared_experts = m.integer("shared_experts").value_or(0);
   moe.expert_hidden = *m.integer("expert_hidden");
+  moe.max_nodes_per_token = m.integer("max_nodes_per_token").value_or(0);
   if (moe.top_k > moe.experts)
     m.fail("top_k", "must be at most experts (" + std::to_string(moe.experts) + ")");
   return moe;
@@ -252,6 +260,7 @@ LayoutRequest read_layout(const YamlMap& m, ProposedRun& r) {
   l.sequence_parallel = m.boolean("sequence_parallel");
   l.flash_attention = m.boolean("flash_attention");
   l.overlap_data_parallel = m.boolean("overlap_data_parallel");
+  l.overlap_expert_parallel = m.boolean("overlap_expert_parallel");
   if (const auto k = m.string("kernels")) l.kernels = parse_kernels(*k);
   if (const auto dp = m.integer("data_parallel")) {
     const int model_parallel = l.tensor_parallel.value_or(1) * l.pipeline_parallel.value_or(1) *

@@ -26,6 +26,10 @@ struct Moe {
   int top_k = 0;
   int shared_experts = 0;
   int expert_hidden = 0;
+  /// Node-limited routing (DeepSeek-V3, Sec. 2.1.2 and 3.2.2): each token goes to the experts of
+  /// at most this many nodes, and is sent once per destination node (then forwarded over
+  /// NVLink); 0: unlimited, a plain all-to-all of every (token, expert) copy.
+  int max_nodes_per_token = 0;
 };
 
 /// Decoder-only transformer. Embeddings are untied (input and output matrices, as Llama).

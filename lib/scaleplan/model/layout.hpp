@@ -47,6 +47,10 @@ struct Layout {
   /// collectives overlapped with the backward pass (Megatron's --overlap-grad-reduce).
   bool flash_attention = true;
   bool overlap_data_parallel = true;
+  /// An MoE's expert-parallel all-to-all overlapped with another micro-batch's attention and
+  /// MLP (DeepSeek-V3's DualPipe, Sec. 3.2.1). Off by default: plain 1F1B runs dispatch and
+  /// combine between the kernels that need them, so a plan assumes them exposed.
+  bool overlap_expert_parallel = false;
   Kernels kernels = Kernels::kFused;
 };
 

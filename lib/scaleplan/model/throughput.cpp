@@ -116,12 +116,17 @@ LayerCost layer_cost(const Shape& s, int seq_len, const Layout& l, const Gpu& gp
   }
   // Expert parallelism: each MoE layer dispatches every token's top_k copies to the ranks that
   // hold their experts and combines the results back, an all-to-all each way in the forward and
-  // again in the backward (GShard, Lepikhin et al. 2020; Megatron-Core's token dispatcher); not
-  // overlapped (ASSUMPTION: DeepSeek-V3's DualPipe hides it, plain 1F1B does not).
+  // again in the backward (GShard, Lepikhin et al. 2020; Megatron-Core's token dispatcher), the
+  // dispatch in FP8 under fp8 training (DeepSeek-V3 Sec. 3.3.3), node-limited where the routing
+  // is (Sec. 3.2.2); exposed unless the layout overlaps it (below, after the recomputation).
   if (moe && l.expert_parallel > 1) {
-    const double message = sp_tokens * s.moe.top_k * d * e;
-    const double pass = 2 * all_to_all_seconds(message, l.expert_parallel,
-                                               l.tensor_parallel * l.context_parallel, gpu);
+    const auto traffic = [&](double element_bytes) {
+      return expert_all_to_all_traffic(sp_tokens, s.moe.top_k, d * element_bytes,
+                                       l.expert_parallel, l.tensor_parallel * l.context_parallel,
+                                       gpu.gpus_per_node, s.moe.max_nodes_per_token);
+    };
+    const double pass = all_to_all_seconds(traffic(dispatch_bytes_per_element(p)), gpu) +
+                        all_to_all_seconds(traffic(combine_bytes_per_element(p)), gpu);
     c.forward.ep_comm_s = pass;
     c.backward.ep_comm_s = pass;
   }
@@ -157,6 +162,13 @@ LayerCost layer_cost(const Shape& s, int seq_len, const Layout& l, const Gpu& gp
       break;
     case Recompute::kFull: c.recompute = c.forward; break;
   }
+  // DualPipe: one micro-batch's dispatch and combine (forward, backward and recomputed) hide
+  // behind another's kernels in the same layer; what stays exposed is shared out in proportion.
+  const double all_to_all = c.forward.ep_comm_s + c.backward.ep_comm_s + c.recompute.ep_comm_s;
+  if (l.overlap_expert_parallel && all_to_all > 0) {
+    const double kept = exposed_all_to_all_seconds(all_to_all, c.kernels()) / all_to_all;
+    for (LayerPass* pass : {&c.forward, &c.backward, &c.recompute}) pass->ep_comm_s *= kept;
+  }
   return c;
 }
 
@@ -191,18 +203,49 @@ Link collective_link(const Gpu& gpu, int ranks, int stride) {
 }
 
 double all_to_all_seconds(double bytes, int ranks, int stride, const Gpu& gpu) {
-  if (ranks <= 1) return 0;
+  return all_to_all_seconds(expert_all_to_all_traffic(bytes, 1, 1, ranks, stride,
+                                                      gpu.gpus_per_node, 0),
+                            gpu);
+}
+
+AllToAllTraffic expert_all_to_all_traffic(double tokens, int top_k, double token_bytes, int ranks,
+                                          int stride, int gpus_per_node,
+                                          int max_nodes_per_token) {
+  AllToAllTraffic t;
+  if (ranks <= 1) return t;
+  const double r = ranks, k = top_k, copies = tokens * k * token_bytes;
+  // The group's ranks on one node (ranks fill a node first) and the nodes it spans.
+  const double per_node =
+      std::clamp(static_cast<double>(gpus_per_node / std::max(1, stride)), 1.0, r);
+  t.nodes = std::ceil(r / per_node);
+  if (t.nodes <= 1 || max_nodes_per_token <= 0) {
+    t.scale_out_bytes = (r - per_node) / r * copies;
+    t.scale_up_bytes = (per_node - 1) / r * copies;
+    return t;
+  }
+  const double destinations = std::min({k, static_cast<double>(max_nodes_per_token), t.nodes});
+  t.scale_out_bytes = tokens * token_bytes * destinations * (t.nodes - 1) / t.nodes;
+  t.scale_up_bytes = copies * (per_node - 1) / per_node;
+  return t;
+}
+
+double all_to_all_seconds(const AllToAllTraffic& t, const Gpu& gpu) {
+  if (t.scale_out_bytes <= 0 && t.scale_up_bytes <= 0) return 0;
   const double nvlink = gpu.nvlink_gbps * 1e9 * kAllToAllEfficiency;
-  if (static_cast<long long>(ranks) * stride <= gpu.gpus_per_node)
-    return kCollectiveLatencyS + (ranks - 1.0) / ranks * bytes / nvlink;
-  // Across nodes: the share for ranks in other nodes leaves through the GPU's own NIC while the
-  // share for its node's ranks crosses NVLink, at the same time.
-  const double per_node = std::clamp(gpu.gpus_per_node / stride, 1, ranks);
-  const double nodes = std::ceil(ranks / per_node);
-  const double out = (ranks - per_node) / ranks * bytes /
-                     (gpu.scale_out_gbps * 1e9 * kAllToAllEfficiency);
-  const double in = (per_node - 1) / ranks * bytes / nvlink;
-  return kCollectiveLatencyS + 2 * std::log2(nodes) * kScaleOutHopLatencyS + std::max(in, out);
+  const double nic = gpu.scale_out_gbps * 1e9 * kAllToAllEfficiency;
+  const double out = t.scale_out_bytes > 0 ? t.scale_out_bytes / nic : 0;
+  return kCollectiveLatencyS + 2 * std::log2(t.nodes) * kScaleOutHopLatencyS +
+         std::max(t.scale_up_bytes / nvlink, out);
+}
+
+double dispatch_bytes_per_element(Precision p) {
+  return p == Precision::kFp8 || p == Precision::kFp4 ? 1 : combine_bytes_per_element(p);
+}
+
+double combine_bytes_per_element(Precision p) { return activation_bytes(p); }
+
+double exposed_all_to_all_seconds(double all_to_all_s, double overlapped_compute_s) {
+  return std::max(all_to_all_s - overlapped_compute_s, kCommunicationSmShare * all_to_all_s);
 }
 
 Link point_to_point_link(const Gpu& gpu, int ranks, int stride) {

@@ -59,12 +59,18 @@ inline constexpr double kGroupedGemmEfficiency = 0.55;
 /// All-to-all reaches about 0.4 of the link rate (shared/REFERENCES.md, hardware notes,
 /// "Measured collectives"), inside the NVLink domain and over the scale-out NIC alike.
 inline constexpr double kAllToAllEfficiency = 0.40;
+/// Share of a GPU's streaming multiprocessors that overlapped expert communication takes from
+/// the compute it hides behind: DeepSeek-V3 (arXiv 2412.19437, Sec. 3.5 "Suggestions on Hardware
+/// Design"): "we allocate 20 out of the 132 SMs available in the H800 GPU for this purpose" (and
+/// Sec. 3.2.2: "only 20 SMs are sufficient to fully utilize the bandwidths of IB and NVLink").
+/// ASSUMPTION: the same share on other GPUs, and compute slowed in proportion to the SMs lost.
+inline constexpr double kCommunicationSmShare = 20.0 / 132.0;
 
 /// One pass of one transformer layer for one micro-batch: kernels and exposed communication.
 struct LayerPass {
   double gemm_s = 0, attention_s = 0, memory_s = 0;  ///< kernels
   double tp_comm_s = 0, cp_comm_s = 0;              ///< exposed communication
-  double ep_comm_s = 0;  ///< expert-parallel all-to-all (dispatch and combine)
+  double ep_comm_s = 0;  ///< expert-parallel all-to-all (dispatch and combine), exposed
   double kernels() const { return gemm_s + attention_s + memory_s; }
   double total() const { return kernels() + tp_comm_s + cp_comm_s + ep_comm_s; }
 };
@@ -150,6 +156,53 @@ double all_reduce_seconds(double bytes, int ranks, const Link& link);
 /// among them: alpha-beta, at kAllToAllEfficiency of the link rate; across nodes the share bound
 /// for other nodes crosses the GPU's NIC while the rest crosses NVLink.
 double all_to_all_seconds(double bytes, int ranks, int stride, const Gpu& gpu);
+
+/// What one GPU sends in one expert-parallel all-to-all (a dispatch or a combine): bytes over
+/// NVLink and over its scale-out NIC, and the nodes the expert-parallel group spans.
+struct AllToAllTraffic {
+  double scale_up_bytes = 0, scale_out_bytes = 0;
+  double nodes = 1;
+};
+/// `tokens` tokens of `token_bytes` each, every one to `top_k` experts spread evenly over `ranks`
+/// GPUs spaced `stride` apart (a node holds gpus_per_node / stride of them; n nodes in all).
+/// Plain all-to-all (max_nodes_per_token 0): every (token, expert) copy is its own send, the
+/// (ranks - per_node) / ranks bound for other nodes over the NIC, (per_node - 1) / ranks over
+/// NVLink. Node-limited routing (DeepSeek-V3, Sec. 3.2.2): a token's experts lie on at most
+/// D = min(top_k, max_nodes_per_token, n) nodes and it crosses the NIC once per destination node
+/// other than its own ("first transmitted via IB to the GPUs with the same in-node index on its
+/// target nodes"), D (n - 1) / n sends a token (ASSUMPTIONS: the D nodes are distinct and uniform
+/// over the group, the worst case the limit allows); there it is "forwarded via NVLink to
+/// specific GPUs that host their target experts": each copy whose expert is not on its entry GPU
+/// crosses NVLink once, top_k (per_node - 1) / per_node sends a token. With top_k <= n and
+/// max_nodes_per_token >= n the NIC carries what the plain all-to-all sends.
+AllToAllTraffic expert_all_to_all_traffic(double tokens, int top_k, double token_bytes, int ranks,
+                                          int stride, int gpus_per_node,
+                                          int max_nodes_per_token);
+/// Time of that traffic: latency (kCollectiveLatencyS, plus kScaleOutHopLatencyS per hop of a
+/// tree over the nodes) and the slower of the two links at kAllToAllEfficiency of their rate
+/// (NVLink and the NIC run at the same time: "communications via IB and NVLink are fully
+/// overlapped", DeepSeek-V3 Sec. 3.2.2).
+double all_to_all_seconds(const AllToAllTraffic& traffic, const Gpu& gpu);
+
+/// Bytes per element an MoE dispatches its tokens in: 1 (FP8) when the run trains in fp8 or
+/// fp4, else the activation's bytes. DeepSeek-V3 (Sec. 3.3.3, "Low-Precision Communication"):
+/// "we quantize the activation before MoE up-projections into FP8 and then apply dispatch
+/// components ... A similar strategy is applied to the activation gradient before MoE
+/// down-projections" (the backward's dispatch); "for both the forward and backward combine
+/// components, we retain them in BF16". ASSUMPTION for fp4: its GEMM inputs are cast to 8 bits
+/// here as fp8's are (no published FP4 dispatch).
+double dispatch_bytes_per_element(Precision precision);
+/// Combine bytes per element: the activation's (BF16, 2; 4 for fp32/tf32 training).
+double combine_bytes_per_element(Precision precision);
+
+/// The all-to-all a step still waits for when it overlaps with another micro-batch's compute
+/// (DeepSeek-V3's DualPipe, Sec. 3.2.1: "overlap the computation and communication within a pair
+/// of individual forward and backward chunks", dispatch and combine of one micro-batch hidden
+/// behind the attention and MLP of another). While the a2a runs it holds s = kCommunicationSmShare
+/// of the SMs, so the compute beside it runs at 1 - s: the pair takes max(a2a, compute + s a2a),
+/// and what the step pays beyond its compute is max(a2a - compute, s a2a): at most a2a, so
+/// overlap never makes a step slower; at least s a2a, the SMs it takes.
+double exposed_all_to_all_seconds(double all_to_all_s, double overlapped_compute_s);
 /// The same for point-to-point sends between neighbours (a context-parallel ring, pipeline
 /// stages): a send that leaves the node goes through one GPU's NIC, whatever the node's others do.
 Link point_to_point_link(const Gpu& gpu, int ranks, int stride);

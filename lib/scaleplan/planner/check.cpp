@@ -176,7 +176,9 @@ std::string describe(const Layout& l) {
                   std::to_string(l.pipeline_parallel);
   if (l.virtual_stages > 1) s += "x" + std::to_string(l.virtual_stages);
   if (l.context_parallel > 1) s += " CP" + std::to_string(l.context_parallel);
-  if (l.expert_parallel > 1) s += " EP" + std::to_string(l.expert_parallel);
+  if (l.expert_parallel > 1)
+    s += " EP" + std::to_string(l.expert_parallel) +
+         (l.overlap_expert_parallel ? " (all-to-all overlapped)" : "");
   s += " DP" + std::to_string(l.data_parallel) + ", micro-batch " +
        std::to_string(l.micro_batch_size) + ", recompute " + to_string(l.recompute) + ", ZeRO " +
        std::to_string(l.zero_stage);
@@ -220,6 +222,7 @@ TrainingRun training_run_of(const ProposedRun& p, const Gpu& table_gpu) {
   fallback.sequence_parallel = q.sequence_parallel.value_or(fallback.tensor_parallel > 1);
   fallback.flash_attention = q.flash_attention.value_or(true);
   fallback.overlap_data_parallel = q.overlap_data_parallel.value_or(true);
+  fallback.overlap_expert_parallel = q.overlap_expert_parallel.value_or(false);
   fallback.kernels = q.kernels.value_or(Kernels::kFused);
   fallback.expert_parallel = q.expert_parallel.value_or(1);
   const int model_parallel =
@@ -358,9 +361,14 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
                      " total params (" + std::to_string(m.experts) + " experts, top-" +
                      std::to_string(m.top_k) + ", " + std::to_string(m.shared_experts) +
                      " shared, width " + std::to_string(m.expert_hidden) +
+                     (m.max_nodes_per_token > 0
+                          ? ", at most " + std::to_string(m.max_nodes_per_token) +
+                                " nodes a token"
+                          : std::string()) +
                      "): FLOPs per token from the active, memory from the total over EP" +
                      std::to_string(r.layout.expert_parallel) + "; all-to-all " +
-                     fmt("%.3g", e.step.ep_comm_s) + " s of each step",
+                     fmt("%.3g", e.step.ep_comm_s) + " s of each step" +
+                     (r.layout.overlap_expert_parallel ? " left exposed by the overlap" : ""),
                  "run.moe"});
   }
   {

@@ -50,7 +50,7 @@ std::vector<int> LayoutSearch::zero_stages(const Layout& l, int data_parallel) c
 LayoutSearch::ShapeKey LayoutSearch::key_of(const Shape& s) {
   return {s.n_layer,  s.d_model,         s.n_head,        s.n_kv_heads,
           s.ffn_hidden, static_cast<int>(s.ffn_kind), s.vocab, s.moe.experts,
-          s.moe.top_k, s.moe.shared_experts, s.moe.expert_hidden};
+          s.moe.top_k, s.moe.shared_experts, s.moe.expert_hidden, s.moe.max_nodes_per_token};
 }
 
 const LayoutSearch::ShapeEntry& LayoutSearch::shape_entry(const Shape& s) {
@@ -89,6 +89,7 @@ const LayoutSearch::ShapeEntry& LayoutSearch::shape_entry(const Shape& s) {
           l.sequence_parallel = request_.sequence_parallel.value_or(tp > 1);
           l.flash_attention = flash;
           l.overlap_data_parallel = request_.overlap_data_parallel.value_or(true);
+          l.overlap_expert_parallel = request_.overlap_expert_parallel.value_or(false);
           l.kernels = request_.kernels.value_or(Kernels::kFused);
           if (!layout_problem(l, s, seq_len_).empty()) continue;
           const LayerCost layer = layer_cost(s, seq_len_, l, gpu_, precision_);

@@ -20,7 +20,8 @@ struct LayoutRequest {
   std::optional<int> tensor_parallel, pipeline_parallel, virtual_stages, context_parallel,
       micro_batch_size, zero_stage, expert_parallel;
   std::optional<Recompute> recompute;
-  std::optional<bool> sequence_parallel, flash_attention, overlap_data_parallel;
+  std::optional<bool> sequence_parallel, flash_attention, overlap_data_parallel,
+      overlap_expert_parallel;
   std::optional<Kernels> kernels;
 };
 
@@ -81,7 +82,7 @@ class LayoutSearch {
     std::vector<Candidate> candidates;
     std::vector<std::pair<int, int>> pipelines;
   };
-  using ShapeKey = std::tuple<int, int, int, int, int, int, int, int, int, int, int>;
+  using ShapeKey = std::tuple<int, int, int, int, int, int, int, int, int, int, int, int>;
   static ShapeKey key_of(const Shape& shape);
   const ShapeEntry& shape_entry(const Shape& shape);
   std::optional<LayoutChoice> choose_uncached(const Shape& shape, int gpus,

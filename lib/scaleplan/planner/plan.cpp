@@ -546,6 +546,66 @@ void add_warnings(const Budget& b, const Law& law, const Domain& domain, Plan* p
                        " GPUs (hardware.max_count) need more than 90 days");
 }
 
+/// The largest N the serving caps allow, and the cap that stops a larger model.
+struct ServingCap {
+  double params = INFINITY;
+  std::string name;
+};
+
+/// What stops a model of `params` from serving: the serving GPU's memory, the TTFT cap or the
+/// latency cap.
+std::string serving_cap_name(const ServingInputs& in, double params) {
+  const std::string why = serve(in, params).infeasible_reason;
+  return why.find("memory") != std::string::npos        ? "inference.gpu"
+         : why.find("first token") != std::string::npos ? "inference.ttft_ms"
+                                                        : "inference.latency_ms_per_token";
+}
+
+/// The serving cap on the search's N for one architecture. Dense: max_servable_params. An MoE
+/// serves the shape the search builds at N (shape_with(round_shape(N), moe)): its memory holds
+/// the total weights and a decode step reads the experts its batch touches (serving_inputs_for),
+/// so the cap is a bisection in log N over those shapes, as params_cap's is over memory.
+ServingCap serving_cap_of(const ServingInputs& base, const Moe& moe, int vocab,
+                          const Domain& domain) {
+  ServingCap cap;
+  if (moe.experts == 0) {
+    cap.params = max_servable_params(base);
+    cap.name = serving_cap_name(base, cap.params * 1.001);
+    return cap;
+  }
+  const auto serving_at = [&](double n) {
+    const Shape shape = shape_with(round_shape(n, vocab), moe);
+    return std::make_pair(serving_inputs_for(base, shape), non_embedding_params(shape));
+  };
+  const auto servable = [&](double n) {
+    const auto [in, params] = serving_at(n);
+    return serve(in, params).feasible;
+  };
+  double lo = domain.params_min, hi = domain.params_max;
+  if (servable(hi)) return cap;
+  if (!servable(lo)) {
+    cap.params = 0;
+    const auto [in, params] = serving_at(lo);
+    cap.name = serving_cap_name(in, params);
+    return cap;
+  }
+  for (int i = 0; i < 60 && hi / lo > 1 + 1e-4; ++i) {
+    const double mid = std::sqrt(lo * hi);
+    (servable(mid) ? lo : hi) = mid;
+  }
+  // Rounding to hardware-friendly shapes makes servability bumpy in N: a shape a little above
+  // the bisection's edge may still serve (a cap too tight would hide it from the search; one a
+  // little loose is caught by the evaluation's own serving constraints).
+  const double edge = lo;
+  for (double n = edge * 1.005; n <= edge * 1.1; n *= 1.005)
+    if (servable(n)) lo = n;
+  cap.params = lo;
+  hi = std::max(hi, lo * 1.001);
+  const auto [in, params] = serving_at(hi);
+  cap.name = serving_cap_name(in, params);
+  return cap;
+}
+
 }  // namespace
 
 std::string moe_law_note(const Law& law, const Shape& shape) {
@@ -644,18 +704,7 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
     throw InputError(b.position_of("objective"), "objective",
                      "minimize_cost does not take data.sources with a quality (use minimize_loss "
                      "or maximize_profit)");
-  double serving_cap = INFINITY;
-  std::string serving_cap_name;
-  if (b.inference) {
-    context.serving = serving_inputs(b);
-    serving_cap = max_servable_params(*context.serving);
-    // What stops a larger model: the serving GPU's memory, the TTFT cap or the latency cap.
-    const std::string why = serve(*context.serving, serving_cap * 1.001).infeasible_reason;
-    serving_cap_name = why.find("memory") != std::string::npos ? "inference.gpu"
-                       : why.find("first token") != std::string::npos
-                           ? "inference.ttft_ms"
-                           : "inference.latency_ms_per_token";
-  }
+  if (b.inference) context.serving = serving_inputs(b);
   // With no queries the profit is minus the training cost: the best run is none (issue 13).
   if (b.objective == Objective::kMaximizeProfit && b.roi && b.inference &&
       !(b.inference->lifetime_queries > 0))
@@ -693,6 +742,12 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
   std::vector<std::string> violated;
   // Per architecture and GPU count: precision and price do not change it.
   std::map<std::pair<int, int>, double> memory_caps;
+  // Per architecture: the largest N the serving caps allow (an MoE serves its total weights).
+  std::map<int, ServingCap> serving_caps;
+  for (const Moe& moe : architectures)
+    serving_caps[moe.experts] = context.serving
+                                    ? serving_cap_of(*context.serving, moe, b.vocab, domain)
+                                    : ServingCap{};
   for (Precision precision : precisions) {
     LayoutSearch layouts(gpu, b.seq_len, precision, request);
     for (const auto& [pricing, price] : prices) {
@@ -702,6 +757,8 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
         const std::pair<int, int> cap_key{moe.experts, gpus};
         if (!memory_caps.count(cap_key)) memory_caps[cap_key] = model.params_cap();
         const double memory_cap = memory_caps[cap_key];
+        const double serving_cap = serving_caps[moe.experts].params;
+        const std::string& serving_cap_name = serving_caps[moe.experts].name;
         if (memory_cap <= 0) {
           violated.push_back("memory");
           continue;

@@ -136,6 +136,21 @@ void add_bounds(std::string_view min_name, std::string_view max_name, const Boun
 
 }  // namespace
 
+ServingInputs serving_inputs_for(ServingInputs serving, const Shape& shape) {
+  // The run's own attention: grouped-query attention shrinks the KV cache it serves with.
+  if (shape.n_head > 0 && shape.n_kv_heads > 0)
+    serving.kv_head_fraction = static_cast<double>(shape.n_kv_heads) / shape.n_head;
+  // An MoE serves from its total weights, reading the experts a batch touches.
+  if (is_moe(shape)) {
+    serving.total_params_factor = total_non_embedding_params(shape) / non_embedding_params(shape);
+    serving.routed_share =
+        shape.n_layer * routed_expert_params(shape) / total_non_embedding_params(shape);
+    serving.experts = shape.moe.experts;
+    serving.top_k = shape.moe.top_k;
+  }
+  return serving;
+}
+
 Evaluation evaluate(const TrainingRun& r, const RunContext& c) {
   return evaluate(r, c, micro_batch_time(r.shape, r.seq_len, r.layout, r.gpu, r.precision));
 }
@@ -248,19 +263,7 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
                              static_cast<double>(e.recipe.schedule.total_steps)});
   e.served_loss = e.loss;
   if (c.serving) {
-    // The run's own attention: grouped-query attention shrinks the KV cache it serves with.
-    ServingInputs serving = *c.serving;
-    if (r.shape.n_head > 0 && r.shape.n_kv_heads > 0)
-      serving.kv_head_fraction = static_cast<double>(r.shape.n_kv_heads) / r.shape.n_head;
-    // An MoE serves from its total weights, reading the experts a batch touches.
-    if (is_moe(r.shape)) {
-      serving.total_params_factor = total_ratio;
-      serving.routed_share = r.shape.n_layer * routed_expert_params(r.shape) /
-                             total_non_embedding_params(r.shape);
-      serving.experts = r.shape.moe.experts;
-      serving.top_k = r.shape.moe.top_k;
-    }
-    add_serving_constraints(serving, r.params, &e);
+    add_serving_constraints(serving_inputs_for(*c.serving, r.shape), r.params, &e);
     e.ptq_loss = ptq_loss_increase(c.serving->precision, r.params, r.tokens);
     e.served_loss = e.loss + e.ptq_loss;
   }

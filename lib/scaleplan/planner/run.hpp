@@ -172,6 +172,11 @@ struct Evaluation {
 /// Relative tolerance within which a constraint counts as binding.
 inline constexpr double kBindingTolerance = 1e-4;
 
+/// The serving inputs for a model of `shape`: its grouped-query attention's KV heads, and for an
+/// MoE its total / active weights and the experts a decode batch touches (what `evaluate` serves
+/// with, and what the planner's serving cap on N must use for an MoE candidate).
+ServingInputs serving_inputs_for(ServingInputs base, const Shape& shape);
+
 Evaluation evaluate(const TrainingRun& run, const RunContext& context);
 /// The same evaluation with the run's micro_batch_time already computed (the planner reuses it
 /// while it sizes D for a fixed shape and layout).
