@@ -252,6 +252,8 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
     ServingInputs serving = *c.serving;
     if (r.shape.n_head > 0 && r.shape.n_kv_heads > 0)
       serving.kv_head_fraction = static_cast<double>(r.shape.n_kv_heads) / r.shape.n_head;
+    if (r.shape.n_layer > 0 && r.shape.d_model > 0)
+      serving.aspect_ratio = static_cast<double>(r.shape.d_model) / r.shape.n_layer;
     // An MoE serves from its total weights, reading the experts a batch touches.
     if (is_moe(r.shape)) {
       serving.total_params_factor = total_ratio;
