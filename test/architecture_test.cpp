@@ -60,3 +60,32 @@ TEST_CASE("architecture: GPT-3 175B's shape is the kAspectRatio anchor", "[archi
   CHECK(s.n_head == 96);
 }
 
+
+TEST_CASE("architecture: model.aspect_ratio sets the planned shapes' width over depth",
+          "[architecture]") {
+  // Llama 2 7B's 32 x 4096 (Touvron et al. 2023, Table 1): 12 x 32 x 4096^2 at ratio 128 ...
+  const double n = 12.0 * 32 * 4096 * 4096;
+  CHECK(continuous_shape(n, 128).n_layer == Approx(32).epsilon(1e-9));
+  // ... and at ratio 16 the same N is 128 layers of 2048 (12 x 128 x 2048^2 = 12 x 32 x 4096^2).
+  const ContinuousShape narrow = continuous_shape(n, 16);
+  CHECK(narrow.n_layer == Approx(128).epsilon(1e-9));
+  CHECK(narrow.d_model == Approx(2048).epsilon(1e-9));
+  CHECK(narrow.d_model / narrow.n_layer == Approx(16).epsilon(1e-12));
+  CHECK(12 * narrow.n_layer * narrow.d_model * narrow.d_model == Approx(n).epsilon(1e-12));
+  for (double params : {1e8, 7e9, 7e10, 1e12}) {
+    for (double aspect : {32.0, 64.0, 256.0}) {
+      const Shape s = round_shape(params, kDefaultVocab, aspect);
+      INFO(params << " at " << aspect << ": " << s.n_layer << " x " << s.d_model);
+      // Near N (a narrow ratio's few wide heads step d_model by 1024, so up to 10% off; the law
+      // is evaluated at the shape's own N) ...
+      CHECK(std::abs(std::log(non_embedding_params(s) / params)) < 0.1);
+      // ... and within the rounding of n_layer (25%) and of the heads (a step of 8 x 128 from 16 heads),
+      // which a small model's few layers and heads make coarse.
+      const double got = static_cast<double>(s.d_model) / s.n_layer;
+      CHECK(std::abs(std::log(got / aspect)) < (params < 1e9 ? std::log(2.0) : std::log(1.5)));
+    }
+    // A wider ratio never gives a deeper model.
+    CHECK(round_shape(params, kDefaultVocab, 256).n_layer <=
+          round_shape(params, kDefaultVocab, 32).n_layer);
+  }
+}

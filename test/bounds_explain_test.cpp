@@ -10,17 +10,13 @@
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/planner/check.hpp"
 #include "scaleplan/planner/plan.hpp"
+#include "plan_support.hpp"
 
 using namespace scaleplan;
+using scaleplan::test::table;
+using scaleplan::test::preset;
 
 namespace {
-
-const GpuTable& table() {
-  static const GpuTable t = load_gpu_table("");
-  return t;
-}
-
-Law preset(const std::string& name) { return load_law(name, "", {}, "law"); }
 
 Budget budget_yaml(const std::string& text) { return parse_budget(text, "b.yaml"); }
 
@@ -90,6 +86,14 @@ TEST_CASE("bounds: a minimum on N, a fixed N, and bounds on D and D/N hold", "[b
     // Near the kink the concrete shape that wins may sit a little under the bound (its layout
     // runs faster), so the bound need not be at its limit; it must hold and cost loss.
     CHECK(hi.evaluation.loss >= free.evaluation.loss);
+  }
+  SECTION("data.tokens_per_param as one value holds the ratio (hostile-input finding D10)") {
+    // Read as min = max exactly, the search (which approaches a bound from inside) found no run.
+    for (const char* ratio : {"20", "200", "2"}) {
+      INFO(ratio);
+      const Plan p = plan_for(budget_yaml(base + "data: {tokens_per_param: " + ratio + "}\n"));
+      CHECK(p.run.tokens / p.run.params == Approx(std::stod(ratio)).epsilon(2e-6));
+    }
   }
 }
 

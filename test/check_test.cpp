@@ -82,7 +82,7 @@ TEST_CASE("check: with a profit objective, a run that earns nothing fails as 'do
       "' check run.yaml --budget none.yaml",
       {{"some.yaml", head + serving("1e8")}, {"none.yaml", head + serving("0")}});
   CHECK(r.rc == 1);
-  CHECK(r.out.find("fail  profit            the run makes -$4.19k at inference.lifetime_queries = "
+  CHECK(r.out.find("fail  profit            the run makes -$4.07k at inference.lifetime_queries = "
                    "0: training does not\n                        pay; do not train (roi, "
                    "inference)\n") != std::string::npos);
   // Against the budget it was planned for, it passes: no profit finding at all.

@@ -12,19 +12,15 @@
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/io/report.hpp"
 #include "scaleplan/planner/plan.hpp"
+#include "plan_support.hpp"
 
 using namespace scaleplan;
+using scaleplan::test::table;
+using scaleplan::test::budget_yaml;
+using scaleplan::test::plan_for;
 
 namespace {
 
-const GpuTable& table() {
-  static const GpuTable t = load_gpu_table("");
-  return t;
-}
-Budget budget_yaml(const std::string& text) { return parse_budget(text, "test.yaml"); }
-Plan plan_for(const Budget& b, const std::string& law = "hoffmann2022") {
-  return make_plan(b, *find_gpu(table(), b.gpu), load_law(law, "", {}, "law"));
-}
 constexpr double kB = 410.7;  // Hoffmann et al. 2022 App. D.2, the law's data coefficient
 
 }  // namespace

@@ -9,15 +9,12 @@
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/model/inference_aware.hpp"
 #include "scaleplan/planner/plan.hpp"
+#include "plan_support.hpp"
 
 using namespace scaleplan;
+using scaleplan::test::table;
 
 namespace {
-
-const GpuTable& table() {
-  static const GpuTable t = load_gpu_table("");
-  return t;
-}
 
 Plan plan_yaml(const std::string& text) {
   Budget b = parse_budget(text, "e.yaml");

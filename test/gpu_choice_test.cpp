@@ -11,17 +11,14 @@
 #include "scaleplan/io/budget_yaml.hpp"
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/model/law.hpp"
+#include "plan_support.hpp"
 
 using namespace scaleplan;
+using scaleplan::test::table;
 using scaleplan::test::run_scaleplan;
 using Json = nlohmann::json;
 
 namespace {
-
-const GpuTable& table() {
-  static const GpuTable t = load_gpu_table("");
-  return t;
-}
 
 std::vector<const Gpu*> gpus(std::initializer_list<const char*> names) {
   std::vector<const Gpu*> out;

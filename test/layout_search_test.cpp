@@ -14,15 +14,12 @@
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/model/recipe.hpp"
 #include "scaleplan/planner/run.hpp"
+#include "plan_support.hpp"
 
 using namespace scaleplan;
+using scaleplan::test::table;
 
 namespace {
-
-const GpuTable& table() {
-  static const GpuTable t = load_gpu_table("");
-  return t;
-}
 
 const Law& law() {
   static const Law l = load_law("hoffmann2022", "", {}, "law");

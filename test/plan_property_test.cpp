@@ -14,18 +14,15 @@
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/io/report.hpp"
 #include "scaleplan/planner/plan.hpp"
+#include "plan_support.hpp"
 
 using namespace scaleplan;
+using scaleplan::test::table;
 
 namespace {
 
 /// Relative slack on the limits: the search meets a binding constraint to about 1e-9.
 constexpr double kSlack = 1e-6;
-
-const GpuTable& table() {
-  static const GpuTable t = load_gpu_table("");
-  return t;
-}
 
 double log_uniform(std::mt19937& rng, double lo, double hi) {
   return std::exp(std::uniform_real_distribution<double>(std::log(lo), std::log(hi))(rng));

@@ -3,27 +3,20 @@
 #include <catch2/catch.hpp>
 
 #include <random>
+#include <vector>
 
 #include "scaleplan/io/budget_yaml.hpp"
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/io/report.hpp"
+#include "plan_support.hpp"
 
 using namespace scaleplan;
+using scaleplan::test::table;
+using scaleplan::test::preset;
+using scaleplan::test::plan_for;
+using scaleplan::test::budget_yaml;
 
 namespace {
-
-const GpuTable& table() {
-  static const GpuTable t = load_gpu_table("");
-  return t;
-}
-
-Law preset(const std::string& name) { return load_law(name, "", {}, "law"); }
-
-Plan plan_for(const Budget& b, const std::string& law = "hoffmann2022") {
-  return make_plan(b, *find_gpu(table(), b.gpu), preset(law));
-}
-
-Budget budget_yaml(const std::string& text) { return parse_budget(text, "test.yaml"); }
 
 Budget chinchilla_flops_budget() {
   return budget_yaml(R"(
@@ -247,6 +240,32 @@ TEST_CASE("plan: warns when the recommendation extrapolates beyond the law's ran
   REQUIRE_FALSE(q.warnings.empty());
   CHECK(q.warnings[0].find("outside the range law 'hoffmann2022' was fitted on") !=
         std::string::npos);
+}
+
+TEST_CASE("plan: model.aspect_ratio shapes the run, and outside 20-200 it warns", "[plan]") {
+  const std::string head = "budget: {usd: 1.0e6}\nhardware: {gpu: H100, count: 64}\n";
+  const Plan standard = plan_for(budget_yaml(head));
+  const Plan wide = plan_for(budget_yaml(head + "model: {aspect_ratio: 200}"));
+  const Plan narrow = plan_for(budget_yaml(head + "model: {aspect_ratio: 32}"));
+  const auto ratio = [](const Plan& p) {
+    return static_cast<double>(p.run.shape.d_model) / p.run.shape.n_layer;
+  };
+  CHECK(ratio(narrow) < ratio(standard));
+  CHECK(ratio(standard) < ratio(wide));
+  const auto aspect_warnings = [](const Plan& p) {
+    std::vector<std::string> out;
+    for (const std::string& w : p.warnings)
+      if (w.rfind("model.aspect_ratio", 0) == 0) out.push_back(w);
+    return out;
+  };
+  CHECK(aspect_warnings(standard).empty());
+  CHECK(aspect_warnings(wide).empty());  // 200 is inside Kaplan's flat range
+  const Plan outside = plan_for(budget_yaml(head + "model: {aspect_ratio: 400}"));
+  CHECK(aspect_warnings(outside) ==
+        std::vector<std::string>{
+            "model.aspect_ratio 400 is outside the 20-200 over which Kaplan et al. 2020 (Sec. "
+            "3.1) measured the loss flat to a few percent; law 'hoffmann2022' does not price the "
+            "shape, so its loss ignores it"});
 }
 
 TEST_CASE("plan: the JSON tree has every field of the contract (docs/output.md)", "[plan]") {

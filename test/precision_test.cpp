@@ -5,6 +5,7 @@
 #include "scaleplan/model/precision.hpp"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -13,19 +14,14 @@
 #include "scaleplan/io/report.hpp"
 #include "scaleplan/model/throughput.hpp"
 #include "scaleplan/planner/plan.hpp"
+#include "plan_support.hpp"
 
 using namespace scaleplan;
+using scaleplan::test::table;
+using scaleplan::test::budget_yaml;
+using scaleplan::test::plan_for;
 
 namespace {
-
-const GpuTable& table() {
-  static const GpuTable t = load_gpu_table("");
-  return t;
-}
-Budget budget_yaml(const std::string& text) { return parse_budget(text, "test.yaml"); }
-Plan plan_for(const Budget& b) {
-  return make_plan(b, *find_gpu(table(), b.gpu), load_law("hoffmann2022", "", {}, "law"));
-}
 
 // The App. K constants (verified in shared/REFERENCES.md, App. K Table 2).
 constexpr double kGw = 2.6745, kNw = 0.3037, kGa = 2.2102, kNa = 1.4072;
@@ -156,6 +152,13 @@ TEST_CASE("precision: model.precision_quality replaces Kumar's factor in plan an
   const Plan other = plan_for(
       budget_yaml(head + "model: {precisions: [fp8], precision_quality: {fp4: 0.5}}"));
   CHECK(other.evaluation.loss == kumar.evaluation.loss);
+  // ... and says so (hostile-input finding D6), as does an fp4 overhead without fp4.
+  CHECK(std::count(other.warnings.begin(), other.warnings.end(),
+                   "model.precision_quality.fp4 has no effect: fp4 is not in model.precisions") == 1);
+  CHECK(kumar.warnings.empty());
+  const Plan overhead = plan_for(budget_yaml(head + "model: {precisions: [fp8], fp4_overhead: 0.3}"));
+  CHECK(std::count(overhead.warnings.begin(), overhead.warnings.end(),
+                   "model.fp4_overhead has no effect: fp4 is not in model.precisions") == 1);
   // 1 makes fp8 as good as bf16 per parameter: fp8's speed then wins over bf16.
   const Plan free = plan_for(budget_yaml(
       head + "model: {precisions: [bf16, fp8], precision_quality: {fp8: 1}}"));

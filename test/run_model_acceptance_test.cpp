@@ -13,15 +13,12 @@
 #include "scaleplan/io/budget_yaml.hpp"
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/planner/plan.hpp"
+#include "plan_support.hpp"
 
 using namespace scaleplan;
+using scaleplan::test::table;
 
 namespace {
-
-const GpuTable& table() {
-  static const GpuTable t = load_gpu_table("");
-  return t;
-}
 
 /// `scaleplan plan` on a budget's text: the same calls cmd_plan.cpp makes.
 Plan plan_yaml(const std::string& text) {

@@ -41,14 +41,6 @@ std::vector<const Gpu*> gpus_to_compare(const CompareOptions& o, const PlanInput
   return out;
 }
 
-/// A CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, quote or newline.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 std::string cost_cell(const GpuAlternative& a) {
   return std::isfinite(a.usd) ? human_usd(a.usd) : human_count(a.gpu_hours) + " GPU-h";
 }

@@ -13,6 +13,7 @@
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/io/yaml_input.hpp"
 #include "scaleplan/planner/frontier.hpp"
+#include "scaleplan/text.hpp"
 
 namespace scaleplan::cli {
 namespace {
@@ -117,7 +118,7 @@ int run_frontier(const FrontierOptions& o, const GlobalOptions& g, std::ostream&
         continue;
       }
       const Plan& p = *r.plan;
-      if (several) out << p.run.gpu.name << ",";
+      if (several) out << csv_field(p.run.gpu.name) << ",";
       out << p.run.params << "," << p.run.tokens << "," << p.evaluation.loss << ",";
       if (p.loss_interval) out << p.loss_interval->low << "," << p.loss_interval->high;
       else out << ",";

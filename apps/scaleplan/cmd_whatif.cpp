@@ -14,6 +14,7 @@
 #include "scaleplan/io/yaml_input.hpp"
 #include "scaleplan/planner/gpu_choice.hpp"
 #include "scaleplan/planner/plan.hpp"
+#include "scaleplan/text.hpp"
 
 namespace scaleplan::cli {
 namespace {
@@ -237,7 +238,7 @@ int run_whatif(const WhatifOptions& o, const GlobalOptions& g, std::ostream& out
     out << "scenario,gpu,params,tokens,loss,usd,gpu_hours,wall_hours,gpus,precision,binding\n";
     out << std::setprecision(10);
     for (const Scenario& s : all) {
-      out << '"' << s.label << "\"," << gpu_of(s) << ",";
+      out << csv_field(s.label) << "," << csv_field(gpu_of(s)) << ",";
       if (!s.plan) {
         out << ",,,,,,,,infeasible\n";
         continue;
@@ -246,7 +247,7 @@ int run_whatif(const WhatifOptions& o, const GlobalOptions& g, std::ostream& out
       out << p.run.params << "," << p.run.tokens << "," << p.evaluation.loss << ",";
       if (std::isfinite(p.evaluation.cost.usd)) out << p.evaluation.cost.usd;
       out << "," << p.evaluation.cost.gpu_hours << "," << p.evaluation.cost.wall_hours << ","
-          << p.run.gpus << "," << to_string(p.run.precision) << "," << joined(p.binding, ";")
+          << p.run.gpus << "," << to_string(p.run.precision) << "," << csv_field(joined(p.binding, ";"))
           << "\n";
     }
   } else {

@@ -38,4 +38,8 @@ std::size_t utf8_length_at(std::string_view text, std::size_t i);
 /// YAML output (both are UTF-8 only).
 std::string valid_utf8(std::string_view text);
 
+/// One CSV field (RFC 4180 Sec. 2): quoted, with quotes doubled, when it holds a comma, a quote
+/// or a line break; otherwise as it is.
+std::string csv_field(std::string_view text);
+
 }  // namespace scaleplan

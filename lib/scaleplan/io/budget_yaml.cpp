@@ -156,7 +156,7 @@ const KeyTable& precision_quality_keys() {
     for (Precision p : all_precisions())
       q.keys.push_back({.name = to_string(p), .unit = "fraction of N",
                         .description = "N_eff / N when training in " + to_string(p),
-                        .range = Range::kPositive, .max = 1.0});
+                        .range = Range::kPositive, .min = kMinPrecisionQuality, .max = 1.0});
     return q;
   }();
   return t;
@@ -186,6 +186,10 @@ const KeyTable& model_keys() {
        {.name = "vocab", .type = KeyType::kInteger, .unit = "tokens",
         .description = "vocabulary of the planned model (its embedding and output head)",
         .range = Range::kPositive, .default_value = d.vocab},
+       {.name = "aspect_ratio", .unit = "d_model / n_layer",
+        .description = "width over depth of the planned shapes; the laws do not price it "
+                       "(Kaplan et al. 2020 Sec. 3.1: loss within a few percent over 20-200)",
+        .range = Range::kPositive, .min = 1.0, .max = 1e5, .default_value = d.aspect_ratio},
        {.name = "schedule", .type = KeyType::kChoice, .description = "learning-rate schedule",
         .choices = {"wsd", "cosine"}, .default_value = to_string(d.schedule)},
        {.name = "hyperparameter_law", .type = KeyType::kChoice,
@@ -234,7 +238,7 @@ const KeyTable& source_keys() {
        {.name = "quality", .unit = "exponent, in [-1, 0)",
         .description = "Goyal et al.'s b: the exponent of the law's data term B D^b on this "
                        "pool's fresh tokens (the law's own data: -beta); no default",
-        .example = -0.3},
+        .min = -1.0, .max = 0.0, .example = -0.3},
        {.name = "half_life_epochs", .unit = "epochs",
         .description = "Goyal et al.'s tau: the pool's exponent halves every tau repetitions; "
                        "no default",
@@ -257,7 +261,7 @@ const KeyTable& data_keys() {
        {.name = "sources", .type = KeyType::kMapList,
         .description = "pools of different quality the planner draws from (Goyal et al. 2024); "
                        "pools with only unique_tokens add up to one (Muennighoff et al. 2023)",
-        .table = &source_keys(), .min_items = 1},
+        .table = &source_keys(), .min_items = 1, .max_items = kMaxDataPools},
        {.name = "tokens", .type = KeyType::kNumberOrMap, .unit = "tokens",
         .description = "bounds on the training tokens D: {min, max}, or one D; free when absent",
         .range = Range::kPositive, .max = kMaxBoundTokens,
@@ -490,6 +494,7 @@ void read_model_section(const YamlMap& m, Budget& b) {
   read_precisions(m, b);
   if (const auto s = m.integer("seq_len")) b.seq_len = *s;
   if (const auto v = m.integer("vocab")) b.vocab = *v;
+  if (const auto a = m.number("aspect_ratio")) b.aspect_ratio = *a;
   if (const auto s = m.string("schedule"))
     b.schedule = *s == "wsd" ? ScheduleKind::kWsd : ScheduleKind::kCosine;
   if (const auto h = m.string("hyperparameter_law"))
@@ -547,7 +552,7 @@ void read_sources(const YamlMap& m, Budget& b) {
     pool.unique_tokens = *item.number("unique_tokens");
     const auto quality = item.number("quality");
     const auto half_life = item.number("half_life_epochs");
-    if (quality && (*quality >= 0 || *quality < -1))
+    if (quality && *quality >= 0)
       item.fail("quality", "must be in [-1, 0) (Goyal et al.'s b: the data term falls as D^b), "
                            "got " + fmt("%g", *quality));
     if (quality.has_value() != half_life.has_value())
@@ -577,7 +582,7 @@ void read_data_section(const YamlMap& m, Budget& b) {
   b.unique_tokens = m.number("unique_tokens");
   if (m.has("sources")) read_sources(m, b);
   b.tokens_bounds = read_bounds(m, "tokens");
-  b.tokens_per_param_bounds = read_bounds(m, "tokens_per_param");
+  b.tokens_per_param_bounds = read_bounds(m, "tokens_per_param", kFixedTokensPerParamTolerance);
   b.max_epochs = m.number("max_epochs");
   if (b.max_epochs && !b.unique_tokens && b.sources.empty())
     m.fail("max_epochs", "needs data.unique_tokens or data.sources (epochs are D / unique tokens)");

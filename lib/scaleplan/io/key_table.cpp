@@ -76,6 +76,7 @@ void add_number_constraint(const Key& k, Tree& s) {
   } else if (k.range == Range::kNonNegative) {
     s["minimum"] = 0;
   }
+  if (k.min) s["minimum"] = *k.min;
   if (integer) s["maximum"] = k.max.value_or(1e9);
   else if (k.max) s["maximum"] = *k.max;
 }
@@ -147,6 +148,7 @@ Tree key_schema(const Key& k) {
       s["type"] = "array";
       s["items"] = map_schema(k);
       if (k.min_items > 0) s["minItems"] = k.min_items;
+      if (k.max_items > 0) s["maxItems"] = k.max_items;
       break;
     case KeyType::kPairList:
       s["type"] = "array";

@@ -43,6 +43,7 @@ struct Key {
   std::string unit{};         ///< as in docs/budget.md: "USD", "hours", "tokens"; "" for names
   std::string description{};  ///< one line, in the schema and in `init`'s comments
   Range range = Range::kAny;
+  std::optional<double> min{};         ///< inclusive lower bound (on top of `range`)
   std::optional<double> max{};         ///< inclusive upper bound
   std::vector<std::string> choices{};  ///< kChoice, kChoiceList
   nlohmann::json default_value{};  ///< what the parser assumes when the key is absent; null: none
@@ -54,6 +55,7 @@ struct Key {
   /// says which, and the reader sets YamlMap::table).
   std::vector<const KeyTable*> tables{};
   std::size_t min_items = 0;  ///< kMapList, kPairList
+  std::size_t max_items = 0;  ///< kMapList: at most this many (0: no limit)
 };
 
 /// Exactly one of `keys` must be given. With a `noun` ("amount") the error names the mapping

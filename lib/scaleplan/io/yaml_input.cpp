@@ -260,6 +260,7 @@ std::optional<double> YamlMap::number(const std::string& key) const {
   const std::string text = printable(get(key).Scalar());
   if (k.range == Range::kPositive && value <= 0) fail(key, "must be > 0, got " + text);
   if (k.range == Range::kNonNegative && value < 0) fail(key, "must be >= 0, got " + text);
+  if (k.min && value < *k.min) fail(key, "must be >= " + yaml_number(*k.min) + ", got " + text);
   if (k.type == KeyType::kInteger) {
     if (value != std::floor(value)) fail(key, "must be a whole number, got " + text);
     const double max = k.max.value_or(1e9);

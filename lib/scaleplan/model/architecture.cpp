@@ -76,19 +76,20 @@ double model_flops_per_token(const Shape& s, double seq_len) {
          6.0 * s.vocab * s.d_model;
 }
 
-ContinuousShape continuous_shape(double params) {
-  // params = 12 n_layer d_model^2 with d_model = kAspectRatio n_layer.
-  const double n_layer = std::cbrt(params / (12 * kAspectRatio * kAspectRatio));
-  return {n_layer, kAspectRatio * n_layer};
+ContinuousShape continuous_shape(double params, double aspect_ratio) {
+  // params = 12 n_layer d_model^2 with d_model = aspect_ratio n_layer.
+  const double n_layer = std::cbrt(params / (12 * aspect_ratio * aspect_ratio));
+  return {n_layer, aspect_ratio * n_layer};
 }
 
 namespace {
 
 /// round_shape's candidates: n_layer within 25% of the ideal aspect ratio's, heads at the two
 /// multiples of the head step nearest the ideal width, each with its error against `params`.
-std::vector<std::pair<double, Shape>> shape_candidates(double params, int vocab) {
-  const double ideal_layers = continuous_shape(params).n_layer;
-  const bool large = ideal_layers * kAspectRatio / kHeadDim >= kHeadMultipleFrom;
+std::vector<std::pair<double, Shape>> shape_candidates(double params, int vocab,
+                                                       double aspect_ratio) {
+  const double ideal_layers = continuous_shape(params, aspect_ratio).n_layer;
+  const bool large = ideal_layers * aspect_ratio / kHeadDim >= kHeadMultipleFrom;
   const double head_step = large ? kHeadMultiple : 1;
   std::vector<std::pair<double, Shape>> out;
   const int lo = std::max(1, static_cast<int>(std::floor(ideal_layers * 0.8)));
@@ -103,7 +104,7 @@ std::vector<std::pair<double, Shape>> shape_candidates(double params, int vocab)
       // Nearest in parameters first; a quarter weight keeps small models near the aspect ratio.
       const double aspect = static_cast<double>(d_model) / n_layer;
       const double error = std::abs(std::log(non_embedding_params(shape) / params)) +
-                           0.25 * std::abs(std::log(aspect / kAspectRatio));
+                           0.25 * std::abs(std::log(aspect / aspect_ratio));
       out.emplace_back(error, shape);
     }
   }
@@ -112,8 +113,8 @@ std::vector<std::pair<double, Shape>> shape_candidates(double params, int vocab)
 
 }  // namespace
 
-std::vector<Shape> shapes_near(double params, int vocab, int count) {
-  auto candidates = shape_candidates(params, vocab);
+std::vector<Shape> shapes_near(double params, int vocab, int count, double aspect_ratio) {
+  auto candidates = shape_candidates(params, vocab, aspect_ratio);
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<Shape> out;
@@ -126,12 +127,12 @@ std::vector<Shape> shapes_near(double params, int vocab, int count) {
     if (!seen && std::abs(std::log(non_embedding_params(shape) / params)) < 0.05)
       out.push_back(shape);
   }
-  if (out.empty()) out.push_back(round_shape(params, vocab));
+  if (out.empty()) out.push_back(round_shape(params, vocab, aspect_ratio));
   return out;
 }
 
-Shape round_shape(double params, int vocab) {
-  const auto candidates = shape_candidates(params, vocab);
+Shape round_shape(double params, int vocab, double aspect_ratio) {
+  const auto candidates = shape_candidates(params, vocab, aspect_ratio);
   return std::min_element(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
            return a.first < b.first;
          })->second;

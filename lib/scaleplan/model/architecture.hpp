@@ -88,9 +88,15 @@ double embedding_params(const Shape& s);
 /// an MoE the non-embedding params are the active ones (router included).
 double model_flops_per_token(const Shape& s, double seq_len);
 
-/// d_model / n_layer. GPT-3 175B uses 12288 / 96 = 128 (Brown et al. 2020, Table 2.1); Kaplan et
-/// al. 2020 (Sec. 3.1, Fig. 5) find loss within a few percent over aspect ratios 20-200.
+/// d_model / n_layer of a planned model when the budget sets none (model.aspect_ratio). GPT-3
+/// 175B uses 12288 / 96 = 128 (Brown et al. 2020, Table 2.1); Kaplan et al. 2020 (Sec. 3.1,
+/// Fig. 5) find the loss within a few percent over aspect ratios 20-200, so the scaling laws do
+/// not price the shape and the choice is a documented convention, not an optimum.
 inline constexpr double kAspectRatio = 128;
+/// The aspect ratios over which Kaplan et al. 2020 (Sec. 3.1, Fig. 5) measured the loss flat to a
+/// few percent: outside it a law's loss, which ignores the shape, is an extrapolation.
+inline constexpr double kFlatAspectRatioMin = 20;
+inline constexpr double kFlatAspectRatioMax = 200;
 /// Head dimension of 128 (GPT-3 175B, Llama 2/3); d_model is rounded to a multiple of it.
 inline constexpr int kHeadDim = 128;
 /// Models with at least this many heads get a head count divisible by 8, so 8-way tensor
@@ -98,20 +104,22 @@ inline constexpr int kHeadDim = 128;
 inline constexpr int kHeadMultipleFrom = 16;
 inline constexpr int kHeadMultiple = 8;
 
-/// The unrounded GPT shape of an N-parameter model at kAspectRatio (N = 12 n_layer d_model^2).
+/// The unrounded GPT shape of an N-parameter model at `aspect_ratio` = d_model / n_layer
+/// (N = 12 n_layer d_model^2).
 struct ContinuousShape {
   double n_layer = 0, d_model = 0;
 };
-ContinuousShape continuous_shape(double params);
+ContinuousShape continuous_shape(double params, double aspect_ratio = kAspectRatio);
 
 /// The hardware-friendly GPT shape (n_head = d_model / kHeadDim, a multiple of kHeadMultiple for
-/// large models) nearest to `params` non-embedding parameters, n_layer within 25% of the ideal
-/// aspect ratio's; ties in parameter count go to the shape nearer kAspectRatio.
-Shape round_shape(double params, int vocab = kDefaultVocab);
+/// large models) nearest to `params` non-embedding parameters, n_layer within 25% of that of
+/// `aspect_ratio`; ties in parameter count go to the shape nearer `aspect_ratio`.
+Shape round_shape(double params, int vocab = kDefaultVocab, double aspect_ratio = kAspectRatio);
 
 /// The hardware-friendly GPT shapes within 5% of `params` (round_shape's candidates), nearest
 /// first, at most `count`: a planner tries them all, since the nearest in parameters is not
 /// always the one whose layout runs best.
-std::vector<Shape> shapes_near(double params, int vocab, int count);
+std::vector<Shape> shapes_near(double params, int vocab, int count,
+                               double aspect_ratio = kAspectRatio);
 
 }  // namespace scaleplan

@@ -75,7 +75,7 @@ double serving_flops_per_s(const ServingInputs& in) {
 
 // Pope et al. 2022 Sec. 2 (KV cache); Ainslie et al. 2023 (GQA: n_kv_heads of n_head).
 double kv_bytes_per_sequence(const ServingInputs& in, double params) {
-  const ContinuousShape shape = continuous_shape(params);
+  const ContinuousShape shape = continuous_shape(params, in.aspect_ratio);
   return 2 * shape.n_layer * shape.d_model * in.kv_head_fraction * 2 *
          (in.prompt_tokens + in.tokens_per_query / 2);
 }
@@ -83,7 +83,7 @@ double kv_bytes_per_sequence(const ServingInputs& in, double params) {
 // Pope et al. 2022 Sec. 3.2: 2 all-reduces of the activations per layer (attention and MLP).
 double tensor_parallel_seconds(const ServingInputs& in, double params, double tokens, int tp) {
   if (tp <= 1 || !(tokens > 0)) return 0;
-  const ContinuousShape shape = continuous_shape(params);
+  const ContinuousShape shape = continuous_shape(params, in.aspect_ratio);
   const double message = tokens * shape.d_model * 2;  // bf16 activations
   return 2 * shape.n_layer * all_reduce_seconds(message, tp, collective_link(in.gpu, tp, 1));
 }

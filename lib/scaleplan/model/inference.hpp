@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "scaleplan/model/architecture.hpp"
 #include "scaleplan/model/hardware.hpp"
 
 namespace scaleplan {
@@ -53,6 +54,9 @@ struct ServingInputs {
   /// stores K and V for n_kv_heads heads only, so the KV cache shrinks by this factor (1 for
   /// multi-head attention; 8 of 64 heads, as Llama 2 70B, 1/8). `evaluate` sets it from the run.
   double kv_head_fraction = 1;
+  /// d_model / n_layer of the served model, whose layers and width the KV cache and the
+  /// tensor-parallel all-reduces scale with (continuous_shape). `evaluate` sets it from the run.
+  double aspect_ratio = kAspectRatio;
   /// inference.tensor_parallel: GPUs per replica (a power of two within the serving GPU's NVLink
   /// domain); nullopt: `serve` takes the smallest degree that fits and meets the caps.
   std::optional<int> tensor_parallel;

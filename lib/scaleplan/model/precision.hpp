@@ -36,6 +36,10 @@ double effective_params_fraction(const TrainingBits& bits,
 /// rest) were fitted on 16-bit mixed-precision runs, so 16 bits is q = 1 and bits above 16 count
 /// as 16 (Kumar's fit covers 3-16 bits; it says nothing of fp32 gaining over bf16).
 double precision_quality(const TrainingBits& bits, const PrecisionLaw& law = kKumarPrecisionLaw);
+/// The lowest quality factor a budget may give (model.precision_quality): N_eff of 1% of N. The
+/// law's own lowest is fp4's 0.232; a factor far below it would have the loss law extrapolate
+/// to a model a hundredth of its size, which no measurement supports.
+inline constexpr double kMinPrecisionQuality = 0.01;
 
 /// Kumar et al. 2024 Sec. 4.3: training every tensor at P bits under the cost model
 /// C = (6/16) N D P with alpha = beta, the loss at the best N for a compute C depends on P only

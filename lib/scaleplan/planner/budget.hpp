@@ -45,7 +45,8 @@ struct InferenceBudget {
 };
 
 /// What the user allows a lever: model.params, data.tokens or data.tokens_per_param. A fixed
-/// value in the file is min = max (for model.params widened by kFixedParamsTolerance).
+/// value in the file is min = max (widened by kFixedParamsTolerance for model.params and by
+/// kFixedTokensPerParamTolerance for data.tokens_per_param).
 struct Bounds {
   std::optional<double> min, max;
   bool contains(double x) const { return (!min || x >= *min) && (!max || x <= *max); }
@@ -54,6 +55,9 @@ struct Bounds {
 /// A fixed `model.params: N` is met by any shape within this share of N: the shapes the planner
 /// builds (multiples of 128 wide, whole layers) are a few percent apart near any N.
 inline constexpr double kFixedParamsTolerance = 0.05;
+/// A fixed `data.tokens_per_param: r` is met within a millionth of r: D is continuous, but the
+/// search approaches a bound from inside, so min = max exactly would leave it no room.
+inline constexpr double kFixedTokensPerParamTolerance = 1e-6;
 
 /// The model families the planner may choose (model.architectures): dense transformers, or
 /// Mixture-of-Experts ones (architecture.hpp: with_experts) at each of model.experts.
@@ -89,6 +93,9 @@ struct Budget {
   std::vector<Precision> precisions = {Precision::kBf16};
   int seq_len = 4096;
   int vocab = kDefaultVocab;
+  /// model.aspect_ratio: d_model / n_layer of the planned shapes (a convention: the laws do not
+  /// price the shape; architecture.hpp, kAspectRatio).
+  double aspect_ratio = kAspectRatio;
   ScheduleKind schedule = ScheduleKind::kWsd;
   /// model.hyperparameter_law: the law the peak LR and the optimal batch come from.
   HyperparameterLaw hyperparameter_law = kDefaultHyperparameterLaw;

@@ -201,7 +201,7 @@ TrainingRun training_run_of(const ProposedRun& p, const Gpu& table_gpu) {
   TrainingRun r;
   r.params = p.params;
   r.tokens = p.tokens;
-  r.shape = p.shape ? *p.shape : round_shape(p.params, p.context.vocab);
+  r.shape = p.shape ? *p.shape : round_shape(p.params, p.context.vocab, p.context.aspect_ratio);
   r.seq_len = p.seq_len;
   r.precision = p.precision;
   r.gpu = cluster_gpu(p.context, table_gpu);

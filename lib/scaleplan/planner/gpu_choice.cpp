@@ -45,18 +45,6 @@ double spend(const Budget& b, const Plan& p) {
   return p.evaluation.cost.usd;
 }
 
-/// What the objective maximises; the same order the planner uses within one GPU.
-double score(const Budget& b, const Plan& p) {
-  switch (b.objective) {
-    case Objective::kMinimizeLoss: return -p.evaluation.loss;
-    case Objective::kMaximizeProfit: return p.roi ? p.roi->profit_usd : -INFINITY;
-    case Objective::kMinimizeCost:
-      return -(p.evaluation.cost.usd +
-               (p.evaluation.serving ? p.evaluation.serving->lifetime_usd : 0));
-  }
-  return -p.evaluation.loss;
-}
-
 /// Whether `a` is the cheaper of two runs the objective ties: less spend in the budget's unit;
 /// at equal spend (a FLOP budget buys the same run on every type) fewer dollars, a priced run
 /// before an unpriced one; then the shorter wall-clock.
@@ -106,7 +94,7 @@ std::optional<std::size_t> best_gpu_option(const std::vector<GpuOption>& options
     }
     const Plan& a = *options[i].plan;
     const Plan& b = *options[*best].plan;
-    const double sa = score(budget, a), sb = score(budget, b);
+    const double sa = objective_score(budget, a.evaluation), sb = objective_score(budget, b.evaluation);
     // Scores equal within a millionth (as the search counts them) tie to the cheaper run.
     if (std::abs(sa - sb) > 1e-6 * std::max(1.0, std::abs(sb))) {
       if (sa > sb) best = i;

@@ -245,7 +245,7 @@ class OptionModel {
   /// The largest N some layout fits (bisection in log N on the leanest layouts).
   double params_cap() {
     const auto fits = [&](double n) {
-      return layouts_.fits(shape_with(round_shape(n, budget_.vocab), option_.moe), option_.gpus);
+      return layouts_.fits(shape_with(round_shape(n, budget_.vocab, budget_.aspect_ratio), option_.moe), option_.gpus);
     };
     double lo = domain_.params_min, hi = domain_.params_max;
     if (!fits(lo)) return 0;
@@ -361,16 +361,6 @@ class OptionModel {
   std::vector<std::string> violated_;
   double tokens_per_param_ = 20;  // Chinchilla's ratio until the search has seen a run
 };
-
-double score_of(const Budget& b, const Evaluation& e) {
-  switch (b.objective) {
-    case Objective::kMinimizeLoss: return -e.loss;
-    case Objective::kMaximizeProfit: return profit_usd(b, e);
-    case Objective::kMinimizeCost:
-      return -(e.cost.usd + (e.serving ? e.serving->lifetime_usd : 0));
-  }
-  return -e.loss;
-}
 
 /// The bootstrap interval of the run's loss: each sample judged as `evaluate` judges the run
 /// (its own N', D' of repeated data, then precision and batch).
@@ -514,6 +504,24 @@ void add_warnings(const Budget& b, const Law& law, const Domain& domain, Plan* p
                        hyperparameter_law_source(hp_law) + ") " + format_number(hp_outside) +
                        "x outside the range it was fitted on (" +
                        describe_range(hyperparameter_law_range(hp_law)) + ")");
+  // Settings for a precision the planner may not choose change nothing: say so, not silently.
+  const auto listed = [&](Precision p) {
+    return std::find(b.precisions.begin(), b.precisions.end(), p) != b.precisions.end();
+  };
+  for (const auto& [precision, quality] : b.precision_quality)
+    if (!listed(precision))
+      warnings.push_back("model.precision_quality." + to_string(precision) +
+                         " has no effect: " + to_string(precision) +
+                         " is not in model.precisions");
+  if (b.fp4_overhead != kDefaultFp4Overhead && !listed(Precision::kFp4))
+    warnings.push_back("model.fp4_overhead has no effect: fp4 is not in model.precisions");
+  if (b.aspect_ratio < kFlatAspectRatioMin || b.aspect_ratio > kFlatAspectRatioMax)
+    warnings.push_back("model.aspect_ratio " + format_number(b.aspect_ratio) +
+                       " is outside the " + format_number(kFlatAspectRatioMin) + "-" +
+                       format_number(kFlatAspectRatioMax) +
+                       " over which Kaplan et al. 2020 (Sec. 3.1) measured the loss flat to a few "
+                       "percent; law '" + law.name + "' does not price the shape, so its loss "
+                       "ignores it");
   // The domain's edge, not a bound the user set.
   if ((plan->run.params >= domain.params_max * (1 - 5e-2) && !b.params_bounds.max) ||
       (d >= domain.tokens_max * (1 - kBindingTolerance) && !b.tokens_bounds.max))
@@ -574,7 +582,7 @@ ServingCap serving_cap_of(const ServingInputs& base, const Moe& moe, int vocab,
     return cap;
   }
   const auto serving_at = [&](double n) {
-    const Shape shape = shape_with(round_shape(n, vocab), moe);
+    const Shape shape = shape_with(round_shape(n, vocab, base.aspect_ratio), moe);
     return std::make_pair(serving_inputs_for(base, shape), non_embedding_params(shape));
   };
   const auto servable = [&](double n) {
@@ -643,6 +651,7 @@ ServingInputs serving_inputs(const Budget& b) {
   s.lifetime_queries = in.lifetime_queries;
   s.tensor_parallel = in.tensor_parallel;
   s.decode_efficiency = in.decode_efficiency;
+  s.aspect_ratio = b.aspect_ratio;
   if (!s.gpu.price_on_demand_usd_per_gpu_hour)
     throw InputError(b.position_of("inference.gpu"), "inference.gpu",
                      "the GPU table has no on-demand price for '" + s.gpu.name + "'");
@@ -655,6 +664,16 @@ double profit_usd(const Budget& b, const Evaluation& e) {
   return b.inference->lifetime_queries *
              (value_per_query(*b.roi, e.served_loss) - s.usd_per_query) -
          e.cost.usd;
+}
+
+double objective_score(const Budget& b, const Evaluation& e) {
+  switch (b.objective) {
+    case Objective::kMinimizeLoss: return -e.loss;
+    case Objective::kMaximizeProfit: return profit_usd(b, e);
+    case Objective::kMinimizeCost:
+      return -(e.cost.usd + (e.serving ? e.serving->lifetime_usd : 0));
+  }
+  return -e.loss;
 }
 
 Gpu cluster_gpu(const Budget& b, const Gpu& gpu) {
@@ -780,7 +799,7 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
         // The search moves along N; each N is the concrete shape nearest it, whose own
         // parameter count the law sees, so what the search optimises is what a run gets.
         problem.at = [&](double n) {
-          const Shape shape = shape_with(round_shape(n, b.vocab), moe);
+          const Shape shape = shape_with(round_shape(n, b.vocab, b.aspect_ratio), moe);
           const OptionModel::Sized s = sized(non_embedding_params(shape), shape);
           SizePoint p;
           p.params = n;
@@ -789,7 +808,7 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
           if (!s.feasible) return p;
           p.tokens = s.run.tokens;
           p.loss = s.evaluation.loss;
-          p.score = score_of(b, s.evaluation);
+          p.score = objective_score(b, s.evaluation);
           return p;
         };
         const SizePoint best = searcher(problem);
@@ -804,17 +823,17 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
           Candidate c;
           c.plan.run = s.run;
           c.plan.evaluation = s.evaluation;
-          c.score = score_of(b, s.evaluation);
+          c.score = objective_score(b, s.evaluation);
           return c;
         };
-        for (const Shape& dense : shapes_near(best.params, b.vocab, kShapesTried)) {
+        for (const Shape& dense : shapes_near(best.params, b.vocab, kShapesTried, b.aspect_ratio)) {
           const Shape shape = shape_with(dense, moe);
           OptionModel::Sized s = sized(non_embedding_params(shape), shape);
           if (s.feasible && (!concrete.feasible || better(as_candidate(s), as_candidate(concrete))))
             concrete = std::move(s);
         }
         for (double n = best.params * 0.97; n >= domain.params_min && !concrete.feasible; n *= 0.97) {
-          const Shape shape = shape_with(round_shape(n, b.vocab), moe);
+          const Shape shape = shape_with(round_shape(n, b.vocab, b.aspect_ratio), moe);
           concrete = sized(non_embedding_params(shape), shape);
         }
         if (!concrete.feasible) continue;
@@ -1001,7 +1020,7 @@ Explanation explain(const Budget& b, const Gpu& gpu, const Law& law, const Plan&
       // as good: a re-solve that comes out worse (the no-deadline pick of the fastest count
       // within kLossTieFraction of a best loss that the narrower scope moved, or the search's
       // precision on a wider domain) is answered with the plan itself.
-      if (score_of(relaxed, p.evaluation) < score_of(relaxed, e)) p = plan;
+      if (objective_score(relaxed, p.evaluation) < objective_score(relaxed, e)) p = plan;
       m.feasible = true;
       m.loss = p.evaluation.loss;
       m.loss_gained = e.loss - m.loss;

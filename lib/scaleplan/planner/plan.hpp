@@ -126,6 +126,9 @@ ServingInputs serving_inputs(const Budget& budget);
 /// Lifetime profit of a run evaluated with that serving model: queries x (value per query at
 /// its loss - serving cost per query) - training cost.
 double profit_usd(const Budget& budget, const Evaluation& evaluation);
+/// What the budget's objective maximises for an evaluated run: -loss, the lifetime profit, or
+/// -(training + lifetime serving dollars). The one order plan, compare and check rank runs by.
+double objective_score(const Budget& budget, const Evaluation& evaluation);
 
 /// The GPU as the budget's cluster sees it: the table's row with hardware.gpus_per_node and
 /// hardware.scale_out_gbps applied.

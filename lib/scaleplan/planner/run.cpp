@@ -140,6 +140,9 @@ ServingInputs serving_inputs_for(ServingInputs serving, const Shape& shape) {
   // The run's own attention: grouped-query attention shrinks the KV cache it serves with.
   if (shape.n_head > 0 && shape.n_kv_heads > 0)
     serving.kv_head_fraction = static_cast<double>(shape.n_kv_heads) / shape.n_head;
+  // Its own width over depth, which the KV cache and the TP all-reduces scale with.
+  if (shape.n_layer > 0 && shape.d_model > 0)
+    serving.aspect_ratio = static_cast<double>(shape.d_model) / shape.n_layer;
   // An MoE serves from its total weights, reading the experts a batch touches.
   if (is_moe(shape)) {
     serving.total_params_factor = total_non_embedding_params(shape) / non_embedding_params(shape);
