@@ -94,7 +94,8 @@ std::optional<std::size_t> best_gpu_option(const std::vector<GpuOption>& options
     }
     const Plan& a = *options[i].plan;
     const Plan& b = *options[*best].plan;
-    const double sa = objective_score(budget, a.evaluation), sb = objective_score(budget, b.evaluation);
+    const double sa = objective_score(budget, a.evaluation);
+    const double sb = objective_score(budget, b.evaluation);
     // Scores equal within a millionth (as the search counts them) tie to the cheaper run.
     if (std::abs(sa - sb) > 1e-6 * std::max(1.0, std::abs(sb))) {
       if (sa > sb) best = i;

@@ -245,7 +245,8 @@ class OptionModel {
   /// The largest N some layout fits (bisection in log N on the leanest layouts).
   double params_cap() {
     const auto fits = [&](double n) {
-      return layouts_.fits(shape_with(round_shape(n, budget_.vocab, budget_.aspect_ratio), option_.moe), option_.gpus);
+      const Shape shape = round_shape(n, budget_.vocab, budget_.aspect_ratio);
+      return layouts_.fits(shape_with(shape, option_.moe), option_.gpus);
     };
     double lo = domain_.params_min, hi = domain_.params_max;
     if (!fits(lo)) return 0;
