@@ -272,3 +272,28 @@ TEST_CASE("schedule: bad run.schedule and model.critical_batch values, word for 
     CHECK(r.err == std::string(c.message) + "\n");
   }
 }
+
+TEST_CASE("critical batch: check of plan's own run under zhang2024 raises no batch warning",
+          "[check][plan][schedule]") {
+  const std::string budget =
+      "budget: {usd: 2.0e6, deadline_hours: 720}\nhardware: {gpu: H100-SXM, max_count: 2048}\n"
+      "model: {critical_batch: zhang2024}\n";
+  const auto r = run_scaleplan(
+      "-q plan budget.yaml --run-file run.yaml --format json && '" SCALEPLAN_BINARY
+      "' -q check run.yaml --budget budget.yaml --format json > check.json; cat check.json >&2",
+      {{"budget.yaml", budget}});
+  REQUIRE(r.rc == 0);
+  const Json p = Json::parse(r.out);
+  CHECK(p["recommendation"]["critical_batch"] == "zhang2024");
+  CHECK(p["predicted"]["noise_batch_tokens"].get<double>() ==
+        Approx(zhang2024_noise_batch_tokens(p["recommendation"]["tokens"].get<double>())));
+  const Json c = Json::parse(r.err);
+  const Json batch = finding(c, "batch_size"), schedule = finding(c, "schedule");
+  INFO(batch["message"].get<std::string>() << "\n" << schedule["message"].get<std::string>());
+  CHECK(batch["status"] == "pass");
+  CHECK(schedule["status"] == "pass");
+  CHECK(batch["message"].get<std::string>().find("Zhang et al. 2024") != std::string::npos);
+  // The same loss in both: one evaluation.
+  CHECK(finding(c, "loss")["value"].get<double>() ==
+        Approx(p["predicted"]["loss"].get<double>()).epsilon(1e-9));
+}

@@ -627,6 +627,10 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
       const AnnealingAreas run_areas = annealing_areas(s);
       const AnnealingAreas ref = annealing_areas(reference_schedule(s.warmup_steps, s.total_steps));
       const auto ratio = [](double x, double y) { return y > 0 ? fmt("%.3f", x / y) : "-"; };
+      if (run_areas.s2 == 0 && ref.s2 > 0) {
+        g.status = Status::kWarn;
+        g.message += " (the LR never decays: no annealing gain, Hägele et al. 2024)";
+      }
       g.message += "; annealing areas (Tissue et al. 2024) S1 " + ratio(run_areas.s1, ref.s1) +
                    "x and S2 " + ratio(run_areas.s2, ref.s2) +
                    "x those of the schedule the law's loss assumes (WSD, 20% linear cooldown to "
