@@ -163,33 +163,43 @@ TEST_CASE("critical batch: zhang2024 grows with D and is positive everywhere", "
   CHECK_FALSE(parse_critical_batch_law("kaplan"));
 }
 
-TEST_CASE("check: a batch at twice the optimum costs what the law says 2/3 of the data costs",
+TEST_CASE("check: the batch's loss cost is the law's data term at the tokens it wastes",
           "[check][schedule]") {
-  // hoffmann2022 (Epoch refit constants, law.hpp) at N = 1e9, D = 2e10: deepseek2024's B* for
-  // the run, a batch of twice it: each token worth 2/3 (B_noise = B*), the loss
-  // L(N, 2/3 D) - L(N, D).
-  const auto r = run_scaleplan(
-      "-q check run.yaml --format json",
-      {{"run.yaml",
-        "run:\n  params: 1.0e9\n  tokens: 2.0e10\n  batch_tokens: 8388608\n  gpu: H100\n"
-        "  gpus: 64\n  seq_len: 2048\nmodel: {law: hoffmann2022}\n"}});
-  INFO(r.err);
-  REQUIRE(r.out.size() > 0);
-  const Json report = Json::parse(r.out);
-  const Json batch = finding(report, "batch_size");
-  INFO(batch["message"].get<std::string>());
-  const std::string message = batch["message"].get<std::string>();
-  CHECK(message.find("nats") != std::string::npos);
-  CHECK(message.find("of the loss") != std::string::npos);
-  // The value is the loss cost; it grows with the batch.
-  const auto bigger = run_scaleplan(
-      "-q check run.yaml --format json",
-      {{"run.yaml",
-        "run:\n  params: 1.0e9\n  tokens: 2.0e10\n  batch_tokens: 33554432\n  gpu: H100\n"
-        "  gpus: 64\n  seq_len: 2048\nmodel: {law: hoffmann2022}\n"}});
-  const Json big = finding(Json::parse(bigger.out), "batch_size");
-  CHECK(big["value"].get<double>() > batch["value"].get<double>());
-  CHECK(big["status"] != "pass");
+  // hoffmann2022 (Hoffmann et al. 2022 App. D.2: B = 410.7, beta = 0.28): the cost depends on D
+  // only, B ((e D)^-beta - D^-beta), with e the data each token is worth at the run's batch
+  // (printed to 3 digits in the message; McCandlish: 2 / (1 + B/B*) with B_noise = B*).
+  const auto check = [](const std::string& batch) {
+    const auto r = run_scaleplan(
+        "-q check run.yaml --format json",
+        {{"run.yaml", "run:\n  params: 1.0e9\n  tokens: 2.0e10\n  batch_tokens: " + batch +
+                          "\n  gpu: H100\n  gpus: 64\n  seq_len: 2048\nmodel: {law: hoffmann2022}\n"}});
+    INFO(r.err);
+    REQUIRE(r.out.size() > 0);
+    return finding(Json::parse(r.out), "batch_size");
+  };
+  const auto worth = [](const Json& f) {
+    const std::string m = f["message"].get<std::string>();
+    const std::size_t at = m.find("is worth ");
+    REQUIRE(at != std::string::npos);
+    return std::stod(m.substr(at + 9, 5));
+  };
+  const double d = 2e10;
+  for (const char* batch : {"2097152", "8388608"}) {
+    const Json f = check(batch);
+    INFO(f["message"].get<std::string>());
+    const double e = worth(f);
+    REQUIRE(e < 1);
+    CHECK(f["value"].get<double>() ==
+          Approx(410.7 * (std::pow(e * d, -0.28) - std::pow(d, -0.28))).epsilon(0.01));
+  }
+  // At or below the optimum nothing is wasted: 0 nats, pass.
+  const Json at_optimum = check("1048576");
+  CHECK(at_optimum["value"].get<double>() == 0);
+  CHECK(at_optimum["status"] == "pass");
+  // 1.85x the optimum wastes 30% of the tokens, 2.1% of the loss: a warning (over 1%); 7.4x
+  // wastes 76%, 9.3%: a failure (over 5%).
+  CHECK(check("2097152")["status"] == "warn");
+  CHECK(check("8388608")["status"] == "fail");
 }
 
 TEST_CASE("check: the schedule finding gives the annealing areas against the law's reference",
