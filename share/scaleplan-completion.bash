@@ -26,7 +26,8 @@ _scaleplan() {
     --budget) reply=($(compgen -W "$(_scaleplan_examples)" -- "$cur")); files=yaml ;;
     --gpus|-o|--output|--residuals|--plot|--run-file) files=all ;;
     --usd|--gpu-hours|--flops|--points|--range|--params|--tokens|--seed|--bootstrap|--name|\
-    --exclude|--holdout|--max-regret|--max-batch-over-critical|--unique-tokens|\
+    --exclude|--holdout|--max-regret|--max-batch-over-critical|--warn-batch-loss|\
+    --max-batch-loss|--unique-tokens|\
     --params-encoder|--params-decoder|--loss-column|--group|--joint|--joint-params) return ;;
     *)
       local cmd="" w
@@ -46,7 +47,8 @@ _scaleplan() {
         predict) opts="--law --params --tokens --flops --unique-tokens --gpu-hours --params-encoder --params-decoder" ;;
         fit) opts="-o --output --form --loss-column --bootstrap --seed --final-only --exclude --holdout --group --joint --joint-params --all-starts --residuals --name"
              files=csv ;;
-        check) opts="--budget --strict --max-regret --max-batch-over-critical \
+        check) opts="--budget --strict --max-regret --max-batch-over-critical --warn-batch-loss \
+                     --max-batch-loss \
                      $(_scaleplan_examples)"; files=yaml ;;
         frontier) opts="--usd --gpu-hours --flops --points --plot $(_scaleplan_examples)"; files=yaml ;;
         isoflop) opts="--law --flops --points --range --plot" ;;

@@ -82,6 +82,8 @@ complete -c scaleplan -n '__fish_seen_subcommand_from check' -l budget -r -F \
 complete -c scaleplan -n '__fish_seen_subcommand_from check' -l strict -d 'Warnings fail too'
 complete -c scaleplan -n '__fish_seen_subcommand_from check' -l max-regret -x -d 'Fail above: 5% or a fraction'
 complete -c scaleplan -n '__fish_seen_subcommand_from check' -l max-batch-over-critical -x -d 'Fail above this factor'
+complete -c scaleplan -n '__fish_seen_subcommand_from check' -l warn-batch-loss -x -d 'Warn above this share of the loss'
+complete -c scaleplan -n '__fish_seen_subcommand_from check' -l max-batch-loss -x -d 'Fail above this share of the loss'
 complete -c scaleplan -n '__fish_seen_subcommand_from frontier isoflop' -l points -x -d 'Points'
 complete -c scaleplan -n '__fish_seen_subcommand_from frontier isoflop' -l plot -r -F -d 'FILE.svg or FILE.png'
 complete -c scaleplan -n '__fish_seen_subcommand_from isoflop' -l range -x -d 'Curve span factor'

@@ -166,6 +166,14 @@ void add_check_command(CLI::App& app, Action* action) {
                   "Fail when batch_tokens exceeds the critical batch by this factor")
       ->check(positive_number())
       ->capture_default_str();
+  sub->add_option("--warn-batch-loss", o->thresholds.warn_batch_loss,
+                  "Warn when the batch costs more than this fraction of the loss (0.01 = 1%)")
+      ->check(positive_number())
+      ->capture_default_str();
+  sub->add_option("--max-batch-loss", o->thresholds.max_batch_loss,
+                  "Fail when the batch costs more than this fraction of the loss")
+      ->check(positive_number())
+      ->capture_default_str();
   sub->callback([o, action] {
     *action = [o](const GlobalOptions& g, std::ostream& out) { return run_check(*o, g, out); };
   });

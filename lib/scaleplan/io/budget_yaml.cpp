@@ -197,6 +197,12 @@ const KeyTable& model_keys() {
                        "deepseek2024 (DeepSeek LLM 2024 Eq. 1, in compute) or step-law (Li et "
                        "al. 2025, in non-embedding N and D)",
         .choices = hyperparameter_law_names(), .default_value = to_string(d.hyperparameter_law)},
+       {.name = "critical_batch", .type = KeyType::kChoice,
+        .description = "the batch-noise scale B_noise in what a batch above the optimum costs, "
+                       "E = E_min (1 + B/B_noise): hyperparameter-law (B_noise = the law's B_opt, "
+                       "an assumption) or zhang2024 (Zhang et al. 2024: grows with D, not N; "
+                       "unverified constants from the authors' notebook)",
+        .choices = critical_batch_law_names(), .default_value = to_string(d.critical_batch)},
        {.name = "precision_quality", .type = KeyType::kMap,
         .description = "your own quality factor N_eff / N per training precision, in (0, 1]: "
                        "{fp8: 0.98}; Kumar et al. 2024's law for the rest",
@@ -499,6 +505,7 @@ void read_model_section(const YamlMap& m, Budget& b) {
     b.schedule = *s == "wsd" ? ScheduleKind::kWsd : ScheduleKind::kCosine;
   if (const auto h = m.string("hyperparameter_law"))
     b.hyperparameter_law = *parse_hyperparameter_law(*h);
+  if (const auto c = m.string("critical_batch")) b.critical_batch = *parse_critical_batch_law(*c);
   if (m.has("precision_quality")) {
     const YamlMap q = m.map("precision_quality");
     q.check_keys();

@@ -9,6 +9,10 @@
 namespace scaleplan {
 namespace {
 
+/// The schedule the law's loss is taken to be for (recipe.hpp: reference_schedule).
+constexpr const char* kLawScheduleReference =
+    "WSD with a 20% linear cooldown to 0 (Hägele et al. 2024, Sec. 3.2: matches cosine)";
+
 void emit_yaml(YAML::Emitter& e, const Tree& j) {
   if ((j.is_array() || j.is_object()) && j.empty()) {
     e << YAML::Flow << (j.is_array() ? YAML::BeginSeq : YAML::BeginMap)
@@ -187,7 +191,8 @@ Tree plan_run_file(const Plan& p, const Budget& b, const std::string& law) {
                {{"kind", to_string(s.kind)},
                 {"warmup_steps", s.warmup_steps},
                 {"decay_steps", s.decay_steps},
-                {"total_steps", s.total_steps}}},
+                {"total_steps", s.total_steps},
+                {"final_lr_fraction", s.final_lr_fraction}}},
               {"precision", to_string(r.precision)},
               {"gpu", r.gpu.name},
               {"gpus", r.gpus},
@@ -213,6 +218,8 @@ Tree plan_run_file(const Plan& p, const Budget& b, const std::string& law) {
              {{"law", law},
               {"flops_per_token", b.flops_per_token == FlopsConvention::k6N ? "6N" : "detailed"},
               {"hyperparameter_law", to_string(r.hyperparameter_law)}}}};
+  if (r.critical_batch != kDefaultCriticalBatchLaw)
+    j["model"]["critical_batch"] = to_string(r.critical_batch);
   if (!b.precision_quality.empty()) {
     Tree q = Tree::object();
     for (const auto& [precision, value] : b.precision_quality) q[to_string(precision)] = value;
@@ -316,12 +323,18 @@ Tree plan_to_json(const Plan& p) {
                           {{"kind", to_string(s.kind)},
                            {"warmup_steps", s.warmup_steps},
                            {"decay_steps", s.decay_steps},
-                           {"total_steps", s.total_steps}}}};
+                           {"total_steps", s.total_steps},
+                           {"decay_shape", to_string(s.decay_shape)},
+                           {"final_lr_fraction", s.final_lr_fraction},
+                           {"law_reference", kLawScheduleReference}}},
+                         {"critical_batch", to_string(r.critical_batch)}};
   j["layout"] = layout_to_json(r.layout);
   j["step"] = step_to_json(e);
   j["memory"] = memory_to_json(e);
   j["predicted"] = {{"loss", e.loss},
                     {"data_efficiency", e.data_efficiency},
+                    {"batch_loss", e.batch_loss},
+                    {"noise_batch_tokens", e.noise_batch_tokens},
                     {"optimal_batch_tokens", e.optimal_batch_tokens},
                     {"optimal_learning_rate", e.optimal_learning_rate}};
   Tree by_precision = Tree::object(), quality = Tree::object();
@@ -484,10 +497,16 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
   row("batch", human_count(static_cast<double>(e.batch_tokens)) + " tokens (" +
                    std::to_string(r.batch_sequences) + " sequences), peak LR " +
                    fmt("%.2g", e.recipe.learning_rate) + " (hyperparameter law " +
-                   to_string(r.hyperparameter_law) + ")");
+                   to_string(r.hyperparameter_law) +
+                   (r.critical_batch != kDefaultCriticalBatchLaw
+                        ? ", critical batch " + to_string(r.critical_batch)
+                        : std::string()) +
+                   ")");
   row("schedule", to_string(s.kind) + ": " + std::to_string(s.warmup_steps) + " warmup, " +
-                      std::to_string(s.decay_steps) + " decay, " + std::to_string(s.total_steps) +
-                      " total steps");
+                      std::to_string(s.decay_steps) + " decay to " +
+                      fmt("%g%%", 100 * s.final_lr_fraction) + " of the peak, " +
+                      std::to_string(s.total_steps) + " total steps; the law's loss assumes " +
+                      kLawScheduleReference);
   out << "\n";
   std::string loss = fmt("%.4f", e.loss);
   if (p.loss_interval)

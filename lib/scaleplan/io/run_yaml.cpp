@@ -28,7 +28,13 @@ const KeyTable& schedule_keys() {
         .choices = {"wsd", "cosine"}, .required = true},
        steps("warmup_steps", "linear warmup", Range::kNonNegative),
        steps("decay_steps", "final decay (WSD)", Range::kNonNegative),
-       steps("total_steps", "optimizer steps in all", Range::kPositive)},
+       steps("total_steps", "optimizer steps in all", Range::kPositive),
+       {.name = "decay_shape", .type = KeyType::kChoice,
+        .description = "WSD cooldown shape: linear or one_minus_sqrt (Hägele et al. 2024, Sec. 3.2)",
+        .choices = {"linear", "one_minus_sqrt"}, .default_value = "linear"},
+       {.name = "final_lr_fraction", .unit = "fraction of the peak LR",
+        .description = "the LR the decay ends at, over the peak (Hägele et al. 2024's cosine: 0.1)",
+        .range = Range::kNonNegative, .max = 1, .default_value = 0}},
       {}};
   return t;
 }
@@ -203,6 +209,11 @@ Schedule read_schedule(const YamlMap& m) {
   s.warmup_steps = *m.long_integer("warmup_steps");
   s.decay_steps = *m.long_integer("decay_steps");
   s.total_steps = *m.long_integer("total_steps");
+  if (const auto shape = m.string("decay_shape")) {
+    if (s.kind == ScheduleKind::kCosine) m.fail("decay_shape", "applies to kind: wsd only");
+    s.decay_shape = *shape == "one_minus_sqrt" ? DecayShape::kOneMinusSqrt : DecayShape::kLinear;
+  }
+  if (const auto f = m.number("final_lr_fraction")) s.final_lr_fraction = *f;
   if (s.warmup_steps + s.decay_steps > s.total_steps)
     m.fail("total_steps", "must be at least warmup_steps + decay_steps");
   return s;

@@ -99,6 +99,8 @@ struct Budget {
   ScheduleKind schedule = ScheduleKind::kWsd;
   /// model.hyperparameter_law: the law the peak LR and the optimal batch come from.
   HyperparameterLaw hyperparameter_law = kDefaultHyperparameterLaw;
+  /// model.critical_batch: where the batch-noise scale of the batch's data cost comes from.
+  CriticalBatchLaw critical_batch = kDefaultCriticalBatchLaw;
   /// model.precision_quality: the user's own quality factor N_eff / N per precision, in (0, 1],
   /// replacing Kumar et al.'s (precision.hpp).
   std::map<Precision, double> precision_quality;

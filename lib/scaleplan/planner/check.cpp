@@ -210,6 +210,7 @@ TrainingRun training_run_of(const ProposedRun& p, const Gpu& table_gpu) {
   r.usd_per_gpu_hour = price_of(p, table_gpu).value_or(NAN);
   r.schedule = p.schedule ? p.schedule->kind : p.context.schedule;
   r.hyperparameter_law = p.context.hyperparameter_law;
+  r.critical_batch = p.context.critical_batch;
 
   const LayoutRequest& q = p.layout;
   Layout fallback;  // the file's fields, else the leanest settings: what to report when none fit
@@ -251,7 +252,9 @@ TrainingRun training_run_of(const ProposedRun& p, const Gpu& table_gpu) {
   } else {
     const double target =
         target_batch_tokens(r.hyperparameter_law, r.params, r.shape, r.seq_len, r.tokens);
-    choice = search.choose(r.shape, r.gpus, target);
+    choice = search.choose(r.shape, r.gpus, target,
+                           noise_batch_tokens(r.critical_batch, r.hyperparameter_law, r.params,
+                                              r.shape, r.seq_len, r.tokens));
     r.batch_sequences =
         choice ? choice->batch_sequences
                : global_batch_sequences(target, r.seq_len,
@@ -533,20 +536,41 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
                 " was fitted on)"
           : "";
   {
+    // What the batch costs in loss: McCandlish's E = E_min (1 + B/B_noise) turns a batch above
+    // B* into fewer useful tokens, and the run's law turns those into loss (run.hpp, batch_loss).
     const double b = static_cast<double>(e.batch_tokens), optimum = e.optimal_batch_tokens;
-    Finding g{"batch_size", Status::kPass, b, optimum * t.max_batch_over_critical,
+    const double share = e.loss > 0 ? e.batch_loss / e.loss : 0;
+    const double cb_outside = critical_batch_extrapolation(r.critical_batch, r.tokens);
+    std::string noise =
+        r.critical_batch == CriticalBatchLaw::kZhang2024
+            ? "B_noise " + fmt("%.4g", e.noise_batch_tokens) +
+                  " (Zhang et al. 2024, grows with D; unverified constants" +
+                  (cb_outside > kExtrapolationWarningFactor
+                       ? ", " + fmt("%.3g", cb_outside) + "x outside the D it was fitted on"
+                       : std::string()) +
+                  ")"
+            : "B_noise taken as the optimum";
+    Finding g{"batch_size", Status::kPass, e.batch_loss, t.warn_batch_loss * e.loss,
               fmt("%.4g", b) + " tokens; the optimum " +
                   (hp_law == HyperparameterLaw::kStepLaw ? "for this D" : "at this compute") +
                   " is " + fmt("%.4g", optimum) + " (" + hyperparameter_law_source(hp_law) +
-                  ")" + hp_range_note + "; each token is worth " +
-                  fmt("%.3f", e.data_efficiency) + " of one at the optimum (McCandlish et al. 2018)",
+                  ")" + hp_range_note + ", " + noise + "; each token is worth " +
+                  fmt("%.3f", e.data_efficiency) +
+                  " of one at the optimum (McCandlish et al. 2018): the batch costs " +
+                  fmt("%.4f", e.batch_loss) + " nats, " + fmt("%.2f%%", 100 * share) +
+                  " of the loss",
               "run.batch_tokens"};
     if (b > optimum * t.max_batch_over_critical) {
       g.status = Status::kFail;
-      g.message += ": far above it, most of the extra tokens per step are wasted";
-    } else if (b > 2 * optimum) {
+      g.message += ": far above the optimum (over " + fmt("%g", t.max_batch_over_critical) +
+                   "x), most of the extra tokens per step are wasted";
+    } else if (share > t.max_batch_loss) {
+      g.status = Status::kFail;
+      g.message += ": over " + fmt("%g%%", 100 * t.max_batch_loss) + " of the loss";
+    } else if (share > t.warn_batch_loss) {
       g.status = Status::kWarn;
-      g.message += ": above it, steps buy less progress per token";
+      g.message += ": over " + fmt("%g%%", 100 * t.warn_batch_loss) +
+                   ", steps buy less progress per token";
     }
     f.push_back(g);
   }
@@ -595,11 +619,31 @@ CheckReport check_run(const ProposedRun& run, const Gpu& gpu, const Law& law,
     }
     if (s.kind == ScheduleKind::kWsd) {
       const double decay = static_cast<double>(s.decay_steps) / total;
-      g.message += ", decay " + fmt("%.1f%%", 100 * decay);
+      g.message += ", decay " + fmt("%.1f%%", 100 * decay) + " (" + to_string(s.decay_shape) +
+                   " to " + fmt("%g%%", 100 * s.final_lr_fraction) + " of the peak)";
       if (decay < 0.05 || decay > 0.4) {
         g.status = Status::kWarn;
         g.message += " (Hägele et al. 2024: gains plateau near 20%; outside 5-40% is unusual)";
+      } else if (s.decay_shape == DecayShape::kOneMinusSqrt) {
+        g.message += " (Hägele et al. 2024, Sec. 3.2: (1 - sqrt) beats linear at equal length)";
       }
+    } else {
+      g.message += ", cosine to " + fmt("%g%%", 100 * s.final_lr_fraction) + " of the peak";
+    }
+    // Tissue et al. 2024's areas against the schedule the law's loss is taken to be for.
+    {
+      const AnnealingAreas run_areas = annealing_areas(s);
+      const AnnealingAreas ref = annealing_areas(reference_schedule(s.warmup_steps, s.total_steps));
+      const auto ratio = [](double x, double y) { return y > 0 ? fmt("%.3f", x / y) : "-"; };
+      if (run_areas.s2 == 0 && ref.s2 > 0) {
+        g.status = Status::kWarn;
+        g.message += " (the LR never decays: no annealing gain, Hägele et al. 2024)";
+      }
+      g.message += "; annealing areas (Tissue et al. 2024) S1 " + ratio(run_areas.s1, ref.s1) +
+                   "x and S2 " + ratio(run_areas.s2, ref.s2) +
+                   "x those of the schedule the law's loss assumes (WSD, 20% linear cooldown to "
+                   "0; Hägele et al. 2024: matches cosine); the loss they cost is not computed "
+                   "(their A, alpha, C are fitted per setup, none published)";
     }
     const double implied = total * static_cast<double>(e.batch_tokens);
     if (std::abs(implied / r.tokens - 1) > 0.05) {

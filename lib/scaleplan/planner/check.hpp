@@ -32,7 +32,10 @@ struct CheckThresholds {
   double max_regret = 0.05;           ///< fail above: relative excess loss over the best run
   double warn_regret = 0.01;          ///< warn above
   double tokens_per_param_factor = 4; ///< warn when D/N is this far from the law's optimum
-  double max_batch_over_critical = 10;  ///< fail above the law's optimal batch x this; warn x 2
+  double max_batch_over_critical = 10;  ///< fail above the law's optimal batch x this
+  /// Warn when the batch costs more than this share of the loss (McCandlish's waste through the
+  /// law, docs/check.md); fail above max_batch_loss.
+  double warn_batch_loss = 0.01, max_batch_loss = 0.05;
   double lr_warn_factor = 2, lr_fail_factor = 10;  ///< vs DeepSeek's eta_opt
 };
 

@@ -126,23 +126,30 @@ std::vector<Layout> LayoutSearch::candidates(const Shape& shape, int gpus) {
 }
 
 std::optional<LayoutChoice> LayoutSearch::choose(const Shape& shape, int gpus,
-                                                 double optimal_batch_tokens) {
+                                                 double optimal_batch_tokens,
+                                                 double noise_batch_tokens) {
   const long long bucket = std::llround(std::log(optimal_batch_tokens) / 0.005);
-  const auto key = std::make_tuple(key_of(shape), gpus, bucket);
+  const double noise_ratio =
+      noise_batch_tokens > 0 ? noise_batch_tokens / optimal_batch_tokens : 1.0;
+  const long long noise_bucket = std::llround(std::log(noise_ratio) / 0.005);
+  const auto key = std::make_tuple(key_of(shape), gpus, bucket, noise_bucket);
   if (auto it = choices_.find(key); it != choices_.end()) return it->second;
   // Chosen at the bucket's centre, so the answer does not depend on the order of the calls.
-  return choices_[key] = choose_uncached(shape, gpus, std::exp(0.005 * static_cast<double>(bucket)),
-                                         std::nullopt);
+  const double optimal = std::exp(0.005 * static_cast<double>(bucket));
+  return choices_[key] = choose_uncached(
+             shape, gpus, optimal, optimal * std::exp(0.005 * static_cast<double>(noise_bucket)),
+             std::nullopt);
 }
 
 std::optional<LayoutChoice> LayoutSearch::choose_for_batch(const Shape& shape, int gpus,
                                                            long long batch_sequences) {
-  return choose_uncached(shape, gpus, static_cast<double>(batch_sequences) * seq_len_,
-                         batch_sequences);
+  const double batch = static_cast<double>(batch_sequences) * seq_len_;
+  return choose_uncached(shape, gpus, batch, batch, batch_sequences);
 }
 
 std::optional<LayoutChoice> LayoutSearch::choose_uncached(const Shape& shape, int gpus,
                                                           double optimal_batch_tokens,
+                                                          double noise_batch_tokens,
                                                           std::optional<long long> fixed_batch) {
   const double usable = usable_memory_bytes(gpu_);
   std::optional<LayoutChoice> best;
@@ -172,7 +179,8 @@ std::optional<LayoutChoice> LayoutSearch::choose_uncached(const Shape& shape, in
       const int micro_batches = static_cast<int>(std::min<long long>(batch / unit, 1 << 30));
       const double useful =
           static_cast<double>(batch) * seq_len_ *
-          batch_data_efficiency(static_cast<double>(batch) * seq_len_, optimal_batch_tokens);
+          batch_data_efficiency(static_cast<double>(batch) * seq_len_, optimal_batch_tokens,
+                                noise_batch_tokens);
       const MicroBatchTime time = micro_batch_time(c.layer, shape, l);
       for (int zero : zero_stages(l, l.data_parallel)) {
         l.zero_stage = zero;

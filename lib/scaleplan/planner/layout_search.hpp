@@ -46,7 +46,10 @@ class LayoutSearch {
   /// parallelism is on with it, ZeRO 3 only without pipeline parallelism, recomputation only
   /// when needed to fit (an unneeded one is slower); an MoE's expert parallelism is a power of
   /// two that divides its experts and the data-parallel degree.
-  std::optional<LayoutChoice> choose(const Shape& shape, int gpus, double optimal_batch_tokens);
+  /// `noise_batch_tokens` is B_noise in the data a batch above the optimum wastes (recipe.hpp;
+  /// 0: the optimum itself).
+  std::optional<LayoutChoice> choose(const Shape& shape, int gpus, double optimal_batch_tokens,
+                                     double noise_batch_tokens = 0);
   /// The same for a batch fixed in advance (a run file's batch_tokens): only layouts whose
   /// data-parallel ranks x micro-batch divide it.
   std::optional<LayoutChoice> choose_for_batch(const Shape& shape, int gpus,
@@ -87,6 +90,7 @@ class LayoutSearch {
   const ShapeEntry& shape_entry(const Shape& shape);
   std::optional<LayoutChoice> choose_uncached(const Shape& shape, int gpus,
                                               double optimal_batch_tokens,
+                                              double noise_batch_tokens,
                                               std::optional<long long> fixed_batch);
   std::vector<int> zero_stages(const Layout& layout, int data_parallel) const;
 
@@ -96,7 +100,8 @@ class LayoutSearch {
   LayoutRequest request_;
   std::map<ShapeKey, ShapeEntry> cache_;
   /// choose() by shape, GPU count and the optimal batch to 0.5% (it moves with D only slowly).
-  std::map<std::tuple<ShapeKey, int, long long>, std::optional<LayoutChoice>> choices_;
+  /// (and B_noise / B_opt to 0.5%).
+  std::map<std::tuple<ShapeKey, int, long long, long long>, std::optional<LayoutChoice>> choices_;
 };
 
 }  // namespace scaleplan

@@ -132,6 +132,7 @@ class OptionModel {
     r.usd_per_gpu_hour = option_.usd_per_gpu_hour;
     r.schedule = budget_.schedule;
     r.hyperparameter_law = budget_.hyperparameter_law;
+    r.critical_batch = budget_.critical_batch;
     set_tokens(r, tokens);
     return r;
   }
@@ -270,7 +271,9 @@ class OptionModel {
     for (int round = 0; round < 3; ++round) {
       const std::optional<LayoutChoice> choice = layouts_.choose(
           shape, option_.gpus,
-          target_batch_tokens(budget_.hyperparameter_law, params, shape, budget_.seq_len, guess));
+          target_batch_tokens(budget_.hyperparameter_law, params, shape, budget_.seq_len, guess),
+          noise_batch_tokens(budget_.critical_batch, budget_.hyperparameter_law, params, shape,
+                             budget_.seq_len, guess));
       if (!choice) {
         s.violated = {"memory"};
         return s;
@@ -505,6 +508,12 @@ void add_warnings(const Budget& b, const Law& law, const Domain& domain, Plan* p
                        hyperparameter_law_source(hp_law) + ") " + format_number(hp_outside) +
                        "x outside the range it was fitted on (" +
                        describe_range(hyperparameter_law_range(hp_law)) + ")");
+  const double cb_outside = critical_batch_extrapolation(plan->run.critical_batch, d);
+  if (cb_outside > kExtrapolationWarningFactor)
+    warnings.push_back("the batch-noise scale comes from zhang2024 (Zhang et al. 2024, unverified "
+                       "constants) " + format_number(cb_outside) +
+                       "x outside the D it was fitted on (" + format_number(kZhang2024TokensMin) +
+                       " to " + format_number(kZhang2024TokensMax) + " tokens)");
   // Settings for a precision the planner may not choose change nothing: say so, not silently.
   const auto listed = [&](Precision p) {
     return std::find(b.precisions.begin(), b.precisions.end(), p) != b.precisions.end();
@@ -535,7 +544,8 @@ void add_warnings(const Budget& b, const Law& law, const Domain& domain, Plan* p
                        " tokens (at least one sequence per data-parallel rank) is above the " +
                        human_count(e.optimal_batch_tokens) +
                        " the law wants: each token is worth " + fmt("%.2f", e.data_efficiency) +
-                       " of one at that batch (McCandlish et al. 2018)");
+                       " of one at that batch (McCandlish et al. 2018), costing " +
+                       fmt("%.4f", e.batch_loss) + " nats of loss");
   if (e.data.applies && b.unique_tokens &&
       e.data.effective_tokens >= kRepetitionPlateauShare * e.data.unique_tokens *
                                      (1 + e.data.r_d_star))

@@ -33,6 +33,12 @@ double target_batch_tokens(HyperparameterLaw law, double params, const Shape& sh
                   tokens / static_cast<double>(kMinOptimizerSteps));
 }
 
+double noise_batch_tokens(CriticalBatchLaw critical_batch, HyperparameterLaw law, double params,
+                          const Shape& shape, int seq_len, double tokens) {
+  return noise_batch_tokens(critical_batch, optimal_batch_tokens(law, params, shape, seq_len, tokens),
+                            tokens);
+}
+
 LawForm law_form_for(const Law& law, const Shape& shape) {
   return form_at_experts(law.form, is_moe(shape) ? shape.moe.experts : 1);
 }
@@ -193,8 +199,9 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
       optimal_hyperparameters(r.hyperparameter_law, r.params, r.shape, r.seq_len, r.tokens);
   e.optimal_batch_tokens = optimum.batch_tokens;
   e.optimal_learning_rate = optimum.learning_rate;
+  e.noise_batch_tokens = noise_batch_tokens(r.critical_batch, e.optimal_batch_tokens, r.tokens);
   e.data_efficiency = batch_data_efficiency(static_cast<double>(e.batch_tokens),
-                                            e.optimal_batch_tokens);
+                                            e.optimal_batch_tokens, e.noise_batch_tokens);
   // Repetition acts on the run's own N and D (Muennighoff et al. 2023, Eq. 5-6); precision and
   // batch then scale what the law sees.
   // The law at the run's experts, and its N: active parameters, with embeddings where it counts
@@ -206,6 +213,8 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
   PoolMix mix;
   e.loss = run_law_loss(form, c, quality, n, r.tokens, e.data_efficiency, &e.data, &mix);
   if (!c.pools.empty()) e.pools = std::move(mix);
+  if (e.data_efficiency < 1)
+    e.batch_loss = e.loss - run_law_loss(form, c, quality, n, r.tokens, 1.0);
   if (e.data.applies && c.pools.empty()) {
     const double fresh = base_loss(form, quality * e.data.effective_params,
                                    e.data_efficiency * r.tokens);

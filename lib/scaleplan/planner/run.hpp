@@ -41,6 +41,8 @@ struct TrainingRun {
   ScheduleKind schedule = ScheduleKind::kWsd;
   /// The law the peak LR and the optimal batch come from (model.hyperparameter_law).
   HyperparameterLaw hyperparameter_law = kDefaultHyperparameterLaw;
+  /// Where the batch-noise scale comes from (model.critical_batch, recipe.hpp).
+  CriticalBatchLaw critical_batch = kDefaultCriticalBatchLaw;
 };
 
 /// The compute DeepSeek LLM 2024's batch and learning-rate laws (Sec. 3.1 Eq. 1) are written in:
@@ -60,6 +62,10 @@ double optimal_batch_tokens(HyperparameterLaw law, double params, const Shape& s
 /// than kMinOptimizerSteps steps (below the optimum no data is wasted, McCandlish et al. 2018).
 double target_batch_tokens(HyperparameterLaw law, double params, const Shape& shape, int seq_len,
                            double tokens);
+
+/// B_noise in tokens for a run (recipe.hpp: noise_batch_tokens at the law's unclamped B_opt).
+double noise_batch_tokens(CriticalBatchLaw critical_batch, HyperparameterLaw law, double params,
+                          const Shape& shape, int seq_len, double tokens);
 
 /// The form of `law` a run of `shape` sees: the joint MoE law at the shape's expert count (dense:
 /// E = 1), any other law as it is (law.hpp: form_at_experts).
@@ -148,8 +154,12 @@ struct Evaluation {
   /// which the profit and minimize_cost objectives use. Without one: 0 and `loss`.
   double ptq_loss = 0, served_loss = 0;
   double data_efficiency = 1;    ///< D_eff / D from the batch (recipe.hpp)
+  /// What the batch costs in loss: loss at the run's data efficiency minus the loss with none
+  /// wasted (McCandlish's E = E_min (1 + B/B_noise) through the run's law); 0 at or below B*.
+  double batch_loss = 0;
   /// The hyperparameter law's optimum for the run (unrounded; the recipe rounds the LR).
   double optimal_batch_tokens = 0, optimal_learning_rate = 0;
+  double noise_batch_tokens = 0;  ///< B_noise under run.critical_batch
   long long batch_tokens = 0;
   StepTime step;
   double tokens_per_second = 0;  ///< whole job, no failures
