@@ -193,7 +193,8 @@ TEST_CASE("data pools: once repetition makes the loss flat in D, the plan takes 
   CHECK(p.run.tokens < 1e15);
   CHECK(p.evaluation.cost.usd < 1e-2 * 1e10);
   // More D (here forced to the old plan's 1e16) buys no loss beyond the tie ...
-  const Plan longer = plan_for(budget_yaml(head + "data:\n  tokens: {min: 1.0e16}\n  sources:\n" + pools));
+  const Plan longer =
+      plan_for(budget_yaml(head + "data:\n  tokens: {min: 1.0e16}\n  sources:\n" + pools));
   CHECK(longer.run.params == p.run.params);
   CHECK(longer.evaluation.loss >= loss - tie * (1 + 1e-9));
   CHECK(longer.evaluation.cost.usd > 10 * p.evaluation.cost.usd);

@@ -298,8 +298,11 @@ TEST_CASE("moe plan: every figure of the explanation is the chosen run's, and th
   REQUIRE(std::regex_search(table.out, found, std::regex(R"(predicted loss (\d\.\d{4}))")));
   const double printed = std::stod(found[1]);
   CHECK(printed == Approx(loss).margin(5e-5));
-  REQUIRE(std::regex_search(table.out, found, std::regex(R"(reaches loss (\d\.\d{4}))")));
+  // The alternative's loss, and its difference from this run's, so that it reads as another run.
+  const std::regex alternative(R"(reaches loss (\d\.\d{4}) \(([-+]\d\.\d{4}) against this run;)");
+  REQUIRE(std::regex_search(table.out, found, alternative));
   CHECK(std::stod(found[1]) == Approx(dense).margin(5e-5));
+  CHECK(std::stod(found[1]) == Approx(printed + std::stod(found[2])).margin(1.5e-4));
   const std::regex relaxing(R"(relaxing +[^\n]*?: loss (\d\.\d{4}) \(([-+]\d\.\d{4})\))");
   int relaxations = 0;
   for (auto it = std::sregex_iterator(table.out.begin(), table.out.end(), relaxing);
