@@ -19,7 +19,7 @@ _scaleplan() {
   case "$prev" in
     --format) reply=($(compgen -W "table json yaml csv github" -- "$cur")) ;;
     --log-level) reply=($(compgen -W "trace debug info warn error off" -- "$cur")) ;;
-    --law) reply=($(compgen -W "besiroglu2024 deepseek2024 gadre2024_c4 gadre2024_redpajama gadre2024_refinedweb hoffmann2022 kaplan2020 muennighoff2023 nezhurina2025_clip nezhurina2025_mammut porian2024 yao2024_decoder_params yao2024_encoder_params yao2024_encoder_tokens" -- "$cur")); files=yaml ;;
+    --law) reply=($(compgen -W "besiroglu2024 deepseek2024 gadre2024_c4 gadre2024_redpajama gadre2024_refinedweb hoffmann2022 kaplan2020 ludziejewski2025 muennighoff2023 nezhurina2025_clip nezhurina2025_mammut porian2024 yao2024_decoder_params yao2024_encoder_params yao2024_encoder_tokens" -- "$cur")); files=yaml ;;
     --form) reply=($(compgen -W "chinchilla kaplan equal-exponent gadre2024 compute muennighoff2023" -- "$cur")) ;;
     --gpu) reply=($(compgen -W "$(scaleplan gpus --format json 2>/dev/null |
                                   sed -n 's/^    "name": "\(.*\)",$/\1/p')" -- "$cur")) ;;
@@ -43,7 +43,7 @@ _scaleplan() {
         examples) opts="$(_scaleplan_examples | sed 's/^example://')" ;;
         plan) opts="--law --run-file $(_scaleplan_examples)"; files=yaml ;;
         whatif) opts="--usd --gpu-hours --flops --deadline-hours --gpus --unique-tokens --gpu $(_scaleplan_examples)"; files=yaml ;;
-        compare) opts="--gpu --all $(_scaleplan_examples)"; files=yaml ;;
+        compare) opts="--gpu --all --law $(_scaleplan_examples)"; files=yaml ;;
         predict) opts="--law --params --tokens --flops --unique-tokens --gpu-hours --params-encoder --params-decoder" ;;
         fit) opts="-o --output --form --loss-column --bootstrap --seed --final-only --exclude --holdout --group --joint --joint-params --all-starts --residuals --name"
              files=csv ;;

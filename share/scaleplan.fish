@@ -56,8 +56,8 @@ complete -c scaleplan -n '__fish_seen_subcommand_from init frontier' -l gpu-hour
 complete -c scaleplan -n '__fish_seen_subcommand_from init frontier isoflop predict' -l flops -x -d 'Budget in FLOPs'
 complete -c scaleplan -n '__fish_seen_subcommand_from init fit' -s o -l output -r -F -d 'Write here'
 complete -c scaleplan -n '__fish_seen_subcommand_from plan' -l run-file -r -F -d 'Also write the run as a run file for check'
-complete -c scaleplan -n '__fish_seen_subcommand_from plan predict isoflop' -l law -r -F \
-    -a 'besiroglu2024 deepseek2024 gadre2024_c4 gadre2024_redpajama gadre2024_refinedweb hoffmann2022 kaplan2020 muennighoff2023 nezhurina2025_clip nezhurina2025_mammut porian2024 yao2024_decoder_params yao2024_encoder_params yao2024_encoder_tokens' -d 'Law preset or law file'
+complete -c scaleplan -n '__fish_seen_subcommand_from plan compare predict isoflop' -l law -r -F \
+    -a 'besiroglu2024 deepseek2024 gadre2024_c4 gadre2024_redpajama gadre2024_refinedweb hoffmann2022 kaplan2020 ludziejewski2025 muennighoff2023 nezhurina2025_clip nezhurina2025_mammut porian2024 yao2024_decoder_params yao2024_encoder_params yao2024_encoder_tokens' -d 'Law preset or law file'
 complete -c scaleplan -n '__fish_seen_subcommand_from predict' -l params -x -d 'Model parameters N'
 complete -c scaleplan -n '__fish_seen_subcommand_from predict' -l tokens -x -d 'Training tokens D'
 complete -c scaleplan -n '__fish_seen_subcommand_from predict' -l unique-tokens -x -d 'Unique tokens of repeated data'

@@ -173,3 +173,39 @@ TEST_CASE("data pools: a law without a Chinchilla data term, or minimize_cost, i
       "target_loss: 2.2\n" + pools);
   CHECK_THROWS_AS(plan_for(cost), InputError);
 }
+
+TEST_CASE("data pools: once repetition makes the loss flat in D, the plan takes the fewest tokens "
+          "that reach its loss, not the whole budget",
+          "[data][pools][plan]") {
+  // Finding D4: $1e10 on one H100, N capped by memory. The data term saturates as the pools
+  // repeat, and the planner used to run to the domain's 1e16 tokens ($575M, 22,000 years) for a
+  // loss 2e-6 lower; now D is the smallest whose loss ties the best (a millionth, as `better`).
+  const std::string head = "budget: {usd: 1e10}\nhardware: {gpu: H100, count: 1}\n";
+  const std::string pools =
+      "    - {name: curated, unique_tokens: 5e10, quality: -0.29, half_life_epochs: 3}\n"
+      "    - {name: web, unique_tokens: 2e12, quality: -0.27, half_life_epochs: 6}\n";
+  const Plan p = plan_for(budget_yaml(head + "data:\n  sources:\n" + pools));
+  const double loss = p.evaluation.loss, tie = 1e-6 * loss;
+  CHECK(p.run.tokens < 1e15);
+  CHECK(p.evaluation.cost.usd < 1e-2 * 1e10);
+  // More D (here forced to the old plan's 1e16) buys no loss beyond the tie ...
+  const Plan longer =
+      plan_for(budget_yaml(head + "data:\n  tokens: {min: 1.0e16}\n  sources:\n" + pools));
+  CHECK(longer.run.params == p.run.params);
+  CHECK(longer.evaluation.loss >= loss - tie * (1 + 1e-9));
+  CHECK(longer.evaluation.cost.usd > 10 * p.evaluation.cost.usd);
+  // ... and 10% less D loses more than it.
+  const Plan shorter = plan_for(budget_yaml(head + "data:\n  tokens: {max: " +
+                                            std::to_string(0.9 * p.run.tokens) + "}\n  sources:\n" +
+                                            pools));
+  CHECK(shorter.evaluation.loss > loss + tie);
+  // One pool, and a $10 budget, keep working (the tie-break leaves an unrepeated run alone).
+  const Plan one = plan_for(budget_yaml(
+      head + "data:\n  sources:\n    - {name: web, unique_tokens: 1e12, quality: -0.28, "
+             "half_life_epochs: 4}\n"));
+  CHECK(one.run.tokens < 1e15);
+  CHECK(std::isfinite(one.evaluation.loss));
+  const Plan small = plan_for(budget_yaml("budget: {usd: 10}\nhardware: {gpu: H100, count: 1}\n"
+                                          "data:\n  sources:\n" + pools));
+  CHECK(small.evaluation.cost.usd == Approx(10).epsilon(1e-3));  // the loss still falls: all spent
+}

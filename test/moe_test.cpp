@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+#include <regex>
+
 #include "cli_runner.hpp"
 #include "scaleplan/io/configs.hpp"
 #include "scaleplan/model/architecture.hpp"
@@ -431,6 +434,50 @@ TEST_CASE("moe plan: dense or MoE under the joint law, with the dense alternativ
     if (f["name"] == "loss") CHECK(f["value"].get<double>() == Approx(moe_loss).epsilon(1e-9));
   CHECK(checked["cost"]["usd"].get<double>() ==
         Approx(both["cost"]["usd"].get<double>()).epsilon(1e-6));
+}
+
+TEST_CASE("moe plan: every figure of the explanation is the chosen run's, and the dense "
+          "alternative's loss is its own",
+          "[moe][plan][explain][cli]") {
+  // A reader took "the best dense run at this budget reaches loss 2.1645" for the plan's loss
+  // beside "relaxing ... loss 2.0704 (-0.0066)": the baseline of each relaxation is the chosen
+  // MoE run's loss (2.0770), and the dense figure is the alternative's. Pinned in both outputs.
+  const std::map<std::string, std::string> files = {
+      {"b.yaml", "budget: {flops: 1e22}\nhardware: {gpu: H100, count: 64}\n"
+                 "model: {law: ludziejewski2025, architectures: [dense, moe]}\n"}};
+  const auto json = run_scaleplan("plan b.yaml --format json", files);
+  REQUIRE(json.rc == 0);
+  const auto j = nlohmann::json::parse(json.out);
+  REQUIRE(j["recommendation"]["shape"].contains("moe"));
+  const double loss = j["predicted"]["loss"].get<double>();
+  const double dense = j["architecture_alternative"]["loss"].get<double>();
+  CHECK(dense > loss);
+  REQUIRE(j["explain"]["marginals"].size() >= 1);
+  for (const auto& m : j["explain"]["marginals"]) {
+    INFO(m["constraint"]);
+    REQUIRE(m["feasible"].get<bool>());
+    CHECK(m["loss_gained"].get<double>() ==
+          Approx(loss - m["loss"].get<double>()).margin(1e-12));
+    CHECK(m["loss"].get<double>() <= loss);
+  }
+  // The table: predicted loss + printed difference = relaxed loss (each rounded to 4 places).
+  const auto table = run_scaleplan("plan b.yaml", files);
+  REQUIRE(table.rc == 0);
+  std::smatch found;
+  REQUIRE(std::regex_search(table.out, found, std::regex(R"(predicted loss (\d\.\d{4}))")));
+  const double printed = std::stod(found[1]);
+  CHECK(printed == Approx(loss).margin(5e-5));
+  // The alternative's loss, and its difference from this run's, so that it reads as another run.
+  const std::regex alternative(R"(reaches loss (\d\.\d{4}) \(([-+]\d\.\d{4}) against this run;)");
+  REQUIRE(std::regex_search(table.out, found, alternative));
+  CHECK(std::stod(found[1]) == Approx(dense).margin(5e-5));
+  CHECK(std::stod(found[1]) == Approx(printed + std::stod(found[2])).margin(1.5e-4));
+  const std::regex relaxing(R"(relaxing +[^\n]*?: loss (\d\.\d{4}) \(([-+]\d\.\d{4})\))");
+  int relaxations = 0;
+  for (auto it = std::sregex_iterator(table.out.begin(), table.out.end(), relaxing);
+       it != std::sregex_iterator(); ++it, ++relaxations)
+    CHECK(std::stod((*it)[1]) == Approx(printed + std::stod((*it)[2])).margin(1.5e-4));
+  CHECK(relaxations == static_cast<int>(j["explain"]["marginals"].size()));
 }
 
 TEST_CASE("moe plan: moe under a dense-only law and bad architecture keys are input errors",

@@ -122,6 +122,15 @@ TEST_CASE(
        "data:\n  max_epochs: 20\n  sources:\n"
        "    - {name: curated, unique_tokens: 5e10, quality: -0.29, half_life_epochs: 3}\n"
        "    - {name: web, unique_tokens: 2e12, quality: -0.27, half_life_epochs: 6}\n"},
+      // Pools where the loss is flat in D (finding D4): plan takes the fewest tokens that reach
+      // its loss; check's optimum must be that run, not one spending the whole $1e10.
+      {"flat_pools.yaml",
+       "budget: {usd: 1e10}\nhardware: {gpu: H100, count: 1}\nmodel: {law: hoffmann2022}\n"
+       "data:\n  sources:\n"
+       "    - {name: curated, unique_tokens: 5e10, quality: -0.29, half_life_epochs: 3}\n"
+       "    - {name: web, unique_tokens: 2e12, quality: -0.27, half_life_epochs: 6}\n"},
+      {"flat_repeats.yaml",
+       "budget: {usd: 1e10}\nhardware: {gpu: H100, count: 1}\ndata: {unique_tokens: 1e11}\n"},
       // Profit with quality pools: check's lifetime optimum (a minimize_cost search) takes no
       // pools; it must still pass plan's own run, not refuse it (found by a hostile helper).
       {"profit_pools.yaml",

@@ -154,10 +154,14 @@ TEST_CASE("plan: a faster precision at equal quality never predicts a higher los
     bf16.precisions = {Precision::kBf16};
     fp8.precisions = {Precision::kFp8};
     both.precisions = {Precision::kBf16, Precision::kFp8};
+    // Within the planner's tie: where repeated data makes the loss flat in D, each plan takes
+    // the fewest tokens scoring within a millionth of its best (finding D4), so two plans of
+    // one loss may differ by that much.
+    constexpr double kTie = 1e-6 + 1e-9;
     try {
       const double l_bf16 = plan_for(bf16).evaluation.loss;
-      CHECK(plan_for(fp8).evaluation.loss <= l_bf16 * (1 + 1e-9));
-      CHECK(plan_for(both).evaluation.loss <= l_bf16 * (1 + 1e-9));
+      CHECK(plan_for(fp8).evaluation.loss <= l_bf16 * (1 + kTie));
+      CHECK(plan_for(both).evaluation.loss <= l_bf16 * (1 + kTie));
     } catch (const InfeasibleError&) {
     }
   }

@@ -20,6 +20,7 @@ struct CompareOptions {
   std::string budget_path;
   std::vector<std::string> gpus;  ///< --gpu: replaces hardware.gpu
   bool all = false;               ///< --all: every GPU of the table
+  std::string law;                ///< --law: overrides model.law
 };
 
 /// The GPU types to compare: --all, else --gpu, else the budget's hardware.gpu.
@@ -116,7 +117,7 @@ void print_csv(const std::vector<GpuAlternative>& rows, std::ostream& out) {
 
 int run_compare(const CompareOptions& o, const GlobalOptions& g, std::ostream& out) {
   const OutputFormat format = output_format(g, true);
-  const PlanInputs in = load_plan_inputs(o.budget_path, "", g);
+  const PlanInputs in = load_plan_inputs(o.budget_path, o.law, g);
   const std::vector<const Gpu*> gpus = gpus_to_compare(o, in);
   // A budget's price or MFU override belongs to its own GPU: compared against others, each GPU
   // pays its table price (as `whatif --gpu` does).
@@ -163,6 +164,7 @@ void add_compare_command(CLI::App& app, Action* action) {
   sub->add_option("--gpu", o->gpus,
                   "A GPU type to compare (repeat it); replaces the budget's hardware.gpu");
   sub->add_flag("--all", o->all, "Compare every GPU of the table");
+  sub->add_option("--law", o->law, "Law preset or law YAML file, overriding model.law");
   sub->callback([o, action] {
     *action = [o](const GlobalOptions& g, std::ostream& out) { return run_compare(*o, g, out); };
   });

@@ -534,7 +534,8 @@ void print_plan_table(const Plan& p, std::ostream& out, int width) {
               (a.architecture == "moe" ? "MoE (" + std::to_string(a.experts) + " experts)"
                                        : std::string("dense run")) +
               " at this budget reaches loss " + fmt("%.4f", a.loss) + " (" +
-              human_count(a.params) + " active params on " + human_count(a.tokens) + " tokens)";
+              fmt("%+.4f", a.loss - e.loss) + " against this run; " + human_count(a.params) +
+              " active params on " + human_count(a.tokens) + " tokens)";
     }
     row("architecture", arch);
   }

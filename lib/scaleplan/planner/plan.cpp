@@ -110,6 +110,12 @@ bool scales_with_tokens(std::string_view name) {
          name == "data.tokens.max" || name == "data.tokens_per_param.max";
 }
 
+/// Scores equal within this fraction (of the larger of 1 and the score) tie: the candidates'
+/// order (`better`) and the fewest tokens a flat loss needs count ties alike.
+constexpr double kScoreTie = 1e-6;
+
+double score_of(const Budget& b, const Evaluation& e);
+
 /// One option's world: its runs at any N and D, sized to the budget.
 class OptionModel {
  public:
@@ -152,9 +158,14 @@ class OptionModel {
     std::vector<std::string> violated;
   };
 
-  /// The run at N with the largest D every constraint allows, its layout chosen at that D.
+  /// The run at N with the largest D every constraint allows, its layout chosen at that D; where
+  /// repeated data has made the loss flat in D, the fewest tokens that score as well.
   Sized largest(double params, const Shape& shape) {
-    return sized(params, shape, [&](const Layout& layout) { return max_tokens(params, shape, layout); });
+    return sized(params, shape, [&](const Layout& layout) -> std::optional<double> {
+      const std::optional<double> most = max_tokens(params, shape, layout);
+      if (!most || !repeats_data(*most)) return most;
+      return fewest_tokens_as_good(params, shape, layout, *most);
+    });
   }
 
   /// The run at N with the D that earns the most (maximize_profit): profit over every D from the
@@ -301,6 +312,43 @@ class OptionModel {
            a.zero_stage == b.zero_stage;
   }
 
+  /// Whether a run of `tokens` repeats its data (pools, or more than data.unique_tokens): only
+  /// then can the loss be flat in D.
+  bool repeats_data(double tokens) const {
+    return !context_.pools.empty() ||
+           (context_.unique_tokens && tokens > *context_.unique_tokens);
+  }
+
+  /// The fewest tokens, from the floor to `most`, whose run scores as well as the run of `most`
+  /// within the planner's tie (a millionth of the score, as `better` counts it): repeated data
+  /// saturates the data term (Muennighoff et al. 2023; Goyal et al. 2024's decaying utility), so
+  /// past some epoch more D buys nothing the score can tell and only costs money and time.
+  /// Bisection in log D on "scores within the tie", keeping the side that does.
+  double fewest_tokens_as_good(double params, const Shape& shape, const Layout& layout,
+                               double most) const {
+    TrainingRun run = run_for(params, shape, layout, most);
+    const MicroBatchTime micro_batch =
+        micro_batch_time(run.shape, run.seq_len, run.layout, run.gpu, run.precision);
+    const Evaluation at_most = evaluate(run, context_, micro_batch);
+    if (!at_most.feasible()) return most;
+    const double best = score_of(budget_, at_most);
+    const double floor = best - kScoreTie * std::max(1.0, std::abs(best));
+    const auto as_good = [&](double log_d) {
+      set_tokens(run, std::exp(log_d));
+      const Evaluation e = evaluate(run, context_, micro_batch);
+      return e.feasible() && score_of(budget_, e) >= floor;
+    };
+    double lo = std::log(tokens_floor(run)), hi = std::log(most);
+    // Half the data scoring worse is the common case (the loss still falls): one evaluation.
+    if (!(hi - lo > 1e-9) || !as_good(std::max(lo, hi - std::log(2.0)))) return most;
+    if (as_good(lo)) return std::exp(lo);
+    for (int i = 0; i < 60 && hi - lo > 1e-6; ++i) {
+      const double mid = 0.5 * (lo + hi);
+      (as_good(mid) ? hi : lo) = mid;
+    }
+    return std::exp(hi);
+  }
+
   /// The largest D in the domain meeting every constraint with this layout: D scaled by
   /// limit / value on the constraints that grow with D until it settles, then held feasible.
   std::optional<double> max_tokens(double params, const Shape& shape, const Layout& layout) {
@@ -440,7 +488,7 @@ double cost_of(const Plan& p) {
 /// cost, then fewer GPUs.
 bool better(const Candidate& a, const Candidate& b) {
   constexpr double kTie = 1e-9;
-  if (std::abs(a.score - b.score) > 1e-6 * std::max(1.0, std::abs(b.score)))
+  if (std::abs(a.score - b.score) > kScoreTie * std::max(1.0, std::abs(b.score)))
     return a.score > b.score;
   const double la = a.plan.evaluation.loss, lb = b.plan.evaluation.loss;
   if (std::abs(la - lb) > kTie * lb) return la < lb;
