@@ -114,8 +114,6 @@ bool scales_with_tokens(std::string_view name) {
 /// order (`better`) and the fewest tokens a flat loss needs count ties alike.
 constexpr double kScoreTie = 1e-6;
 
-double score_of(const Budget& b, const Evaluation& e);
-
 /// One option's world: its runs at any N and D, sized to the budget.
 class OptionModel {
  public:
@@ -331,12 +329,12 @@ class OptionModel {
         micro_batch_time(run.shape, run.seq_len, run.layout, run.gpu, run.precision);
     const Evaluation at_most = evaluate(run, context_, micro_batch);
     if (!at_most.feasible()) return most;
-    const double best = score_of(budget_, at_most);
+    const double best = objective_score(budget_, at_most);
     const double floor = best - kScoreTie * std::max(1.0, std::abs(best));
     const auto as_good = [&](double log_d) {
       set_tokens(run, std::exp(log_d));
       const Evaluation e = evaluate(run, context_, micro_batch);
-      return e.feasible() && score_of(budget_, e) >= floor;
+      return e.feasible() && objective_score(budget_, e) >= floor;
     };
     double lo = std::log(tokens_floor(run)), hi = std::log(most);
     // Half the data scoring worse is the common case (the loss still falls): one evaluation.
