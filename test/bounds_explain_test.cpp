@@ -94,6 +94,9 @@ TEST_CASE("bounds: a minimum on N, a fixed N, and bounds on D and D/N hold", "[b
       const Plan p = plan_for(budget_yaml(base + "data: {tokens_per_param: " + ratio + "}\n"));
       CHECK(p.run.tokens / p.run.params == Approx(std::stod(ratio)).epsilon(2e-6));
     }
+    // ... as does {min: r, max: r}, the same value written as a range (hostile finding H6).
+    const Plan p = plan_for(budget_yaml(base + "data: {tokens_per_param: {min: 20, max: 20}}\n"));
+    CHECK(p.run.tokens / p.run.params == Approx(20).epsilon(2e-6));
   }
 }
 

@@ -56,7 +56,8 @@ TEST_CASE("check: a run twice the optimal size costs a clear multiple of the opt
   // A loss regret of 0.3% is a quarter more dollars (issue 13: a small regret can be a large
   // compute difference); the larger model also runs a slower layout, so dollars exceed FLOPs.
   CHECK(b["value"].get<double>() < 0.01);
-  CHECK(b["cost_multiple"].get<double>() > 1.15);
+  // 1.146 on 2026-12-02 (serving at the run's own aspect ratio, NCCL ring latencies), 1.26 before.
+  CHECK(b["cost_multiple"].get<double>() > 1.1);
   CHECK(b["compute_multiple"].get<double>() > 1.1);
   CHECK(b["cost_multiple"].get<double>() ==
         Approx(b["run_basis_usd"].get<double>() / b["optimum_usd"].get<double>()).epsilon(1e-12));
@@ -77,7 +78,8 @@ TEST_CASE("check: with minimize_cost and lifetime queries the multiple counts se
   CHECK(o["cost_multiple"].get<double>() == Approx(1).epsilon(1e-3));
   CHECK(b["cost_basis"] == "lifetime");
   INFO("cost multiple " << b["cost_multiple"] << ", compute multiple " << b["compute_multiple"]);
-  CHECK(b["cost_multiple"].get<double>() > 1.15);
+  // 1.146 on 2026-12-02 (serving at the run's own aspect ratio, NCCL ring latencies), 1.26 before.
+  CHECK(b["cost_multiple"].get<double>() > 1.1);
   CHECK(b["run_basis_usd"].get<double>() > b["run_usd"].get<double>());  // serving counted
   // The dollar optimum may spend more FLOPs than the run (serving dollars follow memory traffic,
   // not FLOPs): compute_multiple is reported, not bounded below by 1.

@@ -528,6 +528,10 @@ TEST_CASE("hardening 5: an output never replaces an input of the same run",
        "scaleplan: hard.csv: is the same file as the input runs.csv; refusing to overwrite it"},
       {"the input as the residuals", "true", "-o law.yaml --residuals ./runs.csv",
        "scaleplan: ./runs.csv: is the same file as the input runs.csv; refusing to overwrite it"},
+      // A missing folder before "..": the system opens no such path, and the output must not
+      // resolve ".." by text onto the input (hostile-input finding H2, 2026-12-02).
+      {"the input behind a missing folder and ..", "rm -rf sub", "-o ./sub/../runs.csv",
+       "scaleplan: ./sub/../runs.csv: cannot write: No such file or directory"},
   };
   for (const FileCase& c : cases) {
     INFO(c.name);

@@ -138,6 +138,17 @@ TEST_CASE(
        "inference: {gpu: H100-SXM, precision: fp8, lifetime_queries: 1e10, latency_ms_per_token: 30}\n"
        "roi: {value_per_correct_answer_usd: 0.002}\n"
        "data:\n  sources:\n    - {name: a, unique_tokens: 2e12, quality: -0.3, half_life_epochs: 5}\n"},
+      // A budget's own aspect ratio, and an MoE plan with a profit objective: check's best run
+      // is sought among the budget's shapes and architectures (hostile findings H1, H3).
+      {"narrow.yaml",
+       "budget: {usd: 10}\nhardware: {gpu: H100, max_count: 100000}\nmodel: {aspect_ratio: 1}\n"},
+      {"wide.yaml", "budget: {usd: 1e7}\nhardware: {gpu: H100, max_count: 4096}\n"
+                    "model: {aspect_ratio: 1000}\n"},
+      {"moe_profit.yaml",
+       "objective: maximize_profit\nbudget: {usd: 10}\nhardware: {gpu: H100, max_count: 1}\n"
+       "inference: {gpu: H100-SXM, precision: int8, latency_ms_per_token: 50, ttft_ms: 2000, "
+       "lifetime_queries: 1e9}\nroi: {value_per_correct_answer_usd: 0.01}\n"
+       "model: {law: ludziejewski2025, architectures: [dense, moe], experts: [8, 32]}\n"},
   };
   for (const auto& [name, text] : budgets) check_agrees(name, {{name, text}});
 }

@@ -246,6 +246,18 @@ TEST_CASE("plan: warns when the recommendation extrapolates beyond the law's ran
         std::string::npos);
 }
 
+TEST_CASE("plan: fp32 runs its matmuls on tf32 tensor cores, and its MFU is against that peak",
+          "[plan]") {
+  // Hostile finding H4: the step was timed at the tf32 rate, the MFU divided by the fp32 peak
+  // (571% on an H100).
+  const std::string head = "budget: {usd: 1e5}\nhardware: {gpu: H100, max_count: 64}\n";
+  const Plan fp32 = plan_for(budget_yaml(head + "model: {precisions: [fp32]}"));
+  const Plan tf32 = plan_for(budget_yaml(head + "model: {precisions: [tf32]}"));
+  CHECK(fp32.evaluation.mfu < 1);
+  CHECK(fp32.evaluation.mfu == Approx(tf32.evaluation.mfu).epsilon(1e-9));
+  CHECK(fp32.evaluation.step.seconds == Approx(tf32.evaluation.step.seconds).epsilon(1e-9));
+}
+
 TEST_CASE("plan: model.aspect_ratio shapes the run, and outside 20-200 it warns", "[plan]") {
   const std::string head = "budget: {usd: 1.0e6}\nhardware: {gpu: H100, count: 64}\n";
   const Plan standard = plan_for(budget_yaml(head));

@@ -204,7 +204,7 @@ const KeyTable& model_keys() {
                        "unverified constants from the authors' notebook)",
         .choices = critical_batch_law_names(), .default_value = to_string(d.critical_batch)},
        {.name = "precision_quality", .type = KeyType::kMap,
-        .description = "your own quality factor N_eff / N per training precision, in (0, 1]: "
+        .description = "your own quality factor N_eff / N per training precision, in [0.01, 1]: "
                        "{fp8: 0.98}; Kumar et al. 2024's law for the rest",
         .example = nlohmann::json{{"fp8", 0.98}}, .table = &precision_quality_keys()},
        {.name = "fp4_overhead", .unit = "fraction of fp4 GEMM time",
@@ -472,7 +472,8 @@ void read_hardware_run_keys(const YamlMap& m, Budget& b) {
   for (const std::string& key : hardware_run_keys()) remember_position(b, m, key);
 }
 
-/// A bound key: a number (min = max = it, widened by `tolerance` either side) or {min, max}.
+/// A bound key: a number or {min, max}; one value (a number, or min = max) is widened by
+/// `tolerance` either side.
 Bounds read_bounds(const YamlMap& m, const std::string& key, double tolerance = 0) {
   Bounds bounds;
   if (!m.has(key)) return bounds;
@@ -489,6 +490,10 @@ Bounds read_bounds(const YamlMap& m, const std::string& key, double tolerance = 
   if (!bounds.min && !bounds.max) m.fail(key, "give min, max or both");
   if (bounds.min && bounds.max && *bounds.min > *bounds.max)
     range.fail("min", "is above max (" + fmt("%g", *bounds.min) + " > " + fmt("%g", *bounds.max) + ")");
+  if (bounds.min && bounds.max && *bounds.min == *bounds.max) {  // one value, as a bare number
+    *bounds.min *= 1 - tolerance;
+    *bounds.max *= 1 + tolerance;
+  }
   return bounds;
 }
 

@@ -118,6 +118,16 @@ void OutputFiles::stage(const std::string& path, std::string_view content) {
   const bool is_link = ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode);
   if (!exists && stat_errno != ENOENT) fail(path, "cannot write: " + reason(stat_errno));
   if (!exists && is_link) fail(path, "is a symbolic link to a missing file; refusing to write");
+  if (!exists) {
+    // The folder the path names must exist as written: "sub/../in.yaml" with no sub/ is not a
+    // file the system would open, though the canonical form below resolves ".." by text and
+    // would name (and replace) in.yaml.
+    const fs::path parent = fs::path(path).parent_path();
+    struct stat folder = {};
+    if (!parent.empty() && ::stat(parent.c_str(), &folder) != 0)
+      fail(path, "cannot write: " + reason(errno));
+    if (!parent.empty() && !S_ISDIR(folder.st_mode)) fail(path, "cannot write: " + reason(ENOTDIR));
+  }
   if (exists) {
     // Only a regular file loses data when replaced; devices and FIFOs are written through.
     for (const InputFile& in : inputs_read())

@@ -226,6 +226,7 @@ Tree plan_run_file(const Plan& p, const Budget& b, const std::string& law) {
     j["model"]["precision_quality"] = q;
   }
   if (b.fp4_overhead != kDefaultFp4Overhead) j["model"]["fp4_overhead"] = b.fp4_overhead;
+  if (b.aspect_ratio != kAspectRatio) j["model"]["aspect_ratio"] = b.aspect_ratio;
   if (!hardware.empty()) j["hardware"] = hardware;
   if (b.unique_tokens) j["data"] = {{"unique_tokens", *b.unique_tokens}};
   if (b.max_epochs) j["data"]["max_epochs"] = *b.max_epochs;

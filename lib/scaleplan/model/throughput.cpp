@@ -15,12 +15,6 @@ double memory_bound_seconds(double bytes, double kernels, const Gpu& gpu) {
   return bytes / (gpu.mem_bw_tbps * 1e12 * kMemoryBoundFraction) + kernels * kKernelOverheadS;
 }
 
-/// Matmuls run at the training precision; fp32 training uses tf32 tensor cores where it can.
-Precision matmul_precision(const Gpu& gpu, Precision p) {
-  if (p == Precision::kFp32 && gpu.tflops.count(Precision::kTf32)) return Precision::kTf32;
-  return p;
-}
-
 /// All-gather or reduce-scatter of a `bytes`-sized (gathered) buffer.
 double gather_seconds(double bytes, int ranks, const Link& link) {
   if (ranks <= 1) return 0;
@@ -28,6 +22,12 @@ double gather_seconds(double bytes, int ranks, const Link& link) {
 }
 
 }  // namespace
+
+// fp32 training on tensor cores: PyTorch's allow_tf32 (NVIDIA's TF32 default in NGC containers).
+Precision matmul_precision(const Gpu& gpu, Precision p) {
+  if (p == Precision::kFp32 && gpu.tflops.count(Precision::kTf32)) return Precision::kTf32;
+  return p;
+}
 
 LayerCost layer_cost(const Shape& s, int seq_len, const Layout& l, const Gpu& gpu, Precision p) {
   const double tp = l.tensor_parallel, cp = l.context_parallel;

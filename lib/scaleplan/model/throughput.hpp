@@ -10,6 +10,11 @@
 
 namespace scaleplan {
 
+/// The precision a run's matmuls execute in: the training precision, except that fp32 training
+/// runs its matmuls on tf32 tensor cores where the GPU has them. Its peak is the one step time
+/// and MFU are measured against.
+Precision matmul_precision(const Gpu& gpu, Precision p);
+
 /// nccl-tests bus bandwidth over the link rate for large messages: 8 x A100 ring 233-235 GB/s of
 /// 300 (0.78), 8 x H100 ring about 370 of 450 (0.82) (shared/REFERENCES.md, "Measured
 /// collectives"): 0.80 for every scale-up domain.

@@ -101,7 +101,7 @@ struct Budget {
   HyperparameterLaw hyperparameter_law = kDefaultHyperparameterLaw;
   /// model.critical_batch: where the batch-noise scale of the batch's data cost comes from.
   CriticalBatchLaw critical_batch = kDefaultCriticalBatchLaw;
-  /// model.precision_quality: the user's own quality factor N_eff / N per precision, in (0, 1],
+  /// model.precision_quality: the user's own quality factor N_eff / N per precision, in [0.01, 1],
   /// replacing Kumar et al.'s (precision.hpp).
   std::map<Precision, double> precision_quality;
   /// model.fp4_overhead: fp4 stabilisation as a share of the fp4 GEMM time (ASSUMPTION default).

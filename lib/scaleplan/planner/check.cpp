@@ -30,9 +30,10 @@ struct Basis {
 
 /// The budget `make_plan` needs to find the best run for `usd` on the run's own GPUs: same type,
 /// count, precision, price kind and cluster, the same data and deadline limits, and the
-/// --budget's serving caps (and its profit objective, when it has one).
-Budget same_hardware_budget(const ProposedRun& run, const Basis& basis, double usd,
-                            bool for_loss) {
+/// --budget's serving caps (and its profit objective, when it has one), and the --budget's
+/// shapes: its aspect ratio and, under a law with an expert term, the architectures it allows.
+Budget same_hardware_budget(const ProposedRun& run, const Basis& basis, const Law& law,
+                            double usd, bool for_loss) {
   Budget b = run.context;
   b.kind = BudgetKind::kUsd;
   b.amount = usd;
@@ -50,6 +51,14 @@ Budget same_hardware_budget(const ProposedRun& run, const Basis& basis, double u
   b.inference.reset();
   b.roi.reset();
   if (basis.budget) {
+    // The best run is sought among the runs the budget's plan searches: a plan's run file does
+    // not carry these (hostile-input findings H1, H3: regret against the wrong shapes).
+    b.aspect_ratio = basis.budget->aspect_ratio;
+    if (knows_experts(law.form)) {
+      b.architectures = basis.budget->architectures;
+      b.experts = basis.budget->experts;
+      b.top_k = basis.budget->top_k;
+    }
     b.inference = basis.budget->inference;
     if (basis.profit() && !for_loss) {
       b.objective = Objective::kMaximizeProfit;
@@ -64,7 +73,7 @@ Budget same_hardware_budget(const ProposedRun& run, const Basis& basis, double u
 std::optional<Plan> best_plan_for(const ProposedRun& run, const Basis& basis, const Gpu& gpu,
                                   const Law& law, double usd, bool for_loss = false) {
   try {
-    return make_plan(same_hardware_budget(run, basis, usd, for_loss), gpu, law);
+    return make_plan(same_hardware_budget(run, basis, law, usd, for_loss), gpu, law);
   } catch (const InfeasibleError&) {
     return std::nullopt;
   }
@@ -129,7 +138,7 @@ void add_waste_multiple(const ProposedRun& run, const Basis& basis, const Gpu& g
   g->run_flops = basis_flops(e, params, basis, lifetime);
   std::optional<Plan> optimum;
   if (lifetime) {
-    Budget b = same_hardware_budget(run, basis, g->run_basis_usd, true);
+    Budget b = same_hardware_budget(run, basis, law, g->run_basis_usd, true);
     // Within the --budget's own limit when the run is: the optimum may not spend past it.
     const Budget& limit = *basis.budget;
     const auto spent = std::find_if(e.constraints.begin(), e.constraints.end(),

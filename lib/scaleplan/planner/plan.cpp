@@ -431,6 +431,7 @@ std::string infeasible_message(const Budget& b, const std::vector<std::string>& 
     if (names.find(v) != std::string::npos) continue;
     names += (names.empty() ? "" : ", ") + v;
   }
+  if (names.empty()) names = "memory";  // no shape near the optimum fits: the one limit left
   const bool steps = names.find("optimizer_steps") != std::string::npos;
   std::string msg = "no run meets the constraints: " + names +
                     " (even the smallest run considered, " + format_number(domain.params_min) +
@@ -893,7 +894,16 @@ Plan make_plan_within(const Budget& b, const Gpu& table_gpu, const Law& law,
           const Shape shape = shape_with(round_shape(n, b.vocab, b.aspect_ratio), moe);
           concrete = sized(non_embedding_params(shape), shape);
         }
-        if (!concrete.feasible) continue;
+        if (!concrete.feasible) {
+          // The continuous optimum has no concrete shape that meets the limits: name what the
+          // last one tried broke, else the shape rules that left none (hostile finding H5).
+          violated.insert(violated.end(), concrete.violated.begin(), concrete.violated.end());
+          if (concrete.violated.empty()) {
+            if (b.params_bounds.min || b.params_bounds.max) violated.push_back("model.params");
+            if (b.aspect_ratio != kAspectRatio) violated.push_back("model.aspect_ratio");
+          }
+          continue;
+        }
         Candidate c = as_candidate(concrete);
         c.plan.binding = concrete.evaluation.binding();
         // A cap on N binds when the optimum sits near it (shapes and layouts make the loss

@@ -181,7 +181,7 @@ Evaluation evaluate(const TrainingRun& r, const RunContext& c, const MicroBatchT
 
   e.step = step_time(micro_batch, l, micro_batches, r.gpu);
   const double model_flops = model_flops_per_token(r.shape, r.seq_len);
-  const double peak = peak_flops_per_s(r.gpu, r.precision) * r.gpus;
+  const double peak = peak_flops_per_s(r.gpu, matmul_precision(r.gpu, r.precision)) * r.gpus;
   const double counted_flops = budget_flops_per_token(r, c.flops_convention);
   if (c.mfu) {  // a measured MFU (of the FLOPs the budget counts) replaces the step time
     const double seconds = static_cast<double>(e.batch_tokens) * counted_flops / (*c.mfu * peak);
