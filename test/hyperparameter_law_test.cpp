@@ -7,8 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
+#include "finding_support.hpp"
 #include "scaleplan/model/recipe.hpp"
 
+using scaleplan::test::finding;
 using scaleplan::test::run_scaleplan;
 using Json = nlohmann::json;
 
@@ -20,13 +22,6 @@ std::string grid_optimum_run(const std::string& law) {
   return "run:\n  params: 268304384\n  tokens: 8e10\n  batch_tokens: 1048576\n"
          "  learning_rate: 0.003906\n  gpu: H100\n  gpus: 8\n  seq_len: 2048\n"
          "model: {hyperparameter_law: " + law + "}\n";
-}
-
-Json finding(const Json& report, const std::string& name) {
-  for (const Json& f : report["findings"])
-    if (f["name"] == name) return f;
-  FAIL("no finding " << name);
-  return {};
 }
 
 }  // namespace

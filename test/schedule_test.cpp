@@ -10,9 +10,11 @@
 #include <string>
 
 #include "cli_runner.hpp"
+#include "finding_support.hpp"
 #include "scaleplan/model/recipe.hpp"
 
 using namespace scaleplan;
+using scaleplan::test::finding;
 using scaleplan::test::run_scaleplan;
 using Json = nlohmann::json;
 
@@ -36,13 +38,6 @@ constexpr double kLambda = 0.999;
 /// the drop at j steps from the end counted (1 - lambda^j) / (1 - lambda) times.
 double linear_s2(double d) {
   return (d - kLambda * (1 - std::pow(kLambda, d)) / (1 - kLambda)) / (d * (1 - kLambda));
-}
-
-Json finding(const Json& report, const std::string& name) {
-  for (const Json& f : report["findings"])
-    if (f["name"] == name) return f;
-  FAIL("no finding " << name);
-  return {};
 }
 
 }  // namespace
